@@ -1,0 +1,36 @@
+import { WeightsError } from '../errors';
+
+/**
+ * Where a model's files live. Paths are relative (`model.json`, `weights.1.bin`). Reading a path
+ * that does not exist throws WeightsError('WEIGHTS_NOT_FOUND'). `write` replaces a file atomically:
+ * a reader never sees half a file.
+ */
+export interface WeightsStore {
+  /** Shown in error messages, e.g. a folder or a URL. */
+  readonly location: string;
+  read(path: string): Promise<Uint8Array>;
+  exists(path: string): Promise<boolean>;
+  write?(path: string, data: Uint8Array): Promise<void>;
+}
+
+/** A store in memory: for tests, and for weights a browser already holds (e.g. from IndexedDB). */
+export function memoryWeightsStore(files: Record<string, Uint8Array> = {}): WeightsStore & { files: Map<string, Uint8Array> } {
+  const map = new Map(Object.entries(files));
+  return {
+    location: 'memory',
+    files: map,
+    async read(path) {
+      const data = map.get(path);
+      if (!data) {
+        throw new WeightsError('WEIGHTS_NOT_FOUND', `No file '${path}' in the in-memory weights store.`);
+      }
+      return data;
+    },
+    async exists(path) {
+      return map.has(path);
+    },
+    async write(path, data) {
+      map.set(path, data.slice());
+    },
+  };
+}

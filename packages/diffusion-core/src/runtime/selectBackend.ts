@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendChoice {
+  backend: BackendName;
+  /** Each preferred backend that was skipped, with the reason, in the order tried. */
+  unavailable: Array<{ backend: BackendName; reason: string }>;
+  /** One sentence for a status line: what runs and why the better ones do not. */
+  summary: string;
+}
+
+export interface SelectBackendOptions {
+  /** Order to try. Default: webgpu, webgl, wasm in a browser; wasm in Node (WebGPU in Node needs installNodeWebGPU). */
+  preferred?: readonly BackendName[];
+  /** Where the browser fetches tfjs-backend-wasm's .wasm files (a URL prefix ending in '/'). */
+  wasmPaths?: string;
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+function defaultOrder(): BackendName[] {
+  if (isNode) {
+    const hasGpu = !!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+    return hasGpu ? ['webgpu', 'wasm'] : ['wasm'];
+  }
+  return ['webgpu', 'webgl', 'wasm'];
+}
+
+/** Why a backend cannot start here, or null when it may. Checked before tfjs tries, so the reason is ours to state. */
+async function precheck(name: BackendName): Promise<string | null> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+  switch (name) {
+    case 'webgpu': {
+      if (!nav?.gpu) return isNode ? 'Node has no navigator.gpu; call installNodeWebGPU() from @meddiff/diffusion-core/node first' : 'this browser does not expose WebGPU (navigator.gpu is missing; Chrome 113+ or Edge 113+, or a flag, is needed)';
+      const adapter = await nav.gpu.requestAdapter().catch(() => null);
+      return adapter ? null : 'WebGPU is exposed but no GPU adapter is available (blocklisted driver, or GPU disabled)';
+    }
+    case 'webgl':
+      if (isNode) return 'WebGL needs a browser';
+      try {
+        const canvas = new OffscreenCanvas(1, 1);
+        return canvas.getContext('webgl2') ? null : 'no WebGL2 context could be created';
+      } catch {
+        return 'no WebGL2 context could be created';
+      }
+    case 'wasm':
+      return typeof WebAssembly === 'undefined' ? 'WebAssembly is not available' : null;
+    case 'cpu':
+      return null;
+  }
+}
+
+async function registerBackend(name: BackendName, options: SelectBackendOptions): Promise<void> {
+  switch (name) {
+    case 'webgpu':
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return;
+    case 'webgl':
+      await import('@tensorflow/tfjs-backend-webgl');
+      return;
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+      return;
+    }
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return;
+  }
+}
+
+/**
+ * Picks the first backend in the preferred order that starts here, sets it as tfjs's backend and
+ * says which one runs and why each better one did not. Throws BackendError when none starts.
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
+  const order = [...(options.preferred ?? defaultOrder())];
+  const unknown = order.filter((b) => !BACKEND_NAMES.includes(b));
+  if (unknown.length) throw new BackendError(`Unknown backend(s) ${unknown.join(', ')}. Allowed: ${BACKEND_NAMES.join(', ')}.`);
+  const unavailable: BackendChoice['unavailable'] = [];
+  for (const backend of order) {
+    const reason = await precheck(backend);
+    if (reason) {
+      unavailable.push({ backend, reason });
+      continue;
+    }
+    try {
+      await registerBackend(backend, options);
+      if (await tf.setBackend(backend)) {
+        await tf.ready();
+        const skipped = unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ');
+        return { backend, unavailable, summary: skipped ? `Running on ${backend} (${skipped}).` : `Running on ${backend}.` };
+      }
+      unavailable.push({ backend, reason: 'tfjs could not initialise it' });
+    } catch (e) {
+      unavailable.push({ backend, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  throw new BackendError(`No TensorFlow.js backend could start. Tried: ${unavailable.map((u) => `${u.backend} (${u.reason})`).join('; ')}.`);
+}
