@@ -1,0 +1,13 @@
+export * from './errors';
+export type { ArrayImage, ImageInput, NumericArray } from './input/image-input';
+export type { MaskInput } from './input/mask-input';
+export type { RangeOptions, RegionOptions } from './input/metric-options';
+export type { SpatialDims } from './input/option-checks';
+export type { MetricResult } from './result';
+export { mse } from './pixel/mse';
+export { mae } from './pixel/mae';
+export { nmse } from './pixel/nmse';
+export { nrmse, NRMSE_NORMALIZATIONS, type NrmseNormalization, type NrmseOptions } from './pixel/nrmse';
+export { psnr } from './pixel/psnr';
+export { ssim } from './ssim/ssim';
+export { msSsim, MS_SSIM_WEIGHTS, type MsSsimOptions } from './ssim/ms-ssim';
