@@ -22,7 +22,7 @@ export class DpmSolverMultistepScheduler extends BaseScheduler {
   private previous: { x0: tf.Tensor; lambda: number } | null = null;
 
   constructor(schedule: NoiseSchedule, options: Partial<DpmSolverOptions> = {}) {
-    super(schedule, { timestepSpacing: 'linspace', ...options });
+    super(schedule, { timestepSpacing: 'logsnr', ...options });
     this.lowerOrderFinal = options.lowerOrderFinal ?? true;
   }
 

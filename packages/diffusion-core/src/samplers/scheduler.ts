@@ -69,7 +69,7 @@ export abstract class BaseScheduler implements Scheduler {
 
   setTimesteps(numInferenceSteps: number): void {
     this.reset();
-    this.chosen = spaceTimesteps(this.schedule.numTrainTimesteps, numInferenceSteps, this.timestepSpacing);
+    this.chosen = spaceTimesteps(this.schedule, numInferenceSteps, this.timestepSpacing);
     this.indexOf = new Map(this.chosen.map((t, i) => [t, i]));
   }
 
