@@ -11,3 +11,12 @@ export { nrmse, NRMSE_NORMALIZATIONS, type NrmseNormalization, type NrmseOptions
 export { psnr } from './pixel/psnr';
 export { ssim } from './ssim/ssim';
 export { msSsim, MS_SSIM_WEIGHTS, type MsSsimOptions } from './ssim/ms-ssim';
+export { accutance, accutanceRatio } from './sharpness/accutance';
+export { dice, iou, type SegmentationOptions } from './segmentation/overlap';
+export { hausdorffDistance, type HausdorffOptions } from './segmentation/hausdorff-distance';
+export type { FeatureInput, FeatureMatrix } from './distribution/feature-matrix';
+export { featureStatistics, type FeatureStatistics } from './distribution/feature-statistics';
+export { frechetDistance } from './distribution/frechet-distance';
+export { fid } from './distribution/fid';
+export { kid, type KidOptions, type KidResult } from './distribution/kid';
+export { extractFeatures, type ExtractFeaturesOptions, type FeatureModel } from './distribution/extract-features';

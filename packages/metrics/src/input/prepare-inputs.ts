@@ -41,7 +41,9 @@ function invalidBinaryCount(m: tf.Tensor): tf.Tensor {
  */
 export async function prepareInputs(spec: PrepareSpec): Promise<PreparedInputs> {
   const { fn, spatialDims } = spec;
-  const prepared = tf.tidy(() => {
+  let count = 0;
+  let spatialShape: readonly number[] = [];
+  const made = tf.tidy(() => {
     const batches: ImageBatch[] = spec.images.map(({ name, input }) => toImageBatch(fn, name, input, spatialDims));
     const first = batches[0] as ImageBatch;
     batches.forEach((b, i) => {
@@ -55,10 +57,14 @@ export async function prepareInputs(spec: PrepareSpec): Promise<PreparedInputs> 
         );
       }
     });
-    const mask =
-      spec.mask === undefined ? null : toMaskBatch(fn, 'mask', spec.mask, spatialDims, first.count, first.spatialShape);
-    return { images: batches.map((b) => b.x), mask, count: first.count, spatialShape: first.spatialShape };
+    count = first.count;
+    spatialShape = first.spatialShape;
+    const images = batches.map((b) => b.x);
+    return spec.mask === undefined
+      ? { images }
+      : { images, mask: toMaskBatch(fn, 'mask', spec.mask, spatialDims, first.count, first.spatialShape) };
   });
+  const prepared: PreparedInputs = { images: made.images, mask: made.mask ?? null, count, spatialShape };
 
   try {
     await check(spec, prepared);
