@@ -32,7 +32,7 @@ export class ImagingError extends Error {
 
 export class NotDicomError extends ImagingError {
   constructor(file: string | undefined, detail: string, options?: { cause?: unknown }) {
-    super('NOT_DICOM', `not a readable DICOM file (${detail}). Give a DICOM Part-10 file (with the "DICM" preamble) or a raw implicit-VR little-endian dataset.`, file, options);
+    super('NOT_DICOM', `not a readable DICOM file (${detail}). Give a DICOM Part-10 file (with the "DICM" preamble) or a raw little-endian dataset.`, file, options);
   }
 }
 
