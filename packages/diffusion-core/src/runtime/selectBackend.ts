@@ -57,6 +57,10 @@ async function registerBackend(name: BackendName, options: SelectBackendOptions)
   switch (name) {
     case 'webgpu':
       await import('@tensorflow/tfjs-backend-webgpu');
+      // The package registers itself only if navigator.gpu existed when it was first imported.
+      if (!tf.findBackendFactory('webgpu')) {
+        throw new BackendError('@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed, so it did not register; in Node, call installNodeWebGPU() before anything imports it.');
+      }
       return;
     case 'webgl':
       await import('@tensorflow/tfjs-backend-webgl');

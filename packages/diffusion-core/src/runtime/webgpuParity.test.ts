@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { installNodeWebGPU } from '../node';
+import { selectBackend } from './selectBackend';
+import { UNet } from '../nn/unet';
+import { unetPreset } from '../nn/unetPresets';
+import { NoiseSchedule } from '../schedules/noiseSchedule';
+import { DdimScheduler } from '../samplers/ddim';
+import { DdpmScheduler } from '../samplers/ddpm';
+import { sample } from '../samplers/sample';
+import { perturbWeights } from '../testing/perturbWeights';
+
+// WebGPU runs here on SwiftShader (a CPU Vulkan driver, Debian's chromium package), so tensors stay tiny.
+// The same weights and the same seeded noise go to both backends; results must agree to float tolerance.
+
+async function onBackend<T>(backend: 'wasm' | 'webgpu', fn: () => Promise<T>): Promise<T> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  return fn();
+}
+
+describe('WebGPU (Node, Dawn) against WASM', () => {
+  let weights: Float32Array[] = [];
+  const config = { ...unetPreset('tiny'), inChannels: 2, outChannels: 1, conditionDim: 3 };
+  beforeAll(async () => {
+    const info = await installNodeWebGPU();
+    expect(info.vulkanIcd ?? 'a system Vulkan driver').toBeTruthy();
+    // Registers the backend now that navigator.gpu exists.
+    await selectBackend({ preferred: ['webgpu'] });
+    await onBackend('wasm', async () => {
+      const unet = UNet.create(config);
+      perturbWeights(unet.model, 1, 0.15);
+      weights = await Promise.all(unet.model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+      unet.dispose();
+    });
+  });
+  afterAll(() => tf.setBackend('wasm'));
+
+  function build(): UNet {
+    const unet = UNet.create(config);
+    const values = unet.model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape));
+    unet.model.setWeights(values);
+    tf.dispose(values);
+    return unet;
+  }
+
+  async function forward(): Promise<Float32Array> {
+    const unet = build();
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 * 2 }, (_, i) => Math.sin(i)), [2, 8, 8, 2]);
+    const cond = tf.tensor2d([[1, 0, -1], [0.5, 0.5, 0.5]]);
+    const y = unet.apply({ x, timesteps: tf.tensor1d([3, 700]), condition: cond });
+    const out = (await y.data()) as Float32Array;
+    tf.dispose([x, cond, y]);
+    unet.dispose();
+    return out;
+  }
+
+  async function sampled(make: (s: NoiseSchedule) => DdimScheduler | DdpmScheduler): Promise<Float32Array> {
+    const unet = build();
+    const schedule = new NoiseSchedule({ numTrainTimesteps: 1000 });
+    const image = tf.tensor4d(Float32Array.from({ length: 64 }, (_, i) => Math.cos(i / 5)), [1, 8, 8, 1]);
+    const cond = tf.tensor2d([[1, 0, -1]]);
+    const before = tf.memory().numTensors;
+    const x = await sample({
+      scheduler: make(schedule),
+      shape: [1, 8, 8, 1],
+      numInferenceSteps: 4,
+      seed: 9,
+      denoiser: (s, t) => tf.tidy(() => unet.apply({ x: tf.concat([s, image], 3) as tf.Tensor4D, timesteps: t, condition: cond as tf.Tensor2D })),
+    });
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const out = (await x.data()) as Float32Array;
+    tf.dispose([x, image, cond]);
+    unet.dispose();
+    return out;
+  }
+
+  const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+  it('selects webgpu when Node has navigator.gpu', async () => {
+    const choice = await selectBackend();
+    expect(choice.backend).toBe('webgpu');
+  });
+
+  it('gives the same U-Net forward pass', async () => {
+    const [a, b] = [await onBackend('wasm', forward), await onBackend('webgpu', forward)];
+    expect(Math.max(...a.map(Math.abs))).toBeGreaterThan(0.01);
+    expect(maxDiff(a, b)).toBeLessThan(1e-4);
+  });
+
+  it('gives the same DDIM and DDPM samples from the same seed', async () => {
+    for (const make of [(s: NoiseSchedule) => new DdimScheduler(s), (s: NoiseSchedule) => new DdpmScheduler(s)]) {
+      const [a, b] = [await onBackend('wasm', () => sampled(make)), await onBackend('webgpu', () => sampled(make))];
+      expect(maxDiff(a, b)).toBeLessThan(1e-3);
+    }
+  });
+});
