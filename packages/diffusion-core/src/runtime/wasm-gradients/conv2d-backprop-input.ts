@@ -45,8 +45,34 @@ function planAxis(inSize: number, outSize: number, filterSize: number, stride: n
 }
 
 /**
+ * The filter of the polyphase convolution, [Mh, Mw, O, s*s*C] from w [Kh, Kw, C, O]:
+ * G[th, tw, o, (rh*s + rw)*C + c] = w[rh + s*(Mh-1-th), rw + s*(Mw-1-tw), c, o], zero
+ * where that tap lies outside w. Built in JS: filters are small, and this is several
+ * times faster than the backend's rank-6 Reverse and Transpose.
+ */
+function phaseFilter(w: Float32Array, kh: number, kw: number, c: number, o: number, s: number): Float32Array {
+  const mh = Math.ceil(kh / s);
+  const mw = Math.ceil(kw / s);
+  const depth = s * s * c;
+  const out = new Float32Array(mh * mw * o * depth);
+  let src = 0;
+  for (let y = 0; y < kh; y++) {
+    const th = mh - 1 - Math.floor(y / s);
+    const rh = y % s;
+    for (let x = 0; x < kw; x++) {
+      const tw = mw - 1 - Math.floor(x / s);
+      const base = (th * mw + tw) * o * depth + (rh * s + (x % s)) * c;
+      for (let ci = 0; ci < c; ci++) {
+        for (let oi = 0; oi < o; oi++) out[base + oi * depth + ci] = w[src++] as number;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * dx of y = conv2d(x, w) as one XNNPACK Conv2D of dy with a rearranged filter,
- * then DepthToSpace when strided. Replaces the wasm backend's scalar C++ loop.
+ * then a depth-to-space transpose when strided. Replaces the wasm backend's scalar C++ loop.
  */
 export function conv2DBackpropInputViaConv2D(
   backend: KernelBackendLike,
@@ -73,29 +99,12 @@ export function conv2DBackpropInputViaConv2D(
 
   const scratch = new KernelScratch(backend, backendName);
   try {
-    // Filter [K, K, C, O] -> [Mh, Mw, O, s*s*C]: taps of phase (rh, rw), flipped.
-    let w = filter;
-    const extraRows = rows.taps * s - g.filterHeight;
-    const extraCols = cols.taps * s - g.filterWidth;
-    if (extraRows > 0 || extraCols > 0) {
-      w = scratch.run(
-        'PadV2',
-        { x: w },
-        {
-          paddings: [
-            [0, extraRows],
-            [0, extraCols],
-            [0, 0],
-            [0, 0],
-          ],
-          constantValue: 0,
-        },
-      );
-    }
-    const phased = reshapeView(w, [rows.taps, s, cols.taps, s, c, o]);
-    const flipped = scratch.run('Reverse', { x: phased }, { dims: [0, 2] });
-    const arranged = scratch.run('Transpose', { x: flipped }, { perm: [0, 2, 5, 1, 3, 4] });
-    const g2 = reshapeView(arranged, [rows.taps, cols.taps, o, s * s * c]);
+    const g2 = scratch.write(phaseFilter(scratch.read(filter), g.filterHeight, g.filterWidth, c, o, s), [
+      rows.taps,
+      cols.taps,
+      o,
+      s * s * c,
+    ]);
 
     let src = dy;
     if (rows.sliceStart > 0 || rows.sliceEnd < g.outHeight || cols.sliceStart > 0 || cols.sliceEnd < g.outWidth) {
@@ -119,17 +128,25 @@ export function conv2DBackpropInputViaConv2D(
       dataFormat: 'NHWC',
       dilations: [1, 1],
     };
-    let dx = scratch.run('Conv2D', { x: src, filter: g2 }, convAttrs);
-    if (s > 1) dx = scratch.run('DepthToSpace', { x: dx }, { blockSize: s, dataFormat: 'NHWC' });
-    const [, h, wd] = dx.shape;
-    if (rows.cropStart !== 0 || cols.cropStart !== 0 || h !== g.inHeight || wd !== g.inWidth) {
+    const phases = scratch.run('Conv2D', { x: src, filter: g2 }, convAttrs);
+    const [, u, v] = phases.shape as Shape4;
+    let dx = phases;
+    if (s > 1) {
+      // Depth-to-space as a transpose: [N, U, V, s, s, C] -> [N, U, s, V, s, C]
+      // (the backend's DepthToSpace kernel is several times slower).
+      dx = scratch.run('Transpose', { x: reshapeView(phases, [g.batch, u, v, s, s, c]) }, { perm: [0, 1, 3, 2, 4, 5] });
+    }
+    if (rows.cropStart !== 0 || cols.cropStart !== 0 || u * s !== g.inHeight || v * s !== g.inWidth) {
+      // Rank-3 view: the backend's Slice copies whole rows of W*C values.
       dx = scratch.run(
         'Slice',
-        { x: dx },
-        { begin: [0, rows.cropStart, cols.cropStart, 0], size: [g.batch, g.inHeight, g.inWidth, c] },
+        { x: reshapeView(dx, [g.batch, u * s, v * s * c]) },
+        { begin: [0, rows.cropStart, cols.cropStart * c], size: [g.batch, g.inHeight, g.inWidth * c] },
       );
     }
-    return scratch.keep(dx);
+    const result = reshapeView(dx, [g.batch, g.inHeight, g.inWidth, c]);
+    scratch.keep(dx);
+    return result;
   } finally {
     scratch.dispose();
   }

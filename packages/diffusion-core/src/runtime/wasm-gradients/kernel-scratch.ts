@@ -5,6 +5,8 @@ import { WasmKernelUnavailableError } from './errors.js';
 /** The part of a tfjs backend a composed kernel touches. */
 export interface KernelBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
+  readSync(dataId: object): unknown;
+  write(values: Float32Array, shape: number[], dtype: 'float32'): object;
 }
 
 /**
@@ -33,11 +35,32 @@ export class KernelScratch {
     return out;
   }
 
+  /** A float32 copy of `info`'s values (for small tensors such as filters). */
+  read(info: TensorInfo): Float32Array {
+    const values = this.backend.readSync(info.dataId);
+    if (!(values instanceof Float32Array)) {
+      throw new Error(`KernelScratch.read: expected float32 data, got ${info.dtype}.`);
+    }
+    return values;
+  }
+
+  /** A new float32 tensor on the backend holding `values`; freed by `dispose` unless kept. */
+  write(values: Float32Array, shape: number[]): TensorInfo {
+    const info: TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    this.owned.push(info);
+    return info;
+  }
+
   /** Stops tracking `info` (the caller now owns it) and returns it. */
   keep(info: TensorInfo): TensorInfo {
     const i = this.owned.indexOf(info);
     if (i >= 0) this.owned.splice(i, 1);
     return info;
+  }
+
+  /** The tracked result holding `dataId`, if any (to keep the owner of a reshaped view). */
+  find(dataId: object): TensorInfo | undefined {
+    return this.owned.find((info) => info.dataId === dataId);
   }
 
   /** Frees every result not kept, once each (backends count references per data id). */

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+
+export { UnsupportedKernelAttributesError, WasmKernelUnavailableError } from './errors.js';
+
+const BACKEND = 'wasm';
+
+/** Marks kernel functions made here, so a second call recognises them. */
+const ours = new WeakSet<object>();
+
+interface Provided {
+  readonly kernelName: string;
+  /** Builds the config, given the kernel registered before (if any). */
+  readonly make: (previous: KernelConfig | undefined) => KernelConfig;
+}
+
+const PROVIDED: readonly Provided[] = [
+  // Missing in tfjs-backend-wasm 4.22.
+  { kernelName: 'Conv2DBackpropFilter', make: () => conv2DBackpropFilterKernel(BACKEND) },
+  // Present but a scalar C++ loop about 10-20x slower than XNNPACK; replaced.
+  { kernelName: 'Conv2DBackpropInput', make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
+];
+
+/** Kernel names that `registerWasmGradientKernels` provides on the wasm backend. */
+export const WASM_GRADIENT_KERNEL_NAMES: readonly string[] = Object.freeze(PROVIDED.map((p) => p.kernelName));
+
+/**
+ * Registers, for tfjs's global 'wasm' backend, the gradient kernels that a
+ * U-Net training step needs and tfjs-backend-wasm 4.22 lacks or runs slowly,
+ * each built from the backend's own XNNPACK kernels. Call once after importing
+ * '@tensorflow/tfjs-backend-wasm' (before or after `tf.setBackend('wasm')`).
+ * Idempotent: later calls change nothing. Returns the kernel names provided.
+ */
+export function registerWasmGradientKernels(): string[] {
+  for (const p of PROVIDED) {
+    const previous = tf.getKernel(p.kernelName, BACKEND);
+    if (previous !== undefined && ours.has(previous.kernelFunc)) continue;
+    const config = p.make(previous);
+    ours.add(config.kernelFunc);
+    if (previous !== undefined) tf.unregisterKernel(p.kernelName, BACKEND);
+    // Keep the replaced kernel's setup (it binds its wasm function) so the fallback path still works.
+    tf.registerKernel(previous?.setupFunc === undefined ? config : { ...config, setupFunc: previous.setupFunc });
+  }
+  return [...WASM_GRADIENT_KERNEL_NAMES];
+}
