@@ -53,8 +53,11 @@ export function assembleVolume(slices: readonly Image2D[], source: Omit<ImageSou
   let spacingK = ref.geometry.spacing[2];
   let dirK: Vec3 = normal;
   if (kept.length > 1) {
-    const last = kept[kept.length - 1]!;
-    step = [0, 1, 2].map((a) => (last.geometry.origin[a]! - first.geometry.origin[a]!) / (kept.length - 1)) as unknown as Vec3;
+    // The typical step is the median one, so that a single gap is reported where it is.
+    const steps = kept.slice(1).map((b, k) => [0, 1, 2].map((a) => b.geometry.origin[a]! - kept[k]!.geometry.origin[a]!));
+    const byLength = steps.map((d) => Math.hypot(d[0]!, d[1]!, d[2]!)).map((len, k) => ({ len, k })).sort((x, y) => x.len - y.len);
+    const med = steps[byLength[Math.floor((byLength.length - 1) / 2)]!.k]!;
+    step = [med[0]!, med[1]!, med[2]!];
     spacingK = Math.hypot(step[0], step[1], step[2]);
     const tol = Math.max(0.01, 0.01 * spacingK);
     for (let k = 1; k < kept.length; k++) {
@@ -66,7 +69,7 @@ export function assembleVolume(slices: readonly Image2D[], source: Omit<ImageSou
       if (err > tol) {
         throw new InconsistentGeometryError(
           fileOf(b),
-          `slice spacing is not even: ${Math.hypot(d[0]!, d[1]!, d[2]!).toFixed(3)} mm from ${fileOf(a) ?? 'the previous image'} where the series averages ${spacingK.toFixed(3)} mm (missing or extra slices?)`,
+          `slice spacing is not even: ${Math.hypot(d[0]!, d[1]!, d[2]!).toFixed(3)} mm from ${fileOf(a) ?? 'the previous image'} where the series steps ${spacingK.toFixed(3)} mm (missing or extra slices?)`,
         );
       }
     }

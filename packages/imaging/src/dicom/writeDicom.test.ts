@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { pydicomBytes } from '../testing/openData.js';
+import { readDicom } from './readDicom.js';
+import { readDicomSeries } from './readSeries.js';
+import { writeDicomSeries } from './writeDicom.js';
+import { RESEARCH_LABEL, writeDerivedSeries } from './writeDerived.js';
+import { parseDicom } from './parseDicom.js';
+import { isValidUid } from './uid.js';
+import { items } from './datasetValues.js';
+import type { Volume } from '../image.js';
+
+function volumeOf(data: Float32Array, shape: [number, number, number]): Volume {
+  return {
+    data,
+    shape,
+    geometry: { spacing: [0.7, 0.8, 2.5], origin: [-100, -120.5, 33], direction: [0.96, 0.28, 0, -0.28, 0.96, 0, 0, 0, 1] },
+    modality: 'MR',
+    source: { format: 'array', files: [] },
+  };
+}
+
+describe('writeDicomSeries then readDicomSeries', () => {
+  it('integer data (HU) round-trips exactly, with geometry', async () => {
+    const d = new Float32Array(3 * 5 * 4).map((_, i) => (i * 37) % 2000 - 1024);
+    const vol = { ...volumeOf(d, [3, 5, 4]), modality: 'CT' };
+    const { files, seriesInstanceUID } = writeDicomSeries(vol, { sopClass: 'CT', series: { description: 'test' } });
+    expect(files).toHaveLength(3);
+    // Shuffle: the reader must sort by position, not by file order.
+    const { volume, skipped } = await readDicomSeries([files[2]!, files[0]!, files[1]!].map((b, i) => ({ name: `f${i}.dcm`, bytes: b })));
+    expect(skipped).toEqual([]);
+    expect(Array.from(volume.data)).toEqual(Array.from(d));
+    expect(volume.shape).toEqual([3, 5, 4]);
+    for (let i = 0; i < 3; i++) {
+      expect(volume.geometry.spacing[i]).toBeCloseTo(vol.geometry.spacing[i]!, 6);
+      expect(volume.geometry.origin[i]).toBeCloseTo(vol.geometry.origin[i]!, 6);
+    }
+    for (let i = 0; i < 9; i++) expect(volume.geometry.direction[i]).toBeCloseTo(vol.geometry.direction[i]!, 6);
+    expect(volume.source.dicomAttributes?.['SeriesInstanceUID']).toBe(seriesInstanceUID);
+    expect(isValidUid(seriesInstanceUID)).toBe(true);
+  });
+
+  it('float data keeps its range within one quantisation step (int16 + rescale)', async () => {
+    const d = new Float32Array(2 * 8 * 8).map((_, i) => Math.sin(i) * 0.731 + 0.2);
+    const { files } = writeDicomSeries(volumeOf(d, [2, 8, 8]), { sopClass: 'MR' });
+    const { volume } = await readDicomSeries(files.map((b, i) => ({ name: `${i}`, bytes: b })));
+    const step = (Math.max(...d) - Math.min(...d)) / 65534;
+    d.forEach((x, i) => expect(Math.abs(volume.data[i]! - x)).toBeLessThanOrEqual(step * 0.51 + 1e-7));
+  });
+});
+
+describe('writeDerivedSeries', () => {
+  it('a super-resolved CT_small: same study, patient, frame of reference; new UIDs; sizes and spacing follow the result', async () => {
+    const src = await readDicom(pydicomBytes('CT_small.dcm'), { file: 'CT_small.dcm' });
+    // A 2x "super-resolved" image: 256x256 at half the pixel spacing.
+    const [, rows, cols] = src.shape;
+    const data = new Float32Array(4 * rows * cols);
+    for (let j = 0; j < 2 * rows; j++) for (let i = 0; i < 2 * cols; i++) data[j * 2 * cols + i] = src.data[(j >> 1) * cols + (i >> 1)]!;
+    const sr: Volume = { ...src, data, shape: [1, 2 * rows, 2 * cols], geometry: { ...src.geometry, spacing: [src.geometry.spacing[0] / 2, src.geometry.spacing[1] / 2, src.geometry.spacing[2]] } };
+    const out = writeDerivedSeries(sr, src, { description: 'Med-cDiff super-resolution x2 (test)', seriesLabel: 'SR x2' });
+    const { dataset: ds } = parseDicom(out.files[0]!);
+    const { dataset: orig } = parseDicom(pydicomBytes('CT_small.dcm'));
+    expect(ds['StudyInstanceUID']).toBe(orig['StudyInstanceUID']);
+    expect(ds['PatientID']).toBe(orig['PatientID']);
+    expect(ds['FrameOfReferenceUID']).toBe(orig['FrameOfReferenceUID']);
+    expect(ds['SeriesInstanceUID']).not.toBe(orig['SeriesInstanceUID']);
+    expect(ds['SOPInstanceUID']).not.toBe(orig['SOPInstanceUID']);
+    expect(ds['SOPClassUID']).toBe(orig['SOPClassUID']);
+    expect(ds['ImageType']).toEqual(['DERIVED', 'SECONDARY']);
+    expect(ds['Rows']).toBe(256);
+    expect(ds['Columns']).toBe(256);
+    expect(Number((ds['PixelSpacing'] as string[])[0])).toBeCloseTo(0.661468 / 2, 6);
+    expect(String(ds['SeriesDescription'])).toMatch(new RegExp(`^${RESEARCH_LABEL}`));
+    expect(String(ds['ImageComments'])).toMatch(/Research use only/);
+    expect(String(ds['DerivationDescription'])).toContain('super-resolution');
+    const sis = items(ds, 'SourceImageSequence');
+    expect(sis).toHaveLength(1);
+    expect(sis[0]!['ReferencedSOPInstanceUID']).toBe(orig['SOPInstanceUID']);
+    expect(sis[0]!['ReferencedSOPClassUID']).toBe(orig['SOPClassUID']);
+    // Read back: same pixels, same position.
+    const back = await readDicom(out.files[0]!);
+    expect(Array.from(back.data)).toEqual(Array.from(data));
+    back.geometry.origin.forEach((x, i) => expect(x).toBeCloseTo(src.geometry.origin[i]!, 4));
+  });
+
+  it('an MR source keeps MR Image Storage', async () => {
+    const src = await readDicom(pydicomBytes('MR_small.dcm'));
+    const out = writeDerivedSeries(src, src, { description: 'denoising (test)' });
+    const { dataset } = parseDicom(out.files[0]!);
+    expect(dataset['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.4');
+    expect(Array.from((await readDicom(out.files[0]!)).data)).toEqual(Array.from(src.data));
+  });
+});
