@@ -1,5 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, InvalidShapeError } from '../errors';
 import { useBackend } from '../test-support/backend';
@@ -25,6 +28,31 @@ async function loadedExtractor(): Promise<tfl.LayersModel> {
   );
   model.dispose();
   return tfl.loadLayersModel(tf.io.fromMemory(saved as unknown as tf.io.ModelArtifacts));
+}
+
+/**
+ * The README's recipe for loading a tfjs Layers model from a folder in Node
+ * without tfjs-node: read model.json and its weight files, hand them to tf.io.fromMemory.
+ */
+async function loadLayersModelFromFolder(folder: string): Promise<tfl.LayersModel> {
+  const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  };
+  const buffers = json.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(folder, p))));
+  const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+  let offset = 0;
+  for (const b of buffers) {
+    weightData.set(b, offset);
+    offset += b.byteLength;
+  }
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData: weightData.buffer,
+    }),
+  );
 }
 
 /** Grey [N, H, W] to the RGB [N, H, W, 3] the model expects. */
@@ -56,6 +84,30 @@ describe('extractFeatures with a user-loaded tfjs model', () => {
     const features = await extractFeatures(model, { data, shape: [5, 16, 16] }, { preprocess: toRgb, output: 1 });
     expect(tf.memory().numTensors).toBe(before);
     expect(features.shape).toEqual([5, 2 * 2 * 4]);
+  });
+
+  it('works with a model loaded from a folder on disk (model.json + weights.bin)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'metrics-model-'));
+    try {
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const weightData = artifacts.weightData as ArrayBuffer;
+          writeFileSync(join(folder, 'weights.bin'), new Uint8Array(weightData));
+          const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }];
+          writeFileSync(join(folder, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: manifest }));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      const fromDisk = await loadLayersModelFromFolder(folder);
+      const images = tf.randomUniform([4, 16, 16], 0, 1, 'float32', 9);
+      const a = await extractFeatures(model, images, { preprocess: toRgb });
+      const b = await extractFeatures(fromDisk, images, { preprocess: toRgb });
+      images.dispose();
+      fromDisk.dispose();
+      expect(Array.from(b.data)).toEqual(Array.from(a.data));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('feeds FID directly', async () => {
