@@ -1,24 +1,136 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError as CommanderArgError } from 'commander';
 import { ImagingError } from './errors.js';
 import { resolveCacheDir } from './node/cacheDir.js';
 import { fetchOpenData } from './node/openData.js';
-
-const program = new Command();
-program.name('meddiff-imaging').description('Medical image data for the meddiff models: fetch open scans, build datasets, write sample DICOM studies.');
-program.option('--cache-dir <dir>', 'cache folder (default: $MEDDIFF_CACHE or <repo root>/.cache)');
+import { buildOpenDataset } from './node/buildDataset.js';
+import { buildUserDataset } from './node/userFolder.js';
+import { writeSampleStudies } from './node/sampleStudies.js';
+import { readImageFile } from './node/files.js';
+import { percentiles } from './intensity/percentile.js';
+import { OPEN_SOURCES } from './dataset/openSources.js';
+import { readDataset } from './node/writeDataset.js';
+import { contactSheet, encodeGreyPng } from './preview/png.js';
+import { writeFileSync } from 'node:fs';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new CommanderArgError(`${name} must be a positive integer`);
+  return n;
+};
+const fraction = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n < 1)) throw new CommanderArgError('must be in [0, 1)');
+  return n;
+};
+const seconds = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+const program = new Command();
+program
+  .name('meddiff-imaging')
+  .description('Medical image data for the meddiff models: fetch open scans, build slice datasets, write sample DICOM studies.')
+  .option('--cache-dir <dir>', 'cache folder (default: $MEDDIFF_CACHE, else <repo root>/.cache, else ./.cache)');
+const cacheDir = () => resolveCacheDir(program.opts<{ cacheDir?: string }>().cacheDir);
 
 program
   .command('fetch-open-data')
-  .description('download and unpack the Debian packages holding the open scans and DICOM test files (apt-get download + dpkg -x; no root; needs `apt-get update` once)')
+  .description('download and unpack the Debian packages with the open scans and DICOM test files (apt-get download + dpkg -x; no root; needs `apt-get update` once)')
   .action(() => {
-    const cache = resolveCacheDir(program.opts<{ cacheDir?: string }>().cacheDir);
     const t0 = Date.now();
-    const res = fetchOpenData(cache, log);
-    for (const r of res) log(`${r.fetched ? 'fetched' : 'cached '} ${r.package} ${r.provenance.version} (${r.provenance.licence})`);
-    log(`open data in ${cache}/open-data (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    for (const r of fetchOpenData(cacheDir(), log)) log(`${r.fetched ? 'fetched' : 'cached '} ${r.package} ${r.provenance.version} (${r.provenance.licence})`);
+    log(`open data in ${cacheDir()}/open-data (${seconds(t0)})`);
+  });
+
+program
+  .command('build-dataset')
+  .description('build a 2-D slice dataset (train/val split by subject) from the open scans, or from your own folder with --from')
+  .option('--from <folder>', 'a folder of NIfTI files and/or DICOM series (one subfolder per subject, e.g. a BraTS download)')
+  .option('--name <name>', 'dataset name (folder under <cache>/datasets); default "open" or the folder name')
+  .option('--size <n>', 'slice side in pixels', int('--size'), 128)
+  .option('--channels <list>', 'with --from: pair NIfTI files per subject by suffix, e.g. t1,t1ce,t2,flair')
+  .option('--modality <m>', 'open data: MR or CT only; --from: modality recorded for NIfTI files')
+  .option(`--sources <ids>`, `open data: comma-separated source ids (${OPEN_SOURCES.map((s) => s.id).join(', ')})`)
+  .option('--val-fraction <f>', 'fraction of subjects for validation', fraction, 0.25)
+  .option('--max-slices <n>', 'at most this many slices per volume', int('--max-slices'), 48)
+  .option('--seed <n>', 'seed of the subject split', (v) => Number(v), 0)
+  .option('--force', 'rebuild even if up to date')
+  .action(async (o: { from?: string; name?: string; size: number; channels?: string; modality?: string; sources?: string; valFraction: number; maxSlices: number; seed: number; force?: boolean }) => {
+    const t0 = Date.now();
+    const common = { size: o.size, valFraction: o.valFraction, maxSlices: o.maxSlices, seed: o.seed, force: o.force ?? false, log };
+    let res;
+    if (o.from) {
+      const name = o.name ?? o.from.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!;
+      res = await buildUserDataset(o.from, {
+        ...common,
+        name,
+        outDir: `${cacheDir()}/datasets/${name}`,
+        ...(o.channels ? { channels: o.channels.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(o.modality ? { modality: o.modality } : {}),
+      });
+    } else {
+      if (o.modality && o.modality !== 'MR' && o.modality !== 'CT') throw new CommanderArgError('--modality must be MR or CT for the open data');
+      res = buildOpenDataset({
+        ...common,
+        cacheDir: cacheDir(),
+        ...(o.name ? { name: o.name } : {}),
+        ...(o.sources ? { sources: o.sources.split(',').map((s) => s.trim()) } : {}),
+        ...(o.modality ? { modality: o.modality as 'MR' | 'CT' } : {}),
+      });
+    }
+    const m = res.manifest;
+    log(`${res.built ? 'built' : 'up to date:'} ${res.dir}: ${m.splits.train.count} train and ${m.splits.val.count} val slices of ${m.channels.length}x${m.size.join('x')}, subjects train [${m.subjects.filter((s) => s.split === 'train').map((s) => s.id).join(', ')}], val [${m.subjects.filter((s) => s.split === 'val').map((s) => s.id).join(', ')}] (${seconds(t0)})`);
+    for (const s of m.skipped) log(`skipped ${s.file}: ${s.reason}`);
+  });
+
+program
+  .command('sample-studies')
+  .description('write sample DICOM studies (MR brain, CT head) from the open scans for the viewer')
+  .option('--slices <n>', 'instances per series', int('--slices'), 30)
+  .option('--force', 'rewrite even if up to date')
+  .action((o: { slices: number; force?: boolean }) => {
+    const t0 = Date.now();
+    const r = writeSampleStudies(cacheDir(), { slices: o.slices, force: o.force ?? false, log });
+    log(`${r.built ? 'wrote' : 'up to date:'} ${r.index.studies.length} studies in ${r.dir} (${seconds(t0)})`);
+  });
+
+program
+  .command('setup')
+  .description('fetch-open-data, build-dataset (128 and 64 px) and sample-studies, each cached')
+  .action(async () => {
+    const t0 = Date.now();
+    fetchOpenData(cacheDir(), log);
+    for (const size of [128, 64]) buildOpenDataset({ cacheDir: cacheDir(), size, log });
+    writeSampleStudies(cacheDir(), { log });
+    log(`set-up done in ${seconds(t0)}; cache ${cacheDir()}`);
+  });
+
+program
+  .command('info <path>')
+  .description('read a DICOM file, a DICOM folder or a NIfTI file and print its shape, geometry and value range')
+  .action(async (path: string) => {
+    const v = await readImageFile(path);
+    const [p0, p50, p100] = percentiles(v.data, [0, 50, 100]);
+    process.stdout.write(
+      `${JSON.stringify({ shape: v.shape, spacing: v.geometry.spacing, origin: v.geometry.origin, direction: v.geometry.direction, modality: v.modality ?? null, frameOfReferenceUID: v.frameOfReferenceUID ?? null, min: p0, median: p50, max: p100, files: v.source.files.length }, null, 1)}\n`,
+    );
+  });
+
+program
+  .command('preview-dataset <name> <out.png>')
+  .description('write a contact sheet PNG of a built dataset (first channel, every n-th slice)')
+  .option('--split <s>', 'train or val', 'train')
+  .option('--count <n>', 'number of slices shown', int('--count'), 24)
+  .action((name: string, out: string, o: { split: string; count: number }) => {
+    if (o.split !== 'train' && o.split !== 'val') throw new CommanderArgError('--split must be train or val');
+    const { data, shape } = readDataset(`${cacheDir()}/datasets/${name}`, o.split);
+    const [n, c, h, w] = shape;
+    const step = Math.max(1, Math.floor(n / o.count));
+    const imgs: Float32Array[] = [];
+    for (let k = 0; k < n && imgs.length < o.count; k += step) imgs.push(data.subarray(k * c * h * w, k * c * h * w + h * w));
+    const sheet = contactSheet(imgs, h, w, 8);
+    writeFileSync(out, encodeGreyPng(sheet.data, sheet.rows, sheet.cols, -1, 1));
+    log(`wrote ${out} (${imgs.length} of ${n} ${o.split} slices)`);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -64,6 +64,10 @@ export interface WriteSeriesOptions {
   /** Extra naturalised attributes to set on every instance (they win over the computed ones). */
   readonly extraAttributes?: Readonly<Record<string, unknown>>;
   readonly manufacturer?: string;
+  /** SOPInstanceUIDs to use, one per slice (for reproducible output); default new ones. */
+  readonly sopInstanceUIDs?: readonly string[];
+  /** Creation time to record; default now. */
+  readonly now?: Date;
 }
 
 function dicomDate(d: Date): string {
@@ -114,7 +118,8 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
   if (options.derivation && options.derivation.sources.length !== 1 && options.derivation.sources.length !== depth) {
     throw new InvalidArgumentError('writeDicomSeries', `derivation.sources has ${options.derivation.sources.length} entries; give 1 or one per slice (${depth})`);
   }
-  const now = new Date();
+  const now = options.now ?? new Date();
+  if (options.sopInstanceUIDs && options.sopInstanceUIDs.length !== depth) throw new InvalidArgumentError('writeDicomSeries', `sopInstanceUIDs has ${options.sopInstanceUIDs.length} entries for ${depth} slices`);
   const studyUID = options.study?.instanceUID ?? newUid();
   const seriesUID = options.series?.instanceUID ?? newUid();
   const forUID = options.frameOfReferenceUID ?? volume.frameOfReferenceUID ?? newUid();
@@ -131,7 +136,7 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
   const files: Uint8Array[] = [];
   const sopUIDs: string[] = [];
   for (let k = 0; k < depth; k++) {
-    const sopUID = newUid();
+    const sopUID = options.sopInstanceUIDs?.[k] ?? newUid();
     sopUIDs.push(sopUID);
     const ipp = indexToWorld(g, 0, 0, k);
     const pixels = encodeInt16(volume.data.subarray(k * n, (k + 1) * n), rescale);
