@@ -125,3 +125,39 @@ export function conv2DBackpropFilterIm2Col(backend: KernelBackendLike, x: Tensor
   }
 }
 
+
+/**
+ * One Conv2D: x as [C, H, W, N] (batch and channel swapped) convolved with dy
+ * as [Ho, Wo, N, O], the forward stride as dilation. XNNPACK then builds an
+ * indirection buffer of C*K*K*Ho*Wo pointers and contracts only N values per
+ * filter tap.
+ */
+export function conv2DBackpropFilterBatchAsChannel(backend: KernelBackendLike, x: TensorInfo, dy: TensorInfo, attrs: Attrs): TensorInfo {
+  const g = conv2DGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, dy.shape, attrs);
+  const scratch = new KernelScratch(backend, 'wasm');
+  try {
+    const xt = scratch.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+    const dyt = scratch.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const padBottom = g.filterHeight + (g.outHeight - 1) * g.strideHeight - g.inHeight - g.padTop;
+    const padRight = g.filterWidth + (g.outWidth - 1) * g.strideWidth - g.inWidth - g.padLeft;
+    if (padBottom < 0 || padRight < 0) throw new Error('benchmark variant: leftover rows not handled');
+    const cw = scratch.run(
+      'Conv2D',
+      { x: xt, filter: dyt },
+      {
+        strides: [1, 1],
+        pad: [
+          [0, 0],
+          [g.padTop, padBottom],
+          [g.padLeft, padRight],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: [g.strideHeight, g.strideWidth],
+      },
+    );
+    return scratch.keep(scratch.run('Transpose', { x: cw }, { perm: [1, 2, 0, 3] }));
+  } finally {
+    scratch.dispose();
+  }
+}

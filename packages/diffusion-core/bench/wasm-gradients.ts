@@ -12,6 +12,7 @@ import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@
 import { registerWasmGradientKernels } from '../src/runtime/wasm-gradients/index.js';
 import type { KernelBackendLike } from '../src/runtime/wasm-gradients/kernel-scratch.js';
 import {
+  conv2DBackpropFilterBatchAsChannel,
   conv2DBackpropFilterIm2Col,
   conv2DBackpropFilterPerTapMatMul,
 } from './wasm-gradients-alternatives.js';
@@ -33,6 +34,7 @@ const cases: Case[] = [
   { name: '3x3 s2 same 4x64x64x64->64', x: [4, 64, 64, 64], w: [3, 3, 64, 64], stride: 2, pad: 'same' },
   { name: '1x1 s1 4x64x64x64->64', x: [4, 64, 64, 64], w: [1, 1, 64, 64], stride: 1, pad: 'valid' },
   { name: '3x3 s1 same 4x32x32x128->128', x: [4, 32, 32, 128], w: [3, 3, 128, 128], stride: 1, pad: 'same' },
+  { name: '3x3 s1 same 4x64x64x192->64', x: [4, 64, 64, 192], w: [3, 3, 192, 64], stride: 1, pad: 'same' },
 ];
 
 function median(xs: number[]): number {
@@ -111,9 +113,10 @@ async function main(): Promise<void> {
 
     const refF = ours.filter.kernelFunc({ inputs: { x, dy }, backend: b, attrs: filtAttrs }) as TensorInfo;
     const tF = timeMs(() => runKernelDirect(b, ours.filter!.kernelFunc, { x, dy }, filtAttrs));
-    rows.push([c.name, 'Conv2DBackpropFilter, ours (Conv2D on transposed x, dy; 1x1: matmul)', tF.toFixed(1), gflops(c, yShape, tF), '0']);
+    rows.push([c.name, 'Conv2DBackpropFilter, ours (phase im2col + XNNPACK GEMM)', tF.toFixed(1), gflops(c, yShape, tF), '0']);
     const attrsF = filtAttrs as unknown as Parameters<typeof conv2DBackpropFilterIm2Col>[3];
     for (const [label, fn] of [
+      ['Conv2DBackpropFilter, alt: one Conv2D, batch as channel', conv2DBackpropFilterBatchAsChannel],
       ['Conv2DBackpropFilter, alt: per-tap XNNPACK matmul', conv2DBackpropFilterPerTapMatMul],
       ['Conv2DBackpropFilter, alt: im2col + one matmul', conv2DBackpropFilterIm2Col],
     ] as const) {

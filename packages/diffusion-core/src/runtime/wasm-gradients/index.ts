@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 
@@ -21,6 +22,9 @@ const PROVIDED: readonly Provided[] = [
   { kernelName: 'Conv2DBackpropFilter', make: () => conv2DBackpropFilterKernel(BACKEND) },
   // Present but a scalar C++ loop about 10-20x slower than XNNPACK; replaced.
   { kernelName: 'Conv2DBackpropInput', make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
+  // Present, but only untransposed single products reach XNNPACK; the rest
+  // (every matmul gradient, batched attention products) is a scalar loop.
+  { kernelName: 'BatchMatMul', make: (previous) => batchMatMulKernel(BACKEND, previous) },
 ];
 
 /** Kernel names that `registerWasmGradientKernels` provides on the wasm backend. */

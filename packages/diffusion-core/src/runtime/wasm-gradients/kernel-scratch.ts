@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { WasmKernelUnavailableError } from './errors.js';
 
 /** The part of a tfjs backend a composed kernel touches. */
@@ -7,6 +7,17 @@ export interface KernelBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
   readSync(dataId: object): unknown;
   write(values: Float32Array, shape: number[], dtype: 'float32'): object;
+}
+
+/** What the wasm backend (BackendWasm) adds: tensors as views of its heap. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+function isHeapBackend(b: object): b is HeapBackend {
+  const c = b as Partial<HeapBackend>;
+  return typeof c.makeOutput === 'function' && typeof c.typedArrayFromHeap === 'function';
 }
 
 /**
@@ -26,12 +37,52 @@ export class KernelScratch {
   run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const kernel = tf.getKernel(name, this.backendName);
     if (kernel === undefined) throw new WasmKernelUnavailableError(name, this.backendName);
+    return this.runConfig(kernel, inputs, attrs);
+  }
+
+  /** Runs a given kernel config (e.g. one that has since been replaced in the registry). */
+  runConfig(kernel: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs });
     if (Array.isArray(out)) {
       for (const o of out) this.owned.push(o);
-      throw new Error(`KernelScratch.run: kernel ${name} returned ${out.length} outputs; expected one.`);
+      throw new Error(`KernelScratch: kernel ${kernel.kernelName} returned ${out.length} outputs; expected one.`);
     }
     this.owned.push(out);
+    return out;
+  }
+
+  /** Whether the backend exposes its heap (the wasm backend does), so that `allocate` and `view` work. */
+  get hasHeap(): boolean {
+    return isHeapBackend(this.backend);
+  }
+
+  /** A new, uninitialised float32 tensor on the backend's heap; freed by `dispose` unless kept. */
+  allocate(shape: number[]): TensorInfo {
+    if (!isHeapBackend(this.backend)) throw new Error('KernelScratch.allocate: the backend has no heap (not wasm).');
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.owned.push(out);
+    return out;
+  }
+
+  /**
+   * The values of float32 `info` in place on the heap. Take views after the
+   * last `allocate`/`run`: allocating may grow the heap and detach older views.
+   */
+  view(info: TensorInfo): Float32Array {
+    if (!isHeapBackend(this.backend)) throw new Error('KernelScratch.view: the backend has no heap (not wasm).');
+    if (info.dtype !== 'float32') throw new Error(`KernelScratch.view: expected float32, got ${info.dtype}.`);
+    return this.backend.typedArrayFromHeap(info);
+  }
+
+  /**
+   * A copy of the `size` values of float32 `x` from flat offset `start`, as a
+   * tensor of `shape`: one heap-to-heap copy. (The wasm Slice kernel first reads
+   * its whole input out of the heap, which can cost more than the work it feeds.)
+   */
+  copyRange(x: TensorInfo, start: number, shape: number[]): TensorInfo {
+    const size = shape.reduce((p, d) => p * d, 1);
+    const out = this.allocate(shape);
+    this.view(out).set(this.view(x).subarray(start, start + size));
     return out;
   }
 

@@ -1,0 +1,163 @@
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { UnsupportedKernelAttributesError } from './errors.js';
+import { KernelScratch, reshapeView, type KernelBackendLike } from './kernel-scratch.js';
+import { transposeInnerOnHeap } from './tiled-transpose.js';
+
+const NAME = 'BatchMatMul';
+
+/**
+ * Below this many multiply-adds per batch item, the per-item cost of an
+ * XNNPACK operator (creation and weight packing) outweighs the backend's scalar
+ * loop (measured in bench/wasm-gradients-matmul.ts).
+ */
+const MIN_MACS_PER_ITEM = 32 * 1024;
+
+interface MatMulShape {
+  batchA: number;
+  batchB: number;
+  /** Output batch dimensions (broadcast of a's and b's). */
+  outBatchDims: number[];
+  m: number;
+  k: number;
+  n: number;
+}
+
+function product(dims: readonly number[]): number {
+  return dims.reduce((p, d) => p * d, 1);
+}
+
+function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): MatMulShape {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2) {
+    throw new UnsupportedKernelAttributesError(NAME, `expected rank >= 2 inputs, got shapes [${a.shape}] and [${b.shape}].`);
+  }
+  const dimsA = a.shape.slice(0, -2);
+  const dimsB = b.shape.slice(0, -2);
+  const m = transposeA ? (a.shape[ra - 1] as number) : (a.shape[ra - 2] as number);
+  const k = transposeA ? (a.shape[ra - 2] as number) : (a.shape[ra - 1] as number);
+  const kb = transposeB ? (b.shape[rb - 1] as number) : (b.shape[rb - 2] as number);
+  const n = transposeB ? (b.shape[rb - 2] as number) : (b.shape[rb - 1] as number);
+  if (k !== kb) {
+    throw new UnsupportedKernelAttributesError(
+      NAME,
+      `inner dimensions differ: a [${a.shape}] (transposeA=${transposeA}) and b [${b.shape}] (transposeB=${transposeB}).`,
+    );
+  }
+  const rank = Math.max(dimsA.length, dimsB.length);
+  const outBatchDims: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = dimsA[dimsA.length - rank + i] ?? 1;
+    const db = dimsB[dimsB.length - rank + i] ?? 1;
+    outBatchDims.push(Math.max(da, db));
+  }
+  return { batchA: product(dimsA), batchB: product(dimsB), outBatchDims, m, k, n };
+}
+
+/** Swaps the last two axes of a [batch, r, c] view, giving [batch, c, r]. */
+function transposeInner(scratch: KernelScratch, x: TensorInfo, batch: number, r: number, c: number): TensorInfo {
+  return transposeInnerOnHeap(scratch, x, batch, r, c);
+}
+
+/**
+ * Products of untransposed [batch, rows, inner] x [batch, inner, cols]
+ * operands on XNNPACK's fully-connected GEMM (the backend's BatchMatMul
+ * without transposes and with batch 1). A shared right operand lets the batch
+ * fold into the rows; otherwise each item is its own GEMM, concatenated.
+ */
+function plainBatchedGemm(
+  scratch: KernelScratch,
+  gemm: KernelConfig,
+  x: TensorInfo,
+  w: TensorInfo,
+  batchX: number,
+  batchW: number,
+  rows: number,
+  inner: number,
+  cols: number,
+): TensorInfo {
+  const plain = { transposeA: false, transposeB: false };
+  if (batchW === 1) {
+    return scratch.runConfig(gemm, { a: reshapeView(x, [1, batchX * rows, inner]), b: reshapeView(w, [1, inner, cols]) }, plain);
+  }
+  const items: TensorInfo[] = [];
+  for (let i = 0; i < Math.max(batchX, batchW); i++) {
+    const xi = batchX === 1 ? reshapeView(x, [1, rows, inner]) : scratch.copyRange(x, i * rows * inner, [1, rows, inner]);
+    const wi = scratch.copyRange(w, i * inner * cols, [1, inner, cols]);
+    items.push(scratch.runConfig(gemm, { a: xi, b: wi }, plain));
+  }
+  return scratch.run('Concat', items as unknown as NamedTensorInfoMap, { axis: 0 });
+}
+
+/**
+ * op(A) op(B) on XNNPACK, which the wasm backend uses only for a single
+ * untransposed product; everything else (every matmul gradient, batched
+ * attention products) is a scalar loop there. Transposed operands must be
+ * materialised, so of the two equivalent forms
+ *   C = op(A) op(B)            (transpose A if tA, B if tB)
+ *   C = (op(B)^T op(A)^T)^T    (transpose A if not tA, B if not tB, and C)
+ * the one moving fewer values is used: e.g. attention's P^T dO (P is L x L)
+ * becomes (dO^T P)^T and never transposes P.
+ */
+function batchMatMulViaGemm(
+  scratch: KernelScratch,
+  gemm: KernelConfig,
+  a: TensorInfo,
+  b: TensorInfo,
+  s: MatMulShape,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo {
+  const { m, k, n, batchA, batchB } = s;
+  const batch = Math.max(batchA, batchB);
+  const sizeA = batchA * m * k;
+  const sizeB = batchB * k * n;
+  const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0);
+  const swapped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + batch * m * n;
+  // The swapped form multiplies by op(A)^T as the packed operand, so it cannot fold a shared A.
+  if (direct <= swapped || batchA === 1) {
+    const x = transposeA ? transposeInner(scratch, a, batchA, k, m) : a;
+    const w = transposeB ? transposeInner(scratch, b, batchB, n, k) : b;
+    return reshapeView(plainBatchedGemm(scratch, gemm, x, w, batchA, batchB, m, k, n), [...s.outBatchDims, m, n]);
+  }
+  // op(B)^T is B itself when tB, and op(A)^T is A itself when tA.
+  const x = transposeB ? b : transposeInner(scratch, b, batchB, k, n);
+  const w = transposeA ? a : transposeInner(scratch, a, batchA, m, k);
+  const ct = plainBatchedGemm(scratch, gemm, x, w, batchB, batchA, n, k, m);
+  return reshapeView(transposeInner(scratch, ct, batch, n, m), [...s.outBatchDims, m, n]);
+}
+
+/**
+ * Kernel config replacing the wasm BatchMatMul: the XNNPACK path above where it
+ * applies and pays off, else `original` (the backend's own kernel, also the
+ * GEMM used inside).
+ */
+export function batchMatMulKernel(backendName: string, original: KernelConfig | undefined): KernelConfig {
+  const kernelFunc = (args: { inputs: NamedTensorInfoMap; backend: object; attrs?: NamedAttrMap }) => {
+    if (original === undefined) {
+      throw new UnsupportedKernelAttributesError(NAME, `the backend '${backendName}' has no BatchMatMul kernel to build on.`);
+    }
+    const { a, b } = args.inputs;
+    if (a === undefined || b === undefined) throw new UnsupportedKernelAttributesError(NAME, 'inputs a and b are required.');
+    const transposeA = args.attrs?.['transposeA'] === true;
+    const transposeB = args.attrs?.['transposeB'] === true;
+    const s = matMulShape(a, b, transposeA, transposeB);
+    const alreadyFast = !transposeA && !transposeB && s.batchA === 1 && s.batchB === 1;
+    // Broadcasting between two batched operands of different batch size is left to the backend.
+    const batchesCompatible = s.batchB === 1 || s.batchA === 1 || s.batchA === s.batchB;
+    const worthIt = s.m * s.k * s.n >= MIN_MACS_PER_ITEM;
+    if (alreadyFast || !batchesCompatible || !worthIt || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return original.kernelFunc(args);
+    }
+    const scratch = new KernelScratch(args.backend as KernelBackendLike, backendName);
+    try {
+      const out = batchMatMulViaGemm(scratch, original, a, b, s, transposeA, transposeB);
+      const owner = scratch.find(out.dataId);
+      if (owner !== undefined) scratch.keep(owner);
+      return out;
+    } finally {
+      scratch.dispose();
+    }
+  };
+  return { kernelName: NAME, backendName, kernelFunc: kernelFunc as KernelFunc };
+}
