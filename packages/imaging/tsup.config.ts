@@ -1,12 +1,24 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // tfjs must be a single instance shared with the host app: never bundle it.
-  external: [/^@tensorflow\//],
-});
+export default defineConfig([
+  {
+    // The library: the browser-safe main entry and the Node-only '/node' entry.
+    entry: { index: 'src/index.ts', node: 'src/node.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    // tfjs must be a single instance shared with the host app: never bundle it.
+    external: [/^@tensorflow\//],
+  },
+  {
+    // The command line tool, ESM only, with its shebang kept.
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+  },
+]);

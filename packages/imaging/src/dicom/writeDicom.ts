@@ -36,6 +36,8 @@ export interface SeriesInfo {
   readonly date?: string;
   readonly time?: string;
   readonly bodyPartExamined?: string;
+  /** e.g. HFS; empty when unknown. */
+  readonly patientPosition?: string;
 }
 
 /** What makes an instance derived: PS3.3 C.7.6.1.1.3 and the General Image module's source references. */
@@ -55,7 +57,10 @@ export interface WriteSeriesOptions {
   readonly series?: SeriesInfo;
   /** Defaults to the volume's FrameOfReferenceUID, else a new one. */
   readonly frameOfReferenceUID?: string;
-  /** ImageType; default ORIGINAL\PRIMARY\AXIAL, or DERIVED\SECONDARY when `derivation` is given. */
+  /**
+   * ImageType; default ORIGINAL\PRIMARY, or DERIVED\SECONDARY when `derivation` is given, plus the third
+   * value the IOD requires (AXIAL for CT, OTHER for MR).
+   */
   readonly imageType?: readonly string[];
   readonly derivation?: Derivation;
   readonly imageComments?: string;
@@ -132,7 +137,7 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
   const n = rows * cols;
   const modality = options.modality ?? volume.modality ?? 'OT';
   const derived = options.derivation !== undefined;
-  const imageType = options.imageType ?? (derived ? ['DERIVED', 'SECONDARY'] : ['ORIGINAL', 'PRIMARY', 'AXIAL']);
+  const imageType = options.imageType ?? [derived ? 'DERIVED' : 'ORIGINAL', derived ? 'SECONDARY' : 'PRIMARY', ...(options.sopClass === 'CT' ? ['AXIAL'] : options.sopClass === 'MR' ? ['OTHER'] : [])];
   const files: Uint8Array[] = [];
   const sopUIDs: string[] = [];
   for (let k = 0; k < depth; k++) {
@@ -165,6 +170,8 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
       PatientSex: options.patient?.sex ?? '',
       ...(options.patient?.age ? { PatientAge: options.patient.age } : {}),
       ...(options.series?.bodyPartExamined ? { BodyPartExamined: options.series.bodyPartExamined } : {}),
+      // Type 2C for CT and MR: present, empty when unknown.
+      ...(options.sopClass !== 'SC' ? { PatientPosition: options.series?.patientPosition ?? '' } : {}),
       SliceThickness: formatDS(g.spacing[2]),
       ...(depth > 1 ? { SpacingBetweenSlices: formatDS(g.spacing[2]) } : {}),
       StudyInstanceUID: studyUID,
@@ -193,7 +200,7 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
       RescaleSlope: formatDS(rescale.slope),
       ...(options.sopClass === 'CT' ? { RescaleType: 'HU', KVP: '', AcquisitionNumber: 1 } : {}),
       ...(options.sopClass === 'MR'
-        ? { ScanningSequence: 'RM', SequenceVariant: 'NONE', ScanOptions: '', MRAcquisitionType: '', EchoTime: '', EchoTrainLength: '', AcquisitionNumber: 1 }
+        ? { ScanningSequence: 'RM', SequenceVariant: 'NONE', ScanOptions: '', MRAcquisitionType: '', RepetitionTime: '', EchoTime: '', EchoTrainLength: '', AcquisitionNumber: 1 }
         : {}),
       ...(options.sopClass === 'SC' ? { ConversionType: 'WSD' } : {}),
       BurnedInAnnotation: 'NO',
