@@ -1,6 +1,8 @@
 // Test helpers (not exported from the package): paths to the cached open data, failing loudly when the
 // set-up step has not run.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { MissingDataError } from '../errors.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { PYDICOM_TEST_FILES } from '../dataset/openSources.js';
@@ -19,4 +21,13 @@ export function pydicomFile(name: string): string {
 
 export function pydicomBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(pydicomFile(name)));
+}
+
+/** A fresh cache folder whose open-data/ is the real cache's (read-only use), for builders that write. */
+export function scratchCache(): string {
+  const real = join(CACHE_DIR, 'open-data');
+  if (!existsSync(real)) throw new MissingDataError(`the open data cache ${real}`, 'Run the set-up step: `npm run -w @meddiff/imaging fetch-open-data`.');
+  const dir = mkdtempSync(join(tmpdir(), 'meddiff-imaging-'));
+  symlinkSync(real, join(dir, 'open-data'));
+  return dir;
 }
