@@ -1,0 +1,3 @@
+/** `npm run bench` for this package: every benchmark in turn. Arguments pass through (e.g. --quick). */
+await import('./unet');
+await import('./wasm-gradients');

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 checkout: the Debian packages the tests and the viewer need, the npm
+# packages, and the open medical images (downloaded once into .cache/). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# chromium: headless browser for the end-to-end tests, and its SwiftShader Vulkan driver, which
+#           gives WebGPU in Node without a GPU. libvulkan1: the Vulkan loader Dawn (npm 'webgpu') opens.
+APT_PACKAGES=(chromium libvulkan1)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@";
+  elif command -v sudo >/dev/null; then sudo "$@";
+  else echo "setup: run as root: $*" >&2; exit 1; fi
+}
+# The open-data step uses `apt-get download`, which needs package lists even when nothing is missing.
+if [ ${#missing[@]} -gt 0 ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
+  as_root apt-get update
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+echo "setup: done"
