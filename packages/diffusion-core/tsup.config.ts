@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   // tfjs must be a single instance shared with the host app: never bundle it.
-  external: [/^@tensorflow\//],
+  external: [/^@tensorflow\//, 'webgpu'],
 });

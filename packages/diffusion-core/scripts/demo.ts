@@ -33,8 +33,10 @@ try {
       process.stdout.write(`\rsampling [${bar}] ${step}/${total}  eta ${(etaMs / 1000).toFixed(1)} s `);
     },
   });
-  const [min, max] = [(await out.min().data())[0]!, (await out.max().data())[0]!];
-  console.log(`\nsample: ${out.shape.join(' x ')}, values in [${min.toFixed(2)}, ${max.toFixed(2)}]`);
+  const range = tf.tidy(() => tf.stack([tf.min(out), tf.max(out)]));
+  const [min, max] = await range.data();
+  range.dispose();
+  console.log(`\nsample: ${out.shape.join(' x ')}, values in [${min!.toFixed(2)}, ${max!.toFixed(2)}]`);
   out.dispose();
 } catch (e) {
   if (!(e instanceof CancelledError)) throw e;
