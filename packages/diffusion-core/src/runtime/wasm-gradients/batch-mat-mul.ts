@@ -26,7 +26,7 @@ function product(dims: readonly number[]): number {
   return dims.reduce((p, d) => p * d, 1);
 }
 
-function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): MatMulShape {
+function matMulShape(a: { shape: number[] }, b: { shape: number[] }, transposeA: boolean, transposeB: boolean): MatMulShape {
   const ra = a.shape.length;
   const rb = b.shape.length;
   if (ra < 2 || rb < 2) {
@@ -89,16 +89,31 @@ function plainBatchedGemm(
   return scratch.run('Concat', items as unknown as NamedTensorInfoMap, { axis: 0 });
 }
 
+/** How a product is computed: by the backend's own kernel, or on XNNPACK as op(A) op(B) or as (op(B)^T op(A)^T)^T. */
+export type BatchMatMulPath = 'backend' | 'gemm' | 'gemm-swapped';
+
 /**
- * op(A) op(B) on XNNPACK, which the wasm backend uses only for a single
- * untransposed product; everything else (every matmul gradient, batched
- * attention products) is a scalar loop there. Transposed operands must be
- * materialised, so of the two equivalent forms
+ * The path for a float32 product of `aShape` and `bShape`. Transposed
+ * operands must be materialised, so of the two equivalent forms
  *   C = op(A) op(B)            (transpose A if tA, B if tB)
  *   C = (op(B)^T op(A)^T)^T    (transpose A if not tA, B if not tB, and C)
  * the one moving fewer values is used: e.g. attention's P^T dO (P is L x L)
  * becomes (dO^T P)^T and never transposes P.
  */
+export function planBatchMatMul(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): BatchMatMulPath {
+  const s = matMulShape({ shape: aShape }, { shape: bShape }, transposeA, transposeB);
+  const alreadyFast = !transposeA && !transposeB && s.batchA === 1 && s.batchB === 1;
+  // Broadcasting between two batched operands of different batch size is left to the backend.
+  const batchesCompatible = s.batchB === 1 || s.batchA === 1 || s.batchA === s.batchB;
+  if (alreadyFast || !batchesCompatible || s.m * s.k * s.n < MIN_MACS_PER_ITEM) return 'backend';
+  const sizeA = s.batchA * s.m * s.k;
+  const sizeB = s.batchB * s.k * s.n;
+  const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0);
+  const swapped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + Math.max(s.batchA, s.batchB) * s.m * s.n;
+  return direct <= swapped ? 'gemm' : 'gemm-swapped';
+}
+
+/** op(A) op(B) on XNNPACK along `path` (see planBatchMatMul). */
 function batchMatMulViaGemm(
   scratch: KernelScratch,
   gemm: KernelConfig,
@@ -107,15 +122,11 @@ function batchMatMulViaGemm(
   s: MatMulShape,
   transposeA: boolean,
   transposeB: boolean,
+  path: 'gemm' | 'gemm-swapped',
 ): TensorInfo {
   const { m, k, n, batchA, batchB } = s;
   const batch = Math.max(batchA, batchB);
-  const sizeA = batchA * m * k;
-  const sizeB = batchB * k * n;
-  const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0);
-  const swapped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + batch * m * n;
-  // The swapped form multiplies by op(A)^T as the packed operand, so it cannot fold a shared A.
-  if (direct <= swapped || batchA === 1) {
+  if (path === 'gemm') {
     const x = transposeA ? transposeInner(scratch, a, batchA, k, m) : a;
     const w = transposeB ? transposeInner(scratch, b, batchB, n, k) : b;
     return reshapeView(plainBatchedGemm(scratch, gemm, x, w, batchA, batchB, m, k, n), [...s.outBatchDims, m, n]);
@@ -128,9 +139,11 @@ function batchMatMulViaGemm(
 }
 
 /**
- * Kernel config replacing the wasm BatchMatMul: the XNNPACK path above where it
- * applies and pays off, else `original` (the backend's own kernel, also the
- * GEMM used inside).
+ * Kernel config replacing the wasm BatchMatMul. The backend's own kernel
+ * (`original`) reaches XNNPACK only for a single untransposed product and runs
+ * a scalar loop otherwise, i.e. for every matmul gradient and for batched
+ * attention products. Here those run on XNNPACK (through `original`'s fast
+ * case) where planBatchMatMul says it pays off; the rest goes to `original`.
  */
 export function batchMatMulKernel(backendName: string, original: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: { inputs: NamedTensorInfoMap; backend: object; attrs?: NamedAttrMap }) => {
@@ -141,17 +154,12 @@ export function batchMatMulKernel(backendName: string, original: KernelConfig | 
     if (a === undefined || b === undefined) throw new UnsupportedKernelAttributesError(NAME, 'inputs a and b are required.');
     const transposeA = args.attrs?.['transposeA'] === true;
     const transposeB = args.attrs?.['transposeB'] === true;
-    const s = matMulShape(a, b, transposeA, transposeB);
-    const alreadyFast = !transposeA && !transposeB && s.batchA === 1 && s.batchB === 1;
-    // Broadcasting between two batched operands of different batch size is left to the backend.
-    const batchesCompatible = s.batchB === 1 || s.batchA === 1 || s.batchA === s.batchB;
-    const worthIt = s.m * s.k * s.n >= MIN_MACS_PER_ITEM;
-    if (alreadyFast || !batchesCompatible || !worthIt || a.dtype !== 'float32' || b.dtype !== 'float32') {
-      return original.kernelFunc(args);
-    }
+    const path = a.dtype === 'float32' && b.dtype === 'float32' ? planBatchMatMul(a.shape, b.shape, transposeA, transposeB) : 'backend';
+    if (path === 'backend') return original.kernelFunc(args);
     const scratch = new KernelScratch(args.backend as KernelBackendLike, backendName);
     try {
-      const out = batchMatMulViaGemm(scratch, original, a, b, s, transposeA, transposeB);
+      const s = matMulShape(a, b, transposeA, transposeB);
+      const out = batchMatMulViaGemm(scratch, original, a, b, s, transposeA, transposeB, path);
       const owner = scratch.find(out.dataId);
       if (owner !== undefined) scratch.keep(owner);
       return out;

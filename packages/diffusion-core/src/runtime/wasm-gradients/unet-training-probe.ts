@@ -68,7 +68,7 @@ export function createProbeParams(s: ProbeSize, seed: number): ProbeParams {
     const isGain = name.endsWith('G');
     params[name] = tf.tidy(() => {
       const r = tf.randomNormal(shape, 0, shape.length === 1 ? 0.1 : 1 / Math.sqrt(fanIn), 'float32', seed + i);
-      return tf.variable(isGain ? tf.add(r, 1) : r, true, `probe_${name}_${seed}`);
+      return tf.variable(isGain ? tf.add(r, 1) : r, true);
     });
     i += 1;
   }
