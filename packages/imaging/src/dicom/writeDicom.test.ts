@@ -82,6 +82,16 @@ describe('writeDerivedSeries', () => {
     back.geometry.origin.forEach((x, i) => expect(x).toBeCloseTo(src.geometry.origin[i]!, 4));
   });
 
+  it('Secondary Capture on request', async () => {
+    const src = await readDicom(pydicomBytes('CT_small.dcm'));
+    const out = writeDerivedSeries(src, src, { description: 'inpainting (test)', sopClass: 'SC' });
+    const { dataset } = parseDicom(out.files[0]!);
+    expect(dataset['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.7');
+    expect(dataset['ConversionType']).toBe('WSD');
+    expect(dataset['Modality']).toBe('CT');
+    expect(Array.from((await readDicom(out.files[0]!)).data)).toEqual(Array.from(src.data));
+  });
+
   it('an MR source keeps MR Image Storage', async () => {
     const src = await readDicom(pydicomBytes('MR_small.dcm'));
     const out = writeDerivedSeries(src, src, { description: 'denoising (test)' });
