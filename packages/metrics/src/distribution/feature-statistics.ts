@@ -1,4 +1,5 @@
 import { InvalidShapeError } from '../errors';
+import { dot } from '../linalg/dot';
 import { toFeatures, type FeatureInput } from './feature-matrix';
 
 /**
@@ -24,21 +25,15 @@ export async function featureStatistics(features: FeatureInput): Promise<Feature
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k] = (mean[k] as number) + (data[i * d + k] as number);
   for (let k = 0; k < d; k++) mean[k] = (mean[k] as number) / n;
-  const centred = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) centred[i * d + k] = (data[i * d + k] as number) - (mean[k] as number);
-  const covariance = new Float64Array(d * d);
+  // Centred features stored feature-major (d rows of n), so each covariance entry is one contiguous dot product.
+  const centred = new Float64Array(d * n);
   for (let i = 0; i < n; i++) {
-    const row = i * d;
-    for (let a = 0; a < d; a++) {
-      const va = centred[row + a] as number;
-      if (va === 0) continue;
-      const out = a * d;
-      for (let b = a; b < d; b++) covariance[out + b] = (covariance[out + b] as number) + va * (centred[row + b] as number);
-    }
+    for (let k = 0; k < d; k++) centred[k * n + i] = (data[i * d + k] as number) - (mean[k] as number);
   }
+  const covariance = new Float64Array(d * d);
   for (let a = 0; a < d; a++) {
     for (let b = a; b < d; b++) {
-      const v = (covariance[a * d + b] as number) / (n - 1);
+      const v = dot(centred, a * n, centred, b * n, n) / (n - 1);
       covariance[a * d + b] = v;
       covariance[b * d + a] = v;
     }

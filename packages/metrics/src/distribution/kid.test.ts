@@ -123,3 +123,13 @@ describe('KID', () => {
     await expect(kid([[1, 2]], a)).rejects.toBeInstanceOf(InvalidShapeError);
   });
 });
+
+describe('KID on whole sets', () => {
+  it('computes the full-set U-statistic once when the subsets are the whole sets', async () => {
+    const a = gaussianSamples(30, m1, s1, 11);
+    const b = gaussianSamples(30, m2, s2, 12);
+    const result = await kid({ data: a, shape: [30, d] }, { data: b, shape: [30, d] }, { subsets: 4, subsetSize: 100 });
+    expect(result.subsetValues).toEqual(new Array(4).fill(unbiasedMmd2(a, b, 30, d)));
+    expect(result.std).toBe(0);
+  });
+});

@@ -1,12 +1,17 @@
 import { InvalidOptionError, InvalidShapeError, ShapeMismatchError } from '../errors';
 import { checkPositiveInteger } from '../input/option-checks';
+import { dot } from '../linalg/dot';
 import { toFeatures, type FeatureInput, type Features } from './feature-matrix';
 import { sampleWithoutReplacement, seededRandom } from './seeded-random';
 
 export interface KidOptions {
   /** Number of random subsets averaged (default 100, as Bińkowski et al.'s code). */
   readonly subsets?: number;
-  /** Vectors drawn from each set per subset, without replacement; capped at the smaller set (default 1000). */
+  /**
+   * Vectors drawn from each set per subset, without replacement; capped at the
+   * smaller set (default 1000). When it covers both sets whole, every subset
+   * gives the same value, which is computed once (std 0).
+   */
   readonly subsetSize?: number;
   /** Seed of the subset sampling (default 0). */
   readonly seed?: number;
@@ -22,11 +27,7 @@ export interface KidResult {
 
 /** Cubic polynomial kernel k(x, y) = (x . y / d + 1)^3 (Bińkowski et al. 2018, section 4). */
 function kernel(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
-  let dot = 0;
-  const oi = i * d;
-  const oj = j * d;
-  for (let k = 0; k < d; k++) dot += (a[oi + k] as number) * (b[oj + k] as number);
-  const v = dot / d + 1;
+  const v = dot(a, i * d, b, j * d, d) / d + 1;
   return v * v * v;
 }
 
@@ -76,6 +77,11 @@ export async function kid(a: FeatureInput, b: FeatureInput, options: KidOptions 
   }
   const random = seededRandom(seed);
   const values: number[] = [];
+  if (m === fa.n && m === fb.n) {
+    // Every subset is a whole set, and the U-statistic does not depend on order: one value, `subsets` times.
+    const value = unbiasedMmd2(fa.data, fb.data, m, fa.d);
+    return Object.freeze({ mean: value, std: 0, subsetValues: Object.freeze(new Array<number>(subsets).fill(value)) });
+  }
   for (let s = 0; s < subsets; s++) {
     const x = gather(fa, sampleWithoutReplacement(fa.n, m, random));
     const y = gather(fb, sampleWithoutReplacement(fb.n, m, random));
