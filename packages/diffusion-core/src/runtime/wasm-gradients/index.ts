@@ -3,6 +3,9 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { meanKernel, sumKernel } from './reduce-sum.js';
+import { resizeNearestNeighborGradKernel } from './resize-nearest-neighbor-grad.js';
+import { splitVKernel } from './split-v.js';
 
 export { UnsupportedKernelAttributesError, WasmKernelUnavailableError } from './errors.js';
 
@@ -20,11 +23,19 @@ interface Provided {
 const PROVIDED: readonly Provided[] = [
   // Missing in tfjs-backend-wasm 4.22.
   { kernelName: 'Conv2DBackpropFilter', make: () => conv2DBackpropFilterKernel(BACKEND) },
-  // Present but a scalar C++ loop about 10-20x slower than XNNPACK; replaced.
+  // Present but a scalar C++ loop, about 10x slower than XNNPACK.
   { kernelName: 'Conv2DBackpropInput', make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
   // Present, but only untransposed single products reach XNNPACK; the rest
   // (every matmul gradient, batched attention products) is a scalar loop.
   { kernelName: 'BatchMatMul', make: (previous) => batchMatMulKernel(BACKEND, previous) },
+  // Present, but reductions over outer axes (bias gradients, broadcast
+  // gradients, group-norm statistics) transpose the whole input first.
+  { kernelName: 'Sum', make: (previous) => sumKernel(BACKEND, previous) },
+  { kernelName: 'Mean', make: (previous) => meanKernel(BACKEND, previous) },
+  // Present, but each part re-reads the whole input (concat gradients).
+  { kernelName: 'SplitV', make: (previous) => splitVKernel(BACKEND, previous) },
+  // Present, but a scalar window search per pixel (upSampling2d gradients).
+  { kernelName: 'ResizeNearestNeighborGrad', make: (previous) => resizeNearestNeighborGradKernel(BACKEND, previous) },
 ];
 
 /** Kernel names that `registerWasmGradientKernels` provides on the wasm backend. */
