@@ -7,7 +7,7 @@ import { backendDataIds, relativeError, seeded, valuesOn } from './test-support.
 
 interface Case {
   shape: number[];
-  axis: number | number[] | null;
+  axis: number | number[] | undefined;
   keepDims: boolean;
 }
 
@@ -19,7 +19,7 @@ const cases: Case[] = [
   { shape: [5, 3], axis: 0, keepDims: false },
   { shape: [2, 3, 4], axis: [0, 2], keepDims: false },
   { shape: [2, 3, 4], axis: [2], keepDims: true }, // innermost: the backend's own kernel
-  { shape: [2, 3, 4], axis: null, keepDims: false },
+  { shape: [2, 3, 4], axis: undefined, keepDims: false },
   { shape: [1, 9, 1], axis: [0, 1], keepDims: false },
   { shape: [3, 0, 2], axis: [1], keepDims: false },
 ];

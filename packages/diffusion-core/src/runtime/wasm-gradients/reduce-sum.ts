@@ -82,7 +82,8 @@ function reduceKernel(name: 'Sum' | 'Mean', backendName: string, original: Kerne
       return original.kernelFunc(args);
     };
     if (x === undefined || x.dtype !== 'float32' || x.shape.length === 0) return fallback();
-    const axes = util.parseAxisParam((args.attrs?.['axis'] ?? null) as number | number[] | null, x.shape);
+    const axisAttr = args.attrs?.['axis'] as number | number[] | null | undefined;
+    const axes = util.parseAxisParam(axisAttr ?? x.shape.map((_, i) => i), x.shape);
     // Only when the innermost axis is kept: then the backend transposes the
     // whole input, while here each row adds into the output in order. (With
     // the innermost axis reduced, its transpose moves whole runs and is fast.)
