@@ -64,10 +64,12 @@ describe('BatchMatMul on wasm', () => {
     expect(backendDataIds()).toBe(ids);
   });
 
-  it('never transposes the L x L attention matrix: P^T dO runs as (dO^T P)^T', () => {
-    expect(planBatchMatMul([4, 1024, 1024], [4, 1024, 128], true, false)).toBe('gemm-swapped');
-    expect(planBatchMatMul([4, 1024, 128], [4, 1024, 128], false, true)).toBe('gemm');
-    expect(planBatchMatMul([4096, 128], [128, 128], false, false)).toBe('backend');
+  it('picks the form that moves fewer values', () => {
+    expect(planBatchMatMul([4, 1024, 128], [4, 1024, 128], false, true)).toBe('gemm'); // attention q k^T
+    expect(planBatchMatMul([4096, 128], [128, 128], false, true)).toBe('gemm'); // dense dx = dy W^T
+    expect(planBatchMatMul([45, 70], [33, 45], true, true)).toBe('gemm-swapped'); // both transposed, small C
+    expect(planBatchMatMul([4096, 128], [128, 128], false, false)).toBe('backend'); // already XNNPACK
+    expect(planBatchMatMul([8, 16, 32], [8, 32, 16], false, false)).toBe('backend'); // too small per item
   });
 
   it('gives the same gradients as cpu for attention-style products and a dense layer', async () => {

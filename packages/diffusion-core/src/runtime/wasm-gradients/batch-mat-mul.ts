@@ -93,12 +93,13 @@ function plainBatchedGemm(
 export type BatchMatMulPath = 'backend' | 'gemm' | 'gemm-swapped';
 
 /**
- * The path for a float32 product of `aShape` and `bShape`. Transposed
- * operands must be materialised, so of the two equivalent forms
- *   C = op(A) op(B)            (transpose A if tA, B if tB)
- *   C = (op(B)^T op(A)^T)^T    (transpose A if not tA, B if not tB, and C)
- * the one moving fewer values is used: e.g. attention's P^T dO (P is L x L)
- * becomes (dO^T P)^T and never transposes P.
+ * The path for a float32 product of `aShape` and `bShape`. XNNPACK's GEMM
+ * takes untransposed operands and packs (copies) its right operand, so of the
+ * two equivalent forms
+ *   C = op(A) op(B)            transposes A if tA, B if tB; packs B
+ *   C = (op(B)^T op(A)^T)^T    transposes A if not tA, B if not tB, and C; packs A
+ * the one moving fewer values is used. Attention's P^T dO (P is L x L) takes
+ * the first form; dense layers' dx = dy W^T too (W is small).
  */
 export function planBatchMatMul(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): BatchMatMulPath {
   const s = matMulShape({ shape: aShape }, { shape: bShape }, transposeA, transposeB);
@@ -108,8 +109,9 @@ export function planBatchMatMul(aShape: number[], bShape: number[], transposeA: 
   if (alreadyFast || !batchesCompatible || s.m * s.k * s.n < MIN_MACS_PER_ITEM) return 'backend';
   const sizeA = s.batchA * s.m * s.k;
   const sizeB = s.batchB * s.k * s.n;
-  const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0);
-  const swapped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + Math.max(s.batchA, s.batchB) * s.m * s.n;
+  const sizeC = Math.max(s.batchA, s.batchB) * s.m * s.n;
+  const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0) + sizeB;
+  const swapped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + sizeC + sizeA;
   return direct <= swapped ? 'gemm' : 'gemm-swapped';
 }
 
@@ -138,6 +140,29 @@ function batchMatMulViaGemm(
   return reshapeView(transposeInner(scratch, ct, batch, n, m), [...s.outBatchDims, m, n]);
 }
 
+/** op(A) op(B) along a given XNNPACK path; `gemm` is the backend's own BatchMatMul. Exported for the benchmark. */
+export function batchMatMulOnGemm(
+  backend: KernelBackendLike,
+  backendName: string,
+  gemm: KernelConfig,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  path: 'gemm' | 'gemm-swapped',
+): TensorInfo {
+  const scratch = new KernelScratch(backend, backendName);
+  try {
+    const s = matMulShape(a, b, transposeA, transposeB);
+    const out = batchMatMulViaGemm(scratch, gemm, a, b, s, transposeA, transposeB, path);
+    const owner = scratch.find(out.dataId);
+    if (owner !== undefined) scratch.keep(owner);
+    return out;
+  } finally {
+    scratch.dispose();
+  }
+}
+
 /**
  * Kernel config replacing the wasm BatchMatMul. The backend's own kernel
  * (`original`) reaches XNNPACK only for a single untransposed product and runs
@@ -156,16 +181,7 @@ export function batchMatMulKernel(backendName: string, original: KernelConfig | 
     const transposeB = args.attrs?.['transposeB'] === true;
     const path = a.dtype === 'float32' && b.dtype === 'float32' ? planBatchMatMul(a.shape, b.shape, transposeA, transposeB) : 'backend';
     if (path === 'backend') return original.kernelFunc(args);
-    const scratch = new KernelScratch(args.backend as KernelBackendLike, backendName);
-    try {
-      const s = matMulShape(a, b, transposeA, transposeB);
-      const out = batchMatMulViaGemm(scratch, original, a, b, s, transposeA, transposeB, path);
-      const owner = scratch.find(out.dataId);
-      if (owner !== undefined) scratch.keep(owner);
-      return out;
-    } finally {
-      scratch.dispose();
-    }
+    return batchMatMulOnGemm(args.backend as KernelBackendLike, backendName, original, a, b, transposeA, transposeB, path);
   };
   return { kernelName: NAME, backendName, kernelFunc: kernelFunc as KernelFunc };
 }
