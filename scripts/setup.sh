@@ -29,4 +29,7 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# Open scans from Debian packages (apt-get download + dpkg -x, no root), the training datasets
+# built from them, and the viewer's sample studies: all cached in .cache/, a no-op when present.
+npm run --silent -w @meddiff/imaging setup-data
 echo "setup: done"

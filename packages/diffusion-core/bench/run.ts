@@ -1,3 +1,4 @@
+export {};
 /** `npm run bench` for this package: every benchmark in turn. Arguments pass through (e.g. --quick). */
 await import('./unet');
 await import('./wasm-gradients');

@@ -61,3 +61,14 @@ export class CancelledError extends MedDiffError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }
+
+/** Training produced a NaN or infinite loss or gradient. The last good checkpoint is kept. */
+export class TrainingDivergedError extends MedDiffError {
+  constructor(
+    readonly step: number,
+    readonly batch: string,
+    message: string,
+  ) {
+    super('TRAINING_DIVERGED', message);
+  }
+}

@@ -53,3 +53,23 @@ export { saveModel, readSavedModel, assignWeights, SAVED_MODEL_FORMAT_VERSION } 
 export type { SavedModelMetadata, SaveModelOptions, LoadedWeights, StorageDtype } from './io/savedModel';
 export { saveUNet, loadUNet, UNET_MODEL_CLASS } from './io/unetWeights';
 export { sha256Hex } from './io/sha256';
+// Training
+export { Trainer } from './train/trainer';
+export type { TrainerOptions, LossFunction, LossContext, TrainingLog, TrainingSummary } from './train/trainer';
+export { resolveTrainerConfig, DEFAULT_TRAINER_CONFIG, TRAINER_CONFIG_VERSION } from './train/trainerConfig';
+export type { TrainerConfig } from './train/trainerConfig';
+export { diffusionLoss, reconstructionLoss, RECONSTRUCTION_LOSSES } from './train/objectives';
+export type { DiffusionLossOptions, ReconstructionLoss } from './train/objectives';
+export { learningRateAt } from './train/learningRate';
+export type { LearningRateConfig } from './train/learningRate';
+export { AdamW, DEFAULT_ADAMW } from './train/adamW';
+export type { AdamWConfig } from './train/adamW';
+export { ExponentialMovingAverage } from './train/ema';
+export type { EmaConfig } from './train/ema';
+export { clipByGlobalNorm } from './train/gradientClipping';
+export { ArrayBatchSource } from './train/batchSource';
+export type { BatchSource, BatchSourcePosition, ItemArray } from './train/batchSource';
+export { CheckpointManager } from './train/checkpoints';
+export type { TrainingState, TrainingTensors } from './train/checkpoints';
+export { TrainingDivergedError } from './errors';
+export { registerWasmGradientKernels, WASM_GRADIENT_KERNEL_NAMES } from './runtime/wasm-gradients/index';

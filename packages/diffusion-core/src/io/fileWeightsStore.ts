@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { WeightsError } from '../errors';
 import type { WeightsStore } from './weightsStore';
@@ -31,6 +31,9 @@ export function fileWeightsStore(folder: string): WeightsStore {
       const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(tmp, data);
       await rename(tmp, file);
+    },
+    async remove(path) {
+      await rm(join(root, path), { recursive: true, force: true });
     },
   };
 }

@@ -11,6 +11,8 @@ export interface WeightsStore {
   read(path: string): Promise<Uint8Array>;
   exists(path: string): Promise<boolean>;
   write?(path: string, data: Uint8Array): Promise<void>;
+  /** Deletes a file or folder if present (used to prune old checkpoints). */
+  remove?(path: string): Promise<void>;
 }
 
 /** A store in memory: for tests, and for weights a browser already holds (e.g. from IndexedDB). */
@@ -31,6 +33,9 @@ export function memoryWeightsStore(files: Record<string, Uint8Array> = {}): Weig
     },
     async write(path, data) {
       map.set(path, data.slice());
+    },
+    async remove(path) {
+      for (const key of [...map.keys()]) if (key === path || key.startsWith(`${path}/`)) map.delete(key);
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../errors';
+import { registerWasmGradientKernels } from './wasm-gradients/index';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -68,6 +69,8 @@ async function registerBackend(name: BackendName, options: SelectBackendOptions)
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+      // The stock wasm backend lacks Conv2DBackpropFilter and runs several kernels in scalar loops.
+      registerWasmGradientKernels();
       return;
     }
     case 'cpu':

@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, ShapeError } from '../errors';
+import { mixSeed } from '../samplers/seededNoise';
+
+/** Where a data pipeline stands, saved in checkpoints so a resumed run sees the same batches. */
+export interface BatchSourcePosition {
+  epoch: number;
+  index: number;
+}
+
+/**
+ * A deterministic stream of batches. `next()` returns tensors the caller owns; the same seed and
+ * position give the same batches on every run.
+ */
+export interface BatchSource<B> {
+  next(): B;
+  get position(): BatchSourcePosition;
+  set position(p: BatchSourcePosition);
+  /** A short description of where the current position is, for error messages. */
+  describe(): string;
+}
+
+/** Items of one shape stored contiguously in a Float32Array (e.g. slices of a dataset split). */
+export interface ItemArray {
+  data: Float32Array;
+  /** Shape of one item, e.g. [H, W, C]. */
+  itemShape: number[];
+}
+
+/**
+ * Shuffled batches over an in-memory array: a new permutation per epoch from (seed, epoch), no
+ * item repeated within an epoch, the last partial batch of an epoch dropped.
+ */
+export class ArrayBatchSource implements BatchSource<tf.Tensor> {
+  private readonly count: number;
+  private readonly itemSize: number;
+  private epoch = 0;
+  private index = 0;
+  private order: Uint32Array;
+
+  constructor(
+    private readonly items: ItemArray,
+    readonly batchSize: number,
+    readonly seed: number,
+  ) {
+    this.itemSize = items.itemShape.reduce((a, b) => a * b, 1);
+    if (this.itemSize === 0 || items.data.length % this.itemSize !== 0) {
+      throw new ShapeError(`ArrayBatchSource: ${items.data.length} values do not divide into items of shape [${items.itemShape}].`);
+    }
+    this.count = items.data.length / this.itemSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > this.count) {
+      throw new ConfigError(`batchSize must be an integer in [1, ${this.count}] (the number of items), got ${batchSize}.`);
+    }
+    this.order = this.permutation(0);
+  }
+
+  get position(): BatchSourcePosition {
+    return { epoch: this.epoch, index: this.index };
+  }
+
+  set position(p: BatchSourcePosition) {
+    this.epoch = p.epoch;
+    this.index = p.index;
+    this.order = this.permutation(p.epoch);
+  }
+
+  describe(): string {
+    const first = this.index;
+    return `epoch ${this.epoch}, items ${Array.from(this.order.subarray(first, first + this.batchSize)).join(', ')}`;
+  }
+
+  next(): tf.Tensor {
+    if (this.index + this.batchSize > this.count) this.position = { epoch: this.epoch + 1, index: 0 };
+    const out = new Float32Array(this.batchSize * this.itemSize);
+    for (let b = 0; b < this.batchSize; b++) {
+      const item = this.order[this.index + b]!;
+      out.set(this.items.data.subarray(item * this.itemSize, (item + 1) * this.itemSize), b * this.itemSize);
+    }
+    this.index += this.batchSize;
+    return tf.tensor(out, [this.batchSize, ...this.items.itemShape]);
+  }
+
+  /** Fisher-Yates with a small seeded generator (mulberry32). */
+  private permutation(epoch: number): Uint32Array {
+    let state = mixSeed(this.seed, epoch);
+    const random = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const order = Uint32Array.from({ length: this.count }, (_, i) => i);
+    for (let i = this.count - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  }
+}
