@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { WasmKernelUnavailableError } from './errors.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { meanKernel, sumKernel } from './reduce-sum.js';
 import { resizeNearestNeighborGradKernel } from './resize-nearest-neighbor-grad.js';
@@ -43,12 +44,19 @@ export const WASM_GRADIENT_KERNEL_NAMES: readonly string[] = Object.freeze(PROVI
 
 /**
  * Registers, for tfjs's global 'wasm' backend, the gradient kernels that a
- * U-Net training step needs and tfjs-backend-wasm 4.22 lacks or runs slowly,
- * each built from the backend's own XNNPACK kernels. Call once after importing
- * '@tensorflow/tfjs-backend-wasm' (before or after `tf.setBackend('wasm')`).
- * Idempotent: later calls change nothing. Returns the kernel names provided.
+ * U-Net training step needs and tfjs-backend-wasm 4.22 lacks or runs slowly:
+ * the arithmetic runs in the backend's own XNNPACK convolution and GEMM
+ * kernels; pure data movement (transposes, splits, outer-axis sums) runs as
+ * copies on its heap. Call once after importing
+ * '@tensorflow/tfjs-backend-wasm' (before or after `tf.setBackend('wasm')`);
+ * throws WasmKernelUnavailableError when that backend's kernels are not
+ * registered yet. Idempotent: later calls change nothing. Returns the kernel
+ * names provided.
  */
 export function registerWasmGradientKernels(): string[] {
+  // Registering before tfjs-backend-wasm would be undone by its own
+  // registration of the same kernel names, so refuse instead.
+  if (tf.getKernel('Conv2D', BACKEND) === undefined) throw new WasmKernelUnavailableError('Conv2D', BACKEND);
   for (const p of PROVIDED) {
     const previous = tf.getKernel(p.kernelName, BACKEND);
     if (previous !== undefined && ours.has(previous.kernelFunc)) continue;
