@@ -83,11 +83,14 @@ describe('a small U-Net training step on wasm', () => {
     const optimizer = tf.train.adam(1e-3);
     probeTrainingStep(params, size, batch, ab, optimizer, 0);
     probeTrainingStep(params, size, batch, ab, optimizer, 1);
-    const warm = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, ids: backendDataIds() };
-    for (let i = 2; i < 12; i++) probeTrainingStep(params, size, batch, ab, optimizer, i);
+    const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    const warm = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, ids: backendDataIds(), heap: heapBytes() };
+    for (let i = 2; i < 22; i++) probeTrainingStep(params, size, batch, ab, optimizer, i);
     expect(tf.memory().numTensors).toBe(warm.tensors);
     expect(tf.memory().numBytes).toBe(warm.bytes);
     expect(backendDataIds()).toBe(warm.ids);
+    // The wasm heap only grows; after warm-up a leak would show here.
+    expect(heapBytes()).toBe(warm.heap);
     optimizer.dispose();
     tf.dispose([Object.values(params), batch.x0, batch.noise, batch.t, ab]);
     expect(tf.memory().numTensors).toBe(tensors);
