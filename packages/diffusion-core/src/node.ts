@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BackendError } from './errors';
 
 export { fileWeightsStore } from './io/fileWeightsStore';
+export { consoleTrainingLogger } from './train/consoleTrainingLogger';
 
 /** Chromium's software Vulkan driver from Debian's `chromium` package: WebGPU in Node without a GPU. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';

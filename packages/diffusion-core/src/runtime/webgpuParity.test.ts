@@ -10,6 +10,9 @@ import { DdimScheduler } from '../samplers/ddim';
 import { DdpmScheduler } from '../samplers/ddpm';
 import { sample } from '../samplers/sample';
 import { perturbWeights } from '../testing/perturbWeights';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { diffusionLoss } from '../train/objectives';
+import { registerWasmGradientKernels } from './wasm-gradients/index';
 
 // WebGPU runs here on SwiftShader (a CPU Vulkan driver, Debian's chromium package), so tensors stay tiny.
 // The same weights and the same seeded noise go to both backends; results must agree to float tolerance.
@@ -28,6 +31,7 @@ describe('WebGPU (Node, Dawn) against WASM', () => {
     expect(info.vulkanIcd ?? 'a system Vulkan driver').toBeTruthy();
     // Registers the backend now that navigator.gpu exists.
     await selectBackend({ preferred: ['webgpu'] });
+    registerWasmGradientKernels();
     await onBackend('wasm', async () => {
       const unet = UNet.create(config);
       perturbWeights(unet.model, 1, 0.15);
@@ -94,5 +98,33 @@ describe('WebGPU (Node, Dawn) against WASM', () => {
       const [a, b] = [await onBackend('wasm', () => sampled(make)), await onBackend('webgpu', () => sampled(make))];
       expect(maxDiff(a, b)).toBeLessThan(1e-3);
     }
+  });
+
+  async function trainingGradients(): Promise<Float32Array[]> {
+    const unet = build();
+    const schedule = new NoiseSchedule({ numTrainTimesteps: 1000 });
+    const scheduleTensors = schedule.upload();
+    const x0 = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 }, (_, i) => Math.sin(i / 3)), [2, 8, 8, 1]);
+    const cond = tf.tensor2d([[1, 0, -1], [0, 1, 0]]);
+    const params = unet.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { value, grads } = tf.variableGrads(
+      () => diffusionLoss(x0, (xt, t) => unet.apply({ x: tf.concat([xt, x0], 3) as tf.Tensor4D, timesteps: t, condition: cond as tf.Tensor2D }, true), { schedule, scheduleTensors, predictionType: 'epsilon', loss: 'mse', seed: 3 }),
+      params,
+    );
+    const out = await Promise.all(params.map(async (p) => (await grads[p.name]!.data()) as Float32Array));
+    tf.dispose([value, ...Object.values(grads), x0, cond, ...Object.values(scheduleTensors)]);
+    unet.dispose();
+    return out;
+  }
+
+  it('gives the same training gradients for a small U-Net', async () => {
+    const [a, b] = [await onBackend('wasm', trainingGradients), await onBackend('webgpu', trainingGradients)];
+    expect(a.length).toBeGreaterThan(50);
+    let worst = 0;
+    a.forEach((g, i) => {
+      const scale = Math.max(1e-3, ...Array.from(g, Math.abs));
+      worst = Math.max(worst, maxDiff(g, b[i]!) / scale);
+    });
+    expect(worst).toBeLessThan(1e-3);
   });
 });
