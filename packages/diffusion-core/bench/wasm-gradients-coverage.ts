@@ -12,12 +12,13 @@ import {
   createProbeBatch,
   createProbeLayersModel,
   createProbeParams,
+  probeBatchTensors,
   probeLayersTrainingStep,
   probeTrainingStep,
   type ProbeSize,
 } from '../src/runtime/wasm-gradients/unet-training-probe.js';
 
-const size: ProbeSize = { batch: 2, size: 8, base: 8, groups: 2, timesteps: 50 };
+const size: ProbeSize = { batch: 2, size: 8, base: 8, groups: 2, timesteps: 50, classes: 5 };
 
 async function kernelsOfTrainingSteps(): Promise<string[]> {
   const params = createProbeParams(size, 1);
@@ -37,7 +38,7 @@ async function kernelsOfTrainingSteps(): Promise<string[]> {
   model.dispose();
   optimizer.dispose();
   layersOptimizer.dispose();
-  tf.dispose([Object.values(params), batch.x0, batch.noise, batch.t, alphasBar]);
+  tf.dispose([Object.values(params), probeBatchTensors(batch), alphasBar]);
   return [...new Set([...raw, ...layers])].sort();
 }
 

@@ -10,12 +10,13 @@ import {
   createProbeBatch,
   createProbeLayersModel,
   createProbeParams,
+  probeBatchTensors,
   probeLayersTrainingStep,
   probeTrainingStep,
   type ProbeSize,
 } from './unet-training-probe.js';
 
-const size: ProbeSize = { batch: 2, size: 8, base: 8, groups: 2, timesteps: 50 };
+const size: ProbeSize = { batch: 2, size: 8, base: 8, groups: 2, timesteps: 50, classes: 5 };
 
 /** Kernels of one raw-op U-Net step and one tfjs-layers step, run on the active backend. */
 async function kernelsOfTrainingSteps(): Promise<string[]> {
@@ -39,7 +40,7 @@ async function kernelsOfTrainingSteps(): Promise<string[]> {
     model.dispose();
     optimizer.dispose();
     layersOptimizer.dispose();
-    tf.dispose([Object.values(params), batch.x0, batch.noise, batch.t, ab]);
+    tf.dispose([Object.values(params), probeBatchTensors(batch), ab]);
   }
 }
 
@@ -51,8 +52,9 @@ describe('registerWasmGradientKernels', () => {
     const used = await kernelsOfTrainingSteps();
     expect(used).toContain('Conv2DBackpropFilter');
     expect(used).toContain('ResizeNearestNeighborGrad');
+    expect(used).toContain('UnsortedSegmentSum');
     const missingBefore = kernelsMissingOn('wasm', used);
-    expect(missingBefore).toEqual(['Conv2DBackpropFilter']);
+    expect(missingBefore).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
 
     expect(registerWasmGradientKernels()).toEqual([...WASM_GRADIENT_KERNEL_NAMES]);
     expect(kernelsMissingOn('wasm', used)).toEqual([]);

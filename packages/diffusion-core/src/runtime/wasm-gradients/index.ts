@@ -7,6 +7,7 @@ import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { meanKernel, sumKernel } from './reduce-sum.js';
 import { resizeNearestNeighborGradKernel } from './resize-nearest-neighbor-grad.js';
 import { splitVKernel } from './split-v.js';
+import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 export { UnsupportedKernelAttributesError, WasmKernelUnavailableError } from './errors.js';
 
@@ -24,6 +25,7 @@ interface Provided {
 const PROVIDED: readonly Provided[] = [
   // Missing in tfjs-backend-wasm 4.22.
   { kernelName: 'Conv2DBackpropFilter', make: () => conv2DBackpropFilterKernel(BACKEND) },
+  { kernelName: 'UnsortedSegmentSum', make: () => unsortedSegmentSumKernel(BACKEND) },
   // Present but a scalar C++ loop, about 10x slower than XNNPACK.
   { kernelName: 'Conv2DBackpropInput', make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
   // Present, but only untransposed single products reach XNNPACK; the rest

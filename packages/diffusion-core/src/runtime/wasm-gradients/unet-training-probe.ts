@@ -18,6 +18,8 @@ export interface ProbeSize {
   readonly groups: number;
   /** Length of the noise schedule the timesteps index. */
   readonly timesteps: number;
+  /** Rows of the trainable class-embedding table (class-conditional models). */
+  readonly classes: number;
 }
 
 export type ProbeParams = Readonly<Record<string, tf.Variable>>;
@@ -26,6 +28,8 @@ export interface ProbeBatch {
   readonly x0: tf.Tensor4D;
   readonly noise: tf.Tensor4D;
   readonly t: tf.Tensor1D;
+  /** Class labels, int32 in [0, classes). */
+  readonly labels: tf.Tensor1D;
 }
 
 const IMAGE_CHANNELS = 3;
@@ -40,6 +44,7 @@ export function createProbeParams(s: ProbeSize, seed: number): ProbeParams {
     tLnB: [b],
     tW2: [b, 2 * b],
     tb2: [2 * b],
+    classEmb: [s.classes, 2 * b],
     kIn: [3, 3, IMAGE_CHANNELS, b],
     bIn: [b],
     gn0G: [b],
@@ -83,7 +88,16 @@ export function createProbeBatch(s: ProbeSize, seed: number): ProbeBatch {
       Array.from({ length: s.batch }, (_, k) => (k * 7919 + seed) % s.timesteps),
       'int32',
     ),
+    labels: tf.tensor1d(
+      Array.from({ length: s.batch }, (_, k) => (k * 5 + seed) % s.classes),
+      'int32',
+    ),
   }));
+}
+
+/** The batch's tensors, e.g. for tf.dispose. */
+export function probeBatchTensors(b: ProbeBatch): tf.Tensor[] {
+  return [b.x0, b.noise, b.t, b.labels];
 }
 
 function p(params: ProbeParams, name: string): tf.Variable {
@@ -140,11 +154,20 @@ function selfAttention(x: tf.Tensor4D, params: ProbeParams): tf.Tensor4D {
 }
 
 /** The network's noise prediction for a noised batch. */
-export function probeForward(params: ProbeParams, s: ProbeSize, xt: tf.Tensor4D, t: tf.Tensor1D, dropoutSeed: number): tf.Tensor4D {
+export function probeForward(
+  params: ProbeParams,
+  s: ProbeSize,
+  xt: tf.Tensor4D,
+  t: tf.Tensor1D,
+  labels: tf.Tensor1D,
+  dropoutSeed: number,
+): tf.Tensor4D {
   const b = s.base;
   let temb: tf.Tensor = tf.add(tf.matMul(timestepEmbedding(t, b), p(params, 'tW1')), p(params, 'tb1'));
   temb = swish(layerNorm(temb as tf.Tensor2D, p(params, 'tLnG'), p(params, 'tLnB')));
   temb = tf.fused.matMul({ a: temb as tf.Tensor2D, b: p(params, 'tW2'), bias: p(params, 'tb2') });
+  // Class conditioning: a lookup in a trainable table (its gradient is UnsortedSegmentSum).
+  temb = tf.add(temb, tf.gather(p(params, 'classEmb'), labels));
 
   let h0 = tf.add(tf.conv2d(xt, p(params, 'kIn') as tf.Tensor4D, 1, 'same'), p(params, 'bIn')) as tf.Tensor4D;
   h0 = swish(groupNorm(h0, s.groups, p(params, 'gn0G'), p(params, 'gn0B'))) as tf.Tensor4D;
@@ -180,7 +203,7 @@ export function probeLoss(params: ProbeParams, s: ProbeSize, batch: ProbeBatch, 
     // q(x_t | x_0) (Ho et al. 2020, eq. 4), coefficients looked up by timestep.
     const ab = tf.reshape(tf.gather(alphasBar, batch.t), [s.batch, 1, 1, 1]);
     const xt = tf.add(tf.mul(tf.sqrt(ab), batch.x0), tf.mul(tf.sqrt(tf.sub(1, ab)), batch.noise)) as tf.Tensor4D;
-    const err = tf.sub(probeForward(params, s, xt, batch.t, dropoutSeed), batch.noise);
+    const err = tf.sub(probeForward(params, s, xt, batch.t, batch.labels, dropoutSeed), batch.noise);
     return tf.add(tf.mean(tf.square(err)), tf.mul(0.1, tf.mean(tf.abs(err)))) as tf.Scalar;
   });
 }

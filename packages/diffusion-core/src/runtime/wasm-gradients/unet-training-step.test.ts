@@ -8,13 +8,14 @@ import {
   createProbeBatch,
   createProbeLayersModel,
   createProbeParams,
+  probeBatchTensors,
   probeLayersTrainingStep,
   probeLoss,
   probeTrainingStep,
   type ProbeSize,
 } from './unet-training-probe.js';
 
-const size: ProbeSize = { batch: 2, size: 16, base: 8, groups: 4, timesteps: 100 };
+const size: ProbeSize = { batch: 2, size: 16, base: 8, groups: 4, timesteps: 100, classes: 5 };
 
 registerWasmGradientKernels();
 // The reference: tfjs-backend-cpu 4.22's upsampling gradient is wrong for batch > 1.
@@ -31,7 +32,7 @@ async function gradientsOn(backend: BackendName): Promise<Float32Array[]> {
   const ab = alphasBar();
   const { value, grads } = tf.variableGrads(() => probeLoss(params, size, batch, ab, 5), Object.values(params));
   const out = [Float32Array.from(value.dataSync()), ...Object.values(params).map((v) => Float32Array.from((grads[v.name] as tf.Tensor).dataSync()))];
-  tf.dispose([value, grads, Object.values(params), batch.x0, batch.noise, batch.t, ab]);
+  tf.dispose([value, grads, Object.values(params), probeBatchTensors(batch), ab]);
   return out;
 }
 
@@ -45,7 +46,7 @@ async function trainOn(backend: BackendName, steps: number): Promise<{ losses: n
   for (let i = 0; i < steps; i++) losses.push(probeTrainingStep(params, size, batch, ab, optimizer, i));
   const values = Object.values(params).map((v) => Float32Array.from(v.dataSync()));
   optimizer.dispose();
-  tf.dispose([Object.values(params), batch.x0, batch.noise, batch.t, ab]);
+  tf.dispose([Object.values(params), probeBatchTensors(batch), ab]);
   return { losses, params: values };
 }
 
@@ -92,7 +93,7 @@ describe('a small U-Net training step on wasm', () => {
     // The wasm heap only grows; after warm-up a leak would show here.
     expect(heapBytes()).toBe(warm.heap);
     optimizer.dispose();
-    tf.dispose([Object.values(params), batch.x0, batch.noise, batch.t, ab]);
+    tf.dispose([Object.values(params), probeBatchTensors(batch), ab]);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(backendDataIds()).toBe(ids);
   });
@@ -116,7 +117,7 @@ describe('a tfjs-layers model (conv2d, upSampling2d, concatenate, dense, dropout
     const after = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
     optimizer.dispose();
     model.dispose();
-    tf.dispose([batch.x0, batch.noise, batch.t]);
+    tf.dispose([probeBatchTensors(batch)]);
     return { initial: weights, losses, after };
   }
 
