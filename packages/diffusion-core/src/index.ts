@@ -26,7 +26,7 @@ export { repaintSchedule } from './samplers/repaintSchedule';
 export type { LevelMove, ResamplingOptions } from './samplers/repaintSchedule';
 export { sample } from './samplers/sample';
 export type { Denoiser, SampleOptions, SamplingProgress, InpaintingOptions } from './samplers/sample';
-export { seededNormal } from './samplers/seededNoise';
+export { seededNormal, mixSeed } from './samplers/seededNoise';
 // Networks
 export { GroupNormalization } from './nn/groupNormalization';
 export { SinusoidalEmbedding, sinusoidalEmbedding } from './nn/sinusoidalEmbedding';
@@ -67,7 +67,7 @@ export type { AdamWConfig } from './train/adamW';
 export { ExponentialMovingAverage } from './train/ema';
 export type { EmaConfig } from './train/ema';
 export { clipByGlobalNorm } from './train/gradientClipping';
-export { ArrayBatchSource } from './train/batchSource';
+export { ArrayBatchSource, ShuffledIndices, seededUniform } from './train/batchSource';
 export type { BatchSource, BatchSourcePosition, ItemArray } from './train/batchSource';
 export { CheckpointManager } from './train/checkpoints';
 export type { TrainingState, TrainingTensors } from './train/checkpoints';

@@ -20,36 +20,23 @@ export interface BatchSource<B> {
   describe(): string;
 }
 
-/** Items of one shape stored contiguously in a Float32Array (e.g. slices of a dataset split). */
-export interface ItemArray {
-  data: Float32Array;
-  /** Shape of one item, e.g. [H, W, C]. */
-  itemShape: number[];
-}
-
 /**
- * Shuffled batches over an in-memory array: a new permutation per epoch from (seed, epoch), no
- * item repeated within an epoch, the last partial batch of an epoch dropped.
+ * Shuffled batches of item indices: a new permutation per epoch from (seed, epoch), no item
+ * repeated within an epoch, the last partial batch of an epoch dropped. Batch sources that
+ * prepare items themselves (e.g. degrade images on the CPU) build on this.
  */
-export class ArrayBatchSource implements BatchSource<tf.Tensor> {
-  private readonly count: number;
-  private readonly itemSize: number;
+export class ShuffledIndices {
   private epoch = 0;
   private index = 0;
   private order: Uint32Array;
 
   constructor(
-    private readonly items: ItemArray,
+    readonly count: number,
     readonly batchSize: number,
     readonly seed: number,
   ) {
-    this.itemSize = items.itemShape.reduce((a, b) => a * b, 1);
-    if (this.itemSize === 0 || items.data.length % this.itemSize !== 0) {
-      throw new ShapeError(`ArrayBatchSource: ${items.data.length} values do not divide into items of shape [${items.itemShape}].`);
-    }
-    this.count = items.data.length / this.itemSize;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > this.count) {
-      throw new ConfigError(`batchSize must be an integer in [1, ${this.count}] (the number of items), got ${batchSize}.`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > count) {
+      throw new ConfigError(`batchSize must be an integer in [1, ${count}] (the number of items), got ${batchSize}.`);
     }
     this.order = this.permutation(0);
   }
@@ -64,36 +51,91 @@ export class ArrayBatchSource implements BatchSource<tf.Tensor> {
     this.order = this.permutation(p.epoch);
   }
 
-  describe(): string {
-    const first = this.index;
-    return `epoch ${this.epoch}, items ${Array.from(this.order.subarray(first, first + this.batchSize)).join(', ')}`;
+  /** A seed unique to the next batch's position, for per-batch random choices. */
+  get batchSeed(): number {
+    this.wrap();
+    return mixSeed(mixSeed(this.seed, this.epoch), this.index);
   }
 
-  next(): tf.Tensor {
-    if (this.index + this.batchSize > this.count) this.position = { epoch: this.epoch + 1, index: 0 };
-    const out = new Float32Array(this.batchSize * this.itemSize);
-    for (let b = 0; b < this.batchSize; b++) {
-      const item = this.order[this.index + b]!;
-      out.set(this.items.data.subarray(item * this.itemSize, (item + 1) * this.itemSize), b * this.itemSize);
-    }
+  describe(): string {
+    this.wrap();
+    return `epoch ${this.epoch}, items ${Array.from(this.order.subarray(this.index, this.index + this.batchSize)).join(', ')}`;
+  }
+
+  next(): Uint32Array {
+    this.wrap();
+    const batch = this.order.slice(this.index, this.index + this.batchSize);
     this.index += this.batchSize;
-    return tf.tensor(out, [this.batchSize, ...this.items.itemShape]);
+    return batch;
+  }
+
+  private wrap(): void {
+    if (this.index + this.batchSize > this.count) this.position = { epoch: this.epoch + 1, index: 0 };
   }
 
   /** Fisher-Yates with a small seeded generator (mulberry32). */
   private permutation(epoch: number): Uint32Array {
-    let state = mixSeed(this.seed, epoch);
-    const random = () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = seededUniform(mixSeed(this.seed, epoch));
     const order = Uint32Array.from({ length: this.count }, (_, i) => i);
     for (let i = this.count - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     return order;
+  }
+}
+
+/** Uniform numbers in [0, 1) from a 32-bit seed (mulberry32): small, fast, reproducible everywhere. */
+export function seededUniform(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Items of one shape stored contiguously in a Float32Array (e.g. slices of a dataset split). */
+export interface ItemArray {
+  data: Float32Array;
+  /** Shape of one item, e.g. [H, W, C]. */
+  itemShape: number[];
+}
+
+/** Shuffled batches of an in-memory array, as tensors [batch, ...itemShape]. */
+export class ArrayBatchSource implements BatchSource<tf.Tensor> {
+  private readonly itemSize: number;
+  private readonly indices: ShuffledIndices;
+
+  constructor(
+    private readonly items: ItemArray,
+    readonly batchSize: number,
+    readonly seed: number,
+  ) {
+    this.itemSize = items.itemShape.reduce((a, b) => a * b, 1);
+    if (this.itemSize === 0 || items.data.length % this.itemSize !== 0) {
+      throw new ShapeError(`ArrayBatchSource: ${items.data.length} values do not divide into items of shape [${items.itemShape}].`);
+    }
+    this.indices = new ShuffledIndices(items.data.length / this.itemSize, batchSize, seed);
+  }
+
+  get position(): BatchSourcePosition {
+    return this.indices.position;
+  }
+
+  set position(p: BatchSourcePosition) {
+    this.indices.position = p;
+  }
+
+  describe(): string {
+    return this.indices.describe();
+  }
+
+  next(): tf.Tensor {
+    const batch = this.indices.next();
+    const out = new Float32Array(batch.length * this.itemSize);
+    batch.forEach((item, b) => out.set(this.items.data.subarray(item * this.itemSize, (item + 1) * this.itemSize), b * this.itemSize));
+    return tf.tensor(out, [batch.length, ...this.items.itemShape]);
   }
 }

@@ -1,0 +1,150 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { CancelledError, ConfigError, memoryWeightsStore, selectBackend, WeightsError } from '@meddiff/diffusion-core';
+import type { Image2D } from '@meddiff/imaging';
+import { medCDiffConfig, type MedCDiffTask } from '../config';
+import { InvalidInputError, UnsupportedRequestError } from '../errors';
+import { MedCDiffModel, RESEARCH_USE } from '../model';
+import { randomizeWeights } from '../testing';
+import { MedCDiffPipeline } from './medCDiffPipeline';
+
+beforeAll(() => selectBackend({ preferred: ['wasm'] }));
+
+function pipelineFor(task: MedCDiffTask): MedCDiffPipeline {
+  const model = MedCDiffModel.create(medCDiffConfig(task, 'tiny'));
+  randomizeWeights(model, 1);
+  return new MedCDiffPipeline(model);
+}
+
+/** A 20 x 24 MR-like slice in modality units with geometry, as @meddiff/imaging reads one. */
+function slice(rows = 20, cols = 24): Image2D {
+  const data = Float32Array.from({ length: rows * cols }, (_, i) => 400 + 300 * Math.sin(i / 7) + (i % cols) * 5);
+  return {
+    data,
+    shape: [rows, cols],
+    geometry: { spacing: [0.9, 0.8, 3], origin: [-100, -120, 40], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
+    modality: 'MR',
+    source: { format: 'array', files: [] },
+  };
+}
+
+const fast = { sampler: 'ddim' as const, steps: 3, seed: 1 };
+
+describe('MedCDiffPipeline', () => {
+  it('super-resolves to the factor times the size, with a finer spacing, and leaks no tensor', async () => {
+    const p = pipelineFor('super-resolution');
+    const before = tf.memory().numTensors;
+    const r = await p.superResolve(slice(), { factor: 2, ...fast });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.image.shape).toEqual([40, 48]);
+    expect(r.image.data).toHaveLength(40 * 48);
+    expect(r.image.geometry!.spacing).toEqual([0.45, 0.4, 3]);
+    // The first pixel centre moves a quarter of an old pixel towards the origin corner.
+    expect(r.image.geometry!.origin[0]).toBeCloseTo(-100 - 0.225, 6);
+    expect(r.image.modality).toBe('MR');
+    expect(r.image.data.every(Number.isFinite)).toBe(true);
+    // Denormalised into the input's units: within the normalisation range.
+    expect(Math.min(...r.image.data)).toBeGreaterThanOrEqual(r.normalization.low - 1e-3);
+    expect(Math.max(...r.image.data)).toBeLessThanOrEqual(r.normalization.high + 1e-3);
+    p.dispose();
+  });
+
+  it('refuses a factor the weights were not trained for, and another task', async () => {
+    const p = pipelineFor('super-resolution');
+    await expect(p.superResolve(slice(), { factor: 3 })).rejects.toThrow(/trained for super-resolution by x2, x4, not x3/);
+    await expect(p.denoise(slice())).rejects.toBeInstanceOf(UnsupportedRequestError);
+    await expect(p.inpaint(slice(), new Uint8Array(480))).rejects.toThrow(/needs inpainting weights, but the loaded weights are a super-resolution model/);
+    p.dispose();
+  });
+
+  it('denoises at the input size and gives an uncertainty map from several samples', async () => {
+    const p = pipelineFor('denoising');
+    const r = await p.denoise(slice(), { ...fast, samples: 3 });
+    expect(r.image.shape).toEqual([20, 24]);
+    expect(r.samples).toBe(3);
+    expect(r.std).toHaveLength(480);
+    expect(Math.max(...r.std!)).toBeGreaterThan(0);
+    const single = await p.denoise(slice(), fast);
+    expect(single.std).toBeUndefined();
+    p.dispose();
+  });
+
+  it('inpaints only inside the mask and returns the other pixels exactly', async () => {
+    const p = pipelineFor('inpainting');
+    const input = slice();
+    const mask = new Uint8Array(480);
+    for (let y = 5; y < 12; y++) for (let x = 6; x < 15; x++) mask[y * 24 + x] = 1;
+    const r = await p.inpaint(input, mask, { ...fast, samples: 2 });
+    let changed = 0;
+    for (let i = 0; i < 480; i++) {
+      if (!mask[i]) {
+        expect(r.image.data[i]).toBe(input.data[i]);
+        expect(r.std![i]).toBe(0);
+      } else if (Math.abs(r.image.data[i]! - input.data[i]!) > 1e-3) changed++;
+    }
+    expect(changed).toBeGreaterThan(30);
+    p.dispose();
+  });
+
+  it('says what is wrong with a mask', async () => {
+    const p = pipelineFor('inpainting');
+    await expect(p.inpaint(slice(), new Uint8Array(10))).rejects.toThrow(/mask has 10 values but the slice has 20 x 24 = 480/);
+    await expect(p.inpaint(slice(), new Uint8Array(480))).rejects.toThrow(/mask is empty/);
+    await expect(p.inpaint(slice(), new Uint8Array(480).fill(1))).rejects.toThrow(/covers the whole slice/);
+    p.dispose();
+  });
+
+  it('tiles slices larger than the tile size and blends them back to the full size', async () => {
+    const p = pipelineFor('denoising');
+    const before = tf.memory().numTensors;
+    const r = await p.denoise(slice(40, 56), { ...fast, tileSize: 16 });
+    expect(r.tiles).toBeGreaterThan(4);
+    expect(r.image.shape).toEqual([40, 56]);
+    expect(r.image.data.every(Number.isFinite)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    p.dispose();
+  });
+
+  it('is cancelled by its AbortSignal midway, leaving no tensor behind', async () => {
+    const p = pipelineFor('denoising');
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    const run = p.denoise(slice(), { sampler: 'ddim', steps: 20, signal: controller.signal, onProgress: ({ step }) => step === 3 && controller.abort() });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+    p.dispose();
+  });
+
+  it('reports progress over all batches and leaves nothing behind on bad input', async () => {
+    const p = pipelineFor('denoising');
+    const steps: number[] = [];
+    await p.denoise(slice(), { ...fast, samples: 3, maxBatch: 2, onProgress: ({ step, total }) => steps.push(step / total) });
+    expect(steps).toHaveLength(6);
+    expect(steps.at(-1)).toBe(1);
+    const before = tf.memory().numTensors;
+    const bad = slice();
+    bad.data[7] = Number.NaN;
+    await expect(p.denoise(bad)).rejects.toThrow(/pixel 7 \(row 0, column 7\) is NaN/);
+    await expect(p.denoise({ data: new Float32Array(5), shape: [2, 2] })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(p.denoise({ data: new Float32Array(16).fill(3), shape: [4, 4] })).rejects.toThrow(/empty image: the 0.5 and 99.5 percentiles/);
+    await expect(p.denoise(slice(), { sampler: 'euler' as never })).rejects.toBeInstanceOf(ConfigError);
+    expect(tf.memory().numTensors).toBe(before);
+    p.dispose();
+  });
+
+  it('loads saved weights with their card and config, and refuses another model class', async () => {
+    const p = pipelineFor('denoising');
+    const store = memoryWeightsStore();
+    await p.model.save(store, { card: { task: 'denoising', trainedOn: 'nothing (test)', trainingSteps: 0, intendedUse: RESEARCH_USE } });
+    const loaded = await MedCDiffPipeline.load(store);
+    expect(loaded.model.card?.intendedUse).toBe(RESEARCH_USE);
+    const [a, b] = [await p.denoise(slice(), fast), await loaded.denoise(slice(), fast)];
+    expect(Array.from(a.image.data)).toEqual(Array.from(b.image.data));
+    const json = JSON.parse(new TextDecoder().decode(store.files.get('model.json')!));
+    json.userDefinedMetadata.meddiff.modelClass = 'CDM';
+    store.files.set('model.json', new TextEncoder().encode(JSON.stringify(json)));
+    await expect(MedCDiffPipeline.load(store)).rejects.toBeInstanceOf(WeightsError);
+    p.dispose();
+    loaded.dispose();
+  });
+});

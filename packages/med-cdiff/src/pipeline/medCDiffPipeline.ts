@@ -1,0 +1,268 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, NoiseSchedule, sample, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
+import { applyNormalization, blendTiles, computeNormalization, cropPadding, denormalize, padToMultiple, planTiles, resize2d, splitTiles, type ImageGeometry, type NormalizationStats, type TileLayout } from '@meddiff/imaging';
+import type { MedCDiffTask } from '../config';
+import { InvalidInputError, UnsupportedRequestError } from '../errors';
+import { inpaintingCondition } from '../degradations/taskPairs';
+import { MedCDiffModel } from '../model';
+import { defaultSteps, makeScheduler, SAMPLER_NAMES, type SamplerName } from './samplers';
+import { validateSlice, type SliceInput } from './sliceInput';
+
+export interface RunOptions {
+  sampler?: SamplerName;
+  /** Default: 25 for dpm-solver, 50 for ddim, T for ddpm. */
+  steps?: number;
+  seed?: number;
+  /** Draw this many samples; the result is their mean, with a per-pixel standard deviation. */
+  samples?: number;
+  /** Statistics of the whole volume (per-patient normalisation, as the paper); default: this slice's percentiles. */
+  normalization?: NormalizationStats;
+  /** Slices with a side above this are processed in overlapping tiles of this size. Default: 2 x the training size. */
+  tileSize?: number;
+  /** Images per network call (tiles x samples are batched). Default 4. */
+  maxBatch?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: SamplingProgress) => void;
+}
+
+export interface PipelineResult {
+  /** The result in the input's modality units, with the input's fields (geometry scaled for super-resolution). */
+  image: SliceInput & Record<string, unknown>;
+  /** Per-pixel standard deviation over the samples, in modality units; only when samples > 1. */
+  std?: Float32Array;
+  normalization: NormalizationStats;
+  sampler: SamplerName;
+  steps: number;
+  samples: number;
+  tiles: number;
+}
+
+interface Prepared {
+  rows: number;
+  cols: number;
+  /** Normalised condition, rows * cols * channels. */
+  condition: Float32Array;
+  channels: number;
+  /** Inpainting: the normalised known image and the region to fill. */
+  known?: Float32Array;
+  fill?: Uint8Array;
+}
+
+/**
+ * Med-cDiff inference: takes a slice in modality units, normalises it as the paper does, builds
+ * the task's condition, samples with the chosen sampler (padding or tiling any size) and returns
+ * the result in the same units. Leaves tf.memory().numTensors as it found it, also when
+ * cancelled or failing.
+ */
+export class MedCDiffPipeline {
+  private readonly schedule: NoiseSchedule;
+
+  constructor(readonly model: MedCDiffModel) {
+    this.schedule = new NoiseSchedule(model.config.noiseSchedule);
+  }
+
+  static async load(source: WeightsStore | string | URL): Promise<MedCDiffPipeline> {
+    return new MedCDiffPipeline(await MedCDiffModel.load(source));
+  }
+
+  get task(): MedCDiffTask {
+    return this.model.config.task;
+  }
+
+  /** Super-resolution by `factor`: the result has round(rows x factor) x round(cols x factor) pixels and a finer spacing. */
+  async superResolve<T extends SliceInput>(image: T, options: RunOptions & { factor: number }): Promise<PipelineResult> {
+    this.requireTask('super-resolution', 'superResolve');
+    validateSlice('superResolve', image);
+    const trained = this.model.config.degradation.factors;
+    if (!trained.some((f) => Math.abs(f - options.factor) < 1e-6)) {
+      throw new UnsupportedRequestError(`These weights were trained for super-resolution by ${trained.map((f) => `x${+f.toFixed(3)}`).join(', ')}, not x${options.factor}. Choose one of those factors or load weights trained for x${options.factor}.`);
+    }
+    const [rows, cols] = image.shape;
+    const outRows = Math.round(rows * options.factor);
+    const outCols = Math.round(cols * options.factor);
+    const stats = this.stats(image, options);
+    // The condition is the slice upsampled to the output grid, as the model saw in training.
+    const condition = applyNormalization(resize2d(image.data, rows, cols, outRows, outCols, 'bicubic'), stats);
+    const generated = await this.generate({ rows: outRows, cols: outCols, condition, channels: 1 }, options);
+    return this.finish(image, generated, stats, options, { rows: outRows, cols: outCols, geometry: image.geometry && scaledGeometry(image.geometry, rows / outRows, cols / outCols) });
+  }
+
+  /** Removes Gaussian and impulse noise. The result has the input's size. */
+  async denoise<T extends SliceInput>(image: T, options: RunOptions = {}): Promise<PipelineResult> {
+    this.requireTask('denoising', 'denoise');
+    validateSlice('denoise', image);
+    const stats = this.stats(image, options);
+    const generated = await this.generate({ rows: image.shape[0], cols: image.shape[1], condition: applyNormalization(image.data, stats), channels: 1 }, options);
+    return this.finish(image, generated, stats, options);
+  }
+
+  /**
+   * Fills the region where `mask` is non-zero (rows * cols values). Pixels outside the mask are
+   * returned exactly as they were.
+   */
+  async inpaint<T extends SliceInput>(image: T, mask: ArrayLike<number>, options: RunOptions = {}): Promise<PipelineResult> {
+    this.requireTask('inpainting', 'inpaint');
+    validateSlice('inpaint', image);
+    const [rows, cols] = image.shape;
+    if (mask.length !== rows * cols) throw new InvalidInputError(`inpaint: the mask has ${mask.length} values but the slice has ${rows} x ${cols} = ${rows * cols}; draw the mask on this slice.`);
+    const fill = Uint8Array.from(mask, (v) => (v ? 1 : 0));
+    const holes = fill.reduce((a, v) => a + v, 0);
+    if (holes === 0) throw new InvalidInputError('inpaint: the mask is empty; mark the region to fill.');
+    if (holes === fill.length) throw new InvalidInputError('inpaint: the mask covers the whole slice; inpainting needs some known pixels around the region.');
+    const stats = this.stats(image, options);
+    const known = applyNormalization(image.data, stats);
+    const generated = await this.generate({ rows, cols, condition: inpaintingCondition(known, fill), channels: 2, known, fill }, options);
+    const result = this.finish(image, generated, stats, options);
+    // The known pixels are the input's own values, untouched by normalisation round trips.
+    const out = result.image.data;
+    for (let i = 0; i < out.length; i++) if (!fill[i]) out[i] = image.data[i]!;
+    if (result.std) for (let i = 0; i < out.length; i++) if (!fill[i]) result.std[i] = 0;
+    return result;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  private requireTask(task: MedCDiffTask, fn: string): void {
+    if (this.task !== task) throw new UnsupportedRequestError(`${fn} needs ${task} weights, but the loaded weights are a ${this.task} model. Load the ${task} model.`);
+  }
+
+  private stats(image: SliceInput, options: RunOptions): NormalizationStats {
+    if (options.normalization) return options.normalization;
+    const { lowPercentile, highPercentile } = this.model.config.normalization;
+    const stats = computeNormalization(image.data, { lowPercentile, highPercentile });
+    if (!(stats.high > stats.low)) throw new InvalidInputError('The slice is constant (no contrast); there is nothing to restore.');
+    return stats;
+  }
+
+  private resolve(options: RunOptions): { sampler: SamplerName; steps: number; samples: number; maxBatch: number; tileSize: number } {
+    const sampler = options.sampler ?? 'dpm-solver';
+    if (!SAMPLER_NAMES.includes(sampler)) throw new ConfigError(`Unknown sampler '${String(sampler)}'. Allowed: ${SAMPLER_NAMES.join(', ')}.`);
+    const steps = options.steps ?? defaultSteps(sampler, this.schedule);
+    const samples = options.samples ?? 1;
+    if (!Number.isInteger(samples) || samples < 1 || samples > 32) throw new ConfigError(`samples must be an integer in [1, 32], got ${samples}.`);
+    const maxBatch = options.maxBatch ?? 4;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new ConfigError(`maxBatch must be a positive integer, got ${maxBatch}.`);
+    const multiple = this.model.unet.sizeMultiple;
+    const tileSize = options.tileSize ?? 2 * this.model.config.imageSize;
+    if (!Number.isInteger(tileSize) || tileSize < multiple || tileSize % multiple !== 0) throw new ConfigError(`tileSize must be a positive multiple of ${multiple}, got ${tileSize}.`);
+    return { sampler, steps, samples, maxBatch, tileSize };
+  }
+
+  /** Samples every (tile, sample) pair in batches; returns one normalised image per sample. */
+  private async generate(p: Prepared, options: RunOptions): Promise<{ images: Float32Array[]; tiles: number }> {
+    const { sampler, steps, samples, maxBatch, tileSize } = this.resolve(options);
+    const multiple = this.model.unet.sizeMultiple;
+    // Pad to the network's multiple (edge replication), then tile when larger than a tile.
+    const padChannel = (data: Float32Array, c: number, channels: number) => padToMultiple(pick(data, c, channels), p.rows, p.cols, multiple, { mode: 'edge' });
+    const padded = Array.from({ length: p.channels }, (_, c) => padChannel(p.condition, c, p.channels));
+    const { rows, cols, padding } = padded[0]!;
+    const layout: TileLayout = planTiles(rows, cols, rows <= tileSize && cols <= tileSize ? [rows, cols] : tileSize, Math.max(multiple, Math.round(tileSize / 8 / multiple) * multiple));
+    const conditionTiles = padded.map((ch) => splitTiles(ch.data, layout));
+    const knownTiles = p.known ? splitTiles(padToMultiple(p.known, p.rows, p.cols, multiple, { mode: 'edge' }).data, layout) : null;
+    const fillTiles = p.fill ? splitTiles(padToMultiple(Float32Array.from(p.fill), p.rows, p.cols, multiple, { mode: 'constant', value: 0 }).data, layout) : null;
+    const jobs: Array<{ tile: number; sample: number }> = [];
+    for (let s = 0; s < samples; s++) for (let t = 0; t < layout.origins.length; t++) jobs.push({ tile: t, sample: s });
+    const outputs: Float32Array[][] = Array.from({ length: samples }, () => new Array<Float32Array>(layout.origins.length));
+    const th = layout.tileRows;
+    const tw = layout.tileCols;
+    const n = th * tw;
+    const chunks = Math.ceil(jobs.length / maxBatch);
+    const started = performance.now();
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    for (let k = 0; k < chunks; k++) {
+      const chunk = jobs.slice(k * maxBatch, (k + 1) * maxBatch);
+      const b = chunk.length;
+      const cond = new Float32Array(b * n * p.channels);
+      chunk.forEach((job, i) => {
+        for (let px = 0; px < n; px++) for (let c = 0; c < p.channels; c++) cond[(i * n + px) * p.channels + c] = conditionTiles[c]![job.tile]![px]!;
+      });
+      const tensors: tf.Tensor[] = [];
+      try {
+        const condition = tf.tensor4d(cond, [b, th, tw, p.channels]);
+        tensors.push(condition);
+        let inpainting;
+        if (knownTiles && fillTiles) {
+          const known = tf.tensor4d(concatTiles(chunk.map((j) => knownTiles[j.tile]!)), [b, th, tw, 1]);
+          const regionToFill = tf.tensor4d(concatTiles(chunk.map((j) => fillTiles[j.tile]!)), [b, th, tw, 1]);
+          tensors.push(known, regionToFill);
+          inpainting = { known, regionToFill };
+        }
+        const result = await sample({
+          scheduler: makeScheduler(sampler, this.schedule),
+          denoiser: this.model.denoiser(condition),
+          shape: [b, th, tw, 1],
+          numInferenceSteps: steps,
+          seed: seed + k,
+          ...(inpainting ? { inpainting } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (q) => {
+            const step = k * steps + q.step;
+            const elapsedMs = performance.now() - started;
+            options.onProgress?.({ step, total: chunks * steps, timestep: q.timestep, elapsedMs, etaMs: (elapsedMs / step) * (chunks * steps - step) });
+          },
+        });
+        tensors.push(result);
+        const values = (await result.data()) as Float32Array;
+        chunk.forEach((job, i) => (outputs[job.sample]![job.tile] = values.slice(i * n, (i + 1) * n)));
+      } finally {
+        tf.dispose(tensors);
+      }
+    }
+    return { images: outputs.map((tiles) => cropPadding(layout.origins.length === 1 ? tiles[0]! : blendTiles(tiles, layout), rows, cols, padding)), tiles: layout.origins.length };
+  }
+
+  private finish(input: SliceInput, { images: generated, tiles }: { images: Float32Array[]; tiles: number }, stats: NormalizationStats, options: RunOptions, resized?: { rows: number; cols: number; geometry: ImageGeometry | undefined }): PipelineResult {
+    const { sampler, steps, samples } = this.resolve(options);
+    const size = generated[0]!.length;
+    const mean = new Float32Array(size);
+    for (const g of generated) for (let i = 0; i < size; i++) mean[i]! += g[i]! / generated.length;
+    let std: Float32Array | undefined;
+    if (generated.length > 1) {
+      const scale = (stats.high - stats.low) / 2;
+      std = new Float32Array(size);
+      for (let i = 0; i < size; i++) {
+        let v = 0;
+        for (const g of generated) v += (g[i]! - mean[i]!) ** 2;
+        std[i] = Math.sqrt(v / (generated.length - 1)) * scale;
+      }
+    }
+    const image = {
+      ...(input as SliceInput & Record<string, unknown>),
+      data: denormalize(mean, stats),
+      shape: resized ? ([resized.rows, resized.cols] as const) : input.shape,
+      ...(resized?.geometry ? { geometry: resized.geometry } : {}),
+    };
+    return { image, ...(std ? { std } : {}), normalization: stats, sampler, steps, samples, tiles };
+  }
+}
+
+function pick(interleaved: Float32Array, c: number, channels: number): Float32Array {
+  if (channels === 1) return interleaved;
+  const out = new Float32Array(interleaved.length / channels);
+  for (let i = 0; i < out.length; i++) out[i] = interleaved[i * channels + c]!;
+  return out;
+}
+
+function concatTiles(tiles: Float32Array[]): Float32Array {
+  const out = new Float32Array(tiles.reduce((a, t) => a + t.length, 0));
+  let at = 0;
+  for (const t of tiles) {
+    out.set(t, at);
+    at += t.length;
+  }
+  return out;
+}
+
+/** Geometry of a resampled slice: spacing scaled, first pixel centre moved so the field of view stays put. */
+function scaledGeometry(g: ImageGeometry, sy: number, sx: number): ImageGeometry {
+  const d = g.direction;
+  const di = (0.5 * sx - 0.5) * g.spacing[0];
+  const dj = (0.5 * sy - 0.5) * g.spacing[1];
+  return {
+    ...g,
+    spacing: [g.spacing[0] * sx, g.spacing[1] * sy, g.spacing[2]],
+    origin: [g.origin[0] + di * d[0] + dj * d[3], g.origin[1] + di * d[1] + dj * d[4], g.origin[2] + di * d[2] + dj * d[5]],
+  };
+}
