@@ -2,20 +2,19 @@ import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelScratch, type KernelBackendLike } from './kernel-scratch.js';
 
-/** Copies `rows` runs of `len` values, `srcStride` apart from `srcOff`, to a packed `dst`. */
+/**
+ * Copies `rows` runs of `len` values, `srcStride` apart from `srcOff` in
+ * `src`, to the packed `dst`. Both are views of the same heap, so each run is
+ * a copyWithin (a memmove), several times faster than element loops or one
+ * subarray per run.
+ */
 function copyRows(src: Float32Array, dst: Float32Array, rows: number, len: number, srcOff: number, srcStride: number): void {
-  if (len >= 256) {
-    for (let r = 0; r < rows; r++) {
-      const from = srcOff + r * srcStride;
-      dst.set(src.subarray(from, from + len), r * len);
-    }
-    return;
-  }
-  // Short runs (e.g. a channel split): a plain loop beats one subarray per run.
-  let to = 0;
+  const heap = new Float32Array(src.buffer);
+  const s0 = src.byteOffset / 4 + srcOff;
+  const d0 = dst.byteOffset / 4;
   for (let r = 0; r < rows; r++) {
-    let from = srcOff + r * srcStride;
-    for (let i = 0; i < len; i++) dst[to++] = src[from++] as number;
+    const from = s0 + r * srcStride;
+    heap.copyWithin(d0 + r * len, from, from + len);
   }
 }
 
