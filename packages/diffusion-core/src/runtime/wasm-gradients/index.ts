@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { WasmKernelUnavailableError } from './errors.js';
+import { identityKernel } from './identity.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { meanKernel, sumKernel } from './reduce-sum.js';
 import { resizeNearestNeighborGradKernel } from './resize-nearest-neighbor-grad.js';
@@ -39,6 +40,8 @@ const PROVIDED: readonly Provided[] = [
   { kernelName: 'SplitV', make: (previous) => splitVKernel(BACKEND, previous) },
   // Present, but a scalar window search per pixel (upSampling2d gradients).
   { kernelName: 'ResizeNearestNeighborGrad', make: (previous) => resizeNearestNeighborGradKernel(BACKEND, previous) },
+  // Present, but copies: the engine clones every tensor it saves for backward.
+  { kernelName: 'Identity', make: (previous) => identityKernel(BACKEND, previous) },
 ];
 
 /** Kernel names that `registerWasmGradientKernels` provides on the wasm backend. */
