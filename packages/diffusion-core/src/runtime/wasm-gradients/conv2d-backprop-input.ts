@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { conv2DGeometry, type Conv2DGradientAttrs } from './conv2d-geometry.js';
 import { UnsupportedKernelAttributesError } from './errors.js';
+import { copyRunsOnHeap } from './heap-copy.js';
 import { KernelScratch, reshapeView, type KernelBackendLike } from './kernel-scratch.js';
 
 const NAME = 'Conv2DBackpropInput';
@@ -16,7 +17,7 @@ interface AxisPlan {
   sliceEnd: number;
   padBefore: number;
   padAfter: number;
-  /** Offset and length of dx inside the depth-to-space output. */
+  /** Offset of dx inside the depth-to-space output. */
   cropStart: number;
 }
 
@@ -137,12 +138,17 @@ export function conv2DBackpropInputViaConv2D(
       dx = scratch.run('Transpose', { x: reshapeView(phases, [g.batch, u, v, s, s, c]) }, { perm: [0, 1, 3, 2, 4, 5] });
     }
     if (rows.cropStart !== 0 || cols.cropStart !== 0 || u * s !== g.inHeight || v * s !== g.inWidth) {
-      // Rank-3 view: the backend's Slice copies whole rows of W*C values.
-      dx = scratch.run(
-        'Slice',
-        { x: reshapeView(dx, [g.batch, u * s, v * s * c]) },
-        { begin: [0, rows.cropStart, cols.cropStart * c], size: [g.batch, g.inHeight, g.inWidth * c] },
-      );
+      // Crop rows of W*C values per image, as heap copies (the backend's Slice
+      // would first read the whole tensor out of the heap).
+      const cropped = scratch.allocate([g.batch, g.inHeight, g.inWidth, c]);
+      const src = scratch.view(dx);
+      const dst = scratch.view(cropped);
+      const rowLength = v * s * c;
+      for (let n = 0; n < g.batch; n++) {
+        const from = (n * u * s + rows.cropStart) * rowLength + cols.cropStart * c;
+        copyRunsOnHeap(src, dst, g.inHeight, g.inWidth * c, from, rowLength, n * g.inHeight * g.inWidth * c);
+      }
+      dx = cropped;
     }
     const result = reshapeView(dx, [g.batch, g.inHeight, g.inWidth, c]);
     scratch.keep(dx);

@@ -1,22 +1,7 @@
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { copyRunsOnHeap } from './heap-copy.js';
 import { KernelScratch, type KernelBackendLike } from './kernel-scratch.js';
-
-/**
- * Copies `rows` runs of `len` values, `srcStride` apart from `srcOff` in
- * `src`, to the packed `dst`. Both are views of the same heap, so each run is
- * a copyWithin (a memmove), several times faster than element loops or one
- * subarray per run.
- */
-function copyRows(src: Float32Array, dst: Float32Array, rows: number, len: number, srcOff: number, srcStride: number): void {
-  const heap = new Float32Array(src.buffer);
-  const s0 = src.byteOffset / 4 + srcOff;
-  const d0 = dst.byteOffset / 4;
-  for (let r = 0; r < rows; r++) {
-    const from = s0 + r * srcStride;
-    heap.copyWithin(d0 + r * len, from, from + len);
-  }
-}
 
 /**
  * SplitV (the gradient of concat, e.g. of a U-Net skip connection) as direct
@@ -47,7 +32,7 @@ export function splitVKernel(backendName: string, original: KernelConfig | undef
       const src = scratch.view(x);
       let begin = 0;
       sizes.forEach((s, i) => {
-        copyRows(src, scratch.view(outs[i] as TensorInfo), outer, s * inner, begin * inner, rowLength);
+        copyRunsOnHeap(src, scratch.view(outs[i] as TensorInfo), outer, s * inner, begin * inner, rowLength);
         begin += s;
       });
       return outs.map((o) => scratch.keep(o));
