@@ -5,7 +5,7 @@ import type { FeatureStatistics } from './feature-statistics';
 /**
  * Fréchet distance between two Gaussians N(mu1, S1) and N(mu2, S2):
  * |mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2)) (Dowson and Landau 1982; used
- * as FID by Heusel et al. 2017, eq. 6). Float64 throughout; O(d^3), see
+ * as FID by Heusel et al. 2017). Float64 throughout; O(d^3), see
  * `traceSqrtProduct`.
  */
 export function frechetDistance(a: FeatureStatistics, b: FeatureStatistics): number {

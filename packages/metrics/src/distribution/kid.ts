@@ -25,7 +25,7 @@ export interface KidResult {
   readonly subsetValues: readonly number[];
 }
 
-/** Cubic polynomial kernel k(x, y) = (x . y / d + 1)^3 (Bińkowski et al. 2018, section 4). */
+/** Cubic polynomial kernel k(x, y) = (x . y / d + 1)^3, KID's kernel (Bińkowski et al. 2018). */
 function kernel(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
   const v = dot(a, i * d, b, j * d, d) / d + 1;
   return v * v * v;
@@ -38,7 +38,7 @@ function gather(f: Features, rows: Int32Array): Float64Array {
 }
 
 /**
- * Unbiased MMD^2 between two equal-size samples (Gretton et al. 2012, eq. 3):
+ * Unbiased MMD^2 between two equal-size samples (Gretton et al., JMLR 2012):
  * sum_{i != j} k(x_i, x_j) / (m (m - 1)) + the same for y - 2 sum_{i, j} k(x_i, y_j) / m^2.
  */
 export function unbiasedMmd2(x: Float64Array, y: Float64Array, m: number, d: number): number {

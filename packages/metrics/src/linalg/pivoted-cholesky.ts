@@ -5,7 +5,7 @@ import { dot } from './dot';
  * (row-major): G (d x rank, stored with row stride d) with S = G G^T up to
  * round-off, in the matrix's own row order. Pivoting on the largest remaining
  * diagonal makes it stable for singular matrices and reveals the rank (Higham,
- * Accuracy and Stability of Numerical Algorithms, 2nd ed., section 10.3);
+ * Accuracy and Stability of Numerical Algorithms, 2nd ed., chapter 10);
  * it stops once every remaining diagonal entry is below d * eps * max(diag).
  * Left-looking: each new column is a dot product of rows already computed, so
  * the inner loops run over contiguous memory. About d^3 / 6 multiply-adds.

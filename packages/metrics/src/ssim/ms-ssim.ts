@@ -10,7 +10,7 @@ import type { MetricResult } from '../result';
 import { checkSsimSize } from './ssim';
 import { SSIM_RADIUS, SSIM_WINDOW, ssimMaps } from './ssim-maps';
 
-/** Exponents of the five scales, fine to coarse (Wang et al. 2003, section 3.1). */
+/** Exponents of the five scales, fine to coarse, as calibrated by Wang et al. 2003. */
 export const MS_SSIM_WEIGHTS: readonly number[] = Object.freeze([0.0448, 0.2856, 0.3001, 0.2363, 0.1333]);
 
 export interface MsSsimOptions extends RangeOptions {
