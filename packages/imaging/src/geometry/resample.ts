@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { assertShape, type Image2D, indexToWorld } from '../image.js';
 
-export const RESAMPLE_METHODS = ['nearest', 'bilinear', 'bicubic', 'area'] as const;
+export const RESAMPLE_METHODS = ['nearest', 'bilinear', 'bicubic', 'area', 'lanczos'] as const;
 export type ResampleMethod = (typeof RESAMPLE_METHODS)[number];
 
 /** Keys' cubic convolution kernel with a = -0.5 (Keys 1981), the one that reproduces quadratics. */
@@ -11,6 +11,16 @@ function keys(x: number): number {
   if (t <= 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
   if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
   return 0;
+}
+
+/** Lanczos window with a = 3: sinc(x) sinc(x / 3) on |x| < 3 (Duchon 1979; the PIL and FFmpeg `lanczos`). */
+function lanczos3(x: number): number {
+  const t = Math.abs(x);
+  // Exactly 1 at 0 and 0 at the other integers, so a same-size resize is the identity.
+  if (Number.isInteger(t)) return t === 0 ? 1 : 0;
+  if (t >= 3) return 0;
+  const px = Math.PI * t;
+  return (3 * Math.sin(px) * Math.sin(px / 3)) / (px * px);
 }
 
 interface Taps {
@@ -25,6 +35,8 @@ interface Taps {
  * i + 0.5; output j's centre maps to input coordinate (j + 0.5) * n / m - 0.5. Outside samples are clamped
  * to the edge. 'area' averages the input footprint [j * n / m, (j + 1) * n / m) exactly, with fractional
  * weights at its ends (anti-aliased downsampling; a footprint inside one sample copies it when upsampling).
+ * 'lanczos' (a = 3) has 6 taps when upsampling; when downsampling its kernel is stretched by n / m (as PIL
+ * does), so it low-passes to the output's Nyquist rate. Its weights are normalised to sum to 1.
  */
 function taps(n: number, m: number, method: ResampleMethod): Taps {
   const scale = n / m;
@@ -53,6 +65,26 @@ function taps(n: number, m: number, method: ResampleMethod): Taps {
           weight[4 * j + t] = keys(f - (t - 1));
         }
       }
+    }
+    return { index, weight, count };
+  }
+  if (method === 'lanczos') {
+    const stretch = Math.max(1, scale);
+    const support = 3 * stretch;
+    const count = Math.ceil(2 * support) + 1;
+    const index = new Int32Array(m * count);
+    const weight = new Float64Array(m * count);
+    for (let j = 0; j < m; j++) {
+      const x = (j + 0.5) * scale - 0.5;
+      const first = Math.floor(x - support) + 1;
+      let sum = 0;
+      for (let t = 0; t < count; t++) {
+        const w = lanczos3((first + t - x) / stretch);
+        index[j * count + t] = clamp(first + t);
+        weight[j * count + t] = w;
+        sum += w;
+      }
+      for (let t = 0; t < count; t++) weight[j * count + t]! /= sum;
     }
     return { index, weight, count };
   }
