@@ -8,7 +8,7 @@ import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from '
 import { DeviationLog } from './test-support/tolerance';
 
 // The library bundled for the browser (vite, browser field resolution) and run in Debian's
-// Chromium: the CPU backend and WebGPU (SwiftShader here), against the same golden values.
+// Chromium: the CPU, WebGL and WebGPU backends (SwiftShader here), against the same golden values.
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -65,7 +65,7 @@ describe('in Chromium (bundled with vite)', () => {
     await browser?.close(); // playwright deletes the fresh profile it made
   });
 
-  for (const backend of ['cpu', 'webgpu'] as const) {
+  for (const backend of ['cpu', 'webgl', 'webgpu'] as const) {
     it(`matches the golden values on the ${backend} backend, leaking no tensors`, async () => {
       const ref = loadImage('2d', 'reference');
       const args = [

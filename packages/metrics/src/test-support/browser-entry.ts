@@ -1,5 +1,6 @@
 // Test-only: bundled by vite and run inside Chromium by browser.golden.test.ts.
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { accutance, dice, hausdorffDistance, msSsim, psnr, ssim } from '../index';
@@ -16,7 +17,7 @@ export interface BrowserRun {
 }
 
 async function run(
-  backend: 'cpu' | 'webgpu',
+  backend: 'cpu' | 'webgl' | 'webgpu',
   refs: BrowserImage,
   tests: BrowserImage,
   mask: BrowserImage,
