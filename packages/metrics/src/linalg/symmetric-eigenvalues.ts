@@ -11,7 +11,12 @@ export function symmetricEigenvalues(matrix: Float64Array, n: number): Float64Ar
   return tridiagonalEigenvalues(diagonal, offDiagonal);
 }
 
-/** Householder tridiagonalisation: A = Q T Q^T, returning T's diagonal and sub-diagonal. */
+/**
+ * Householder tridiagonalisation: A = Q T Q^T, returning T's diagonal and
+ * sub-diagonal. Works on the upper triangle only (row k of it holds column k
+ * below the diagonal), so each step streams half the matrix twice: once for
+ * p = A v, once for the rank-2 update.
+ */
 export function tridiagonalize(matrix: Float64Array, n: number): { diagonal: Float64Array; offDiagonal: Float64Array } {
   const a = Float64Array.from(matrix);
   const diagonal = new Float64Array(n);
@@ -19,41 +24,49 @@ export function tridiagonalize(matrix: Float64Array, n: number): { diagonal: Flo
   const v = new Float64Array(n);
   const w = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
-    // Reflect x = A[k+1:, k] onto -sign(x0) |x| e1.
+    const rowK = k * n;
+    diagonal[k] = a[rowK + k] as number;
+    // Reflect x = A[k, k+1:] (= A[k+1:, k]) onto -sign(x0) |x| e1.
     let norm2 = 0;
-    for (let i = k + 1; i < n; i++) norm2 += (a[i * n + k] as number) ** 2;
-    diagonal[k] = a[k * n + k] as number;
+    for (let j = k + 1; j < n; j++) norm2 += (a[rowK + j] as number) ** 2;
     if (norm2 === 0) {
       offDiagonal[k] = 0;
       continue;
     }
-    const x0 = a[(k + 1) * n + k] as number;
+    const x0 = a[rowK + k + 1] as number;
     const alpha = x0 >= 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
     offDiagonal[k] = alpha;
     // v = (x - alpha e1) / |x - alpha e1|, so H = I - 2 v v^T.
     const scale = 1 / Math.sqrt(norm2 - x0 * x0 + (x0 - alpha) ** 2);
     v[k + 1] = (x0 - alpha) * scale;
-    for (let i = k + 2; i < n; i++) v[i] = (a[i * n + k] as number) * scale;
-    // p = A22 v, K = v^T p, w = p - K v; then H A22 H = A22 - 2 v w^T - 2 w v^T.
-    let kappa = 0;
+    for (let j = k + 2; j < n; j++) v[j] = (a[rowK + j] as number) * scale;
+    // p = A22 v from the upper triangle: row i contributes to p_i and, by symmetry, to p_j.
+    w.fill(0, k + 1);
     for (let i = k + 1; i < n; i++) {
       const row = i * n;
-      let p = 0;
-      for (let j = k + 1; j < n; j++) p += (a[row + j] as number) * (v[j] as number);
-      w[i] = p;
-      kappa += (v[i] as number) * p;
+      const vi = v[i] as number;
+      let sum = (a[row + i] as number) * vi;
+      for (let j = i + 1; j < n; j++) {
+        const aij = a[row + j] as number;
+        sum += aij * (v[j] as number);
+        w[j] = (w[j] as number) + aij * vi;
+      }
+      w[i] = (w[i] as number) + sum;
     }
+    // K = v^T p, w = p - K v; then H A22 H = A22 - 2 v w^T - 2 w v^T.
+    let kappa = 0;
+    for (let i = k + 1; i < n; i++) kappa += (v[i] as number) * (w[i] as number);
     for (let i = k + 1; i < n; i++) w[i] = (w[i] as number) - kappa * (v[i] as number);
     for (let i = k + 1; i < n; i++) {
       const row = i * n;
       const vi = 2 * (v[i] as number);
       const wi = 2 * (w[i] as number);
-      for (let j = k + 1; j < n; j++) a[row + j] = (a[row + j] as number) - vi * (w[j] as number) - wi * (v[j] as number);
+      for (let j = i; j < n; j++) a[row + j] = (a[row + j] as number) - vi * (w[j] as number) - wi * (v[j] as number);
     }
   }
   if (n >= 2) {
     diagonal[n - 2] = a[(n - 2) * n + n - 2] as number;
-    offDiagonal[n - 2] = a[(n - 1) * n + n - 2] as number;
+    offDiagonal[n - 2] = a[(n - 2) * n + n - 1] as number;
   }
   if (n >= 1) diagonal[n - 1] = a[(n - 1) * n + n - 1] as number;
   return { diagonal, offDiagonal };
