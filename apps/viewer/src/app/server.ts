@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type AppConfigOptions, renderAppConfig } from './appConfig.js';
+import { proxyRequest } from './proxy.js';
+import { resolveStatic, sendFile } from './staticFiles.js';
+import type { DicomwebRouter } from '../dicomweb/dicomwebRouter.js';
+
+export const DICOMWEB_PATH = '/dicom-web';
+
+/** Where DICOMweb requests go: the embedded server, or a PACS behind a reverse proxy. */
+export type DicomwebBackend = { kind: 'embedded'; router: DicomwebRouter } | { kind: 'proxy'; target: string; name: string };
+
+export interface ViewerServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  ohifDist: string;
+  pluginsDir: string;
+  modelsDir: string;
+  dicomweb: DicomwebBackend;
+  extension: Omit<AppConfigOptions['extension'], 'modelsIndexUrl'>;
+  log?: (m: string) => void;
+}
+
+export interface RunningViewer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function originOf(req: IncomingMessage): string {
+  return `http://${req.headers.host ?? 'localhost'}`;
+}
+
+/**
+ * One HTTP origin for everything the browser needs: the OHIF app (with an SPA fallback to
+ * index.html, since the app routes on the client), a generated app-config.js, the extension's
+ * modules under /plugins/, model weights under /models/, and DICOMweb under /dicom-web/ (embedded,
+ * or proxied to Orthanc together with /wado, since Orthanc sends no CORS headers).
+ */
+export async function startViewerServer(o: ViewerServerOptions): Promise<RunningViewer> {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://viewer');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path === DICOMWEB_PATH || path.startsWith(`${DICOMWEB_PATH}/`) || (o.dicomweb.kind === 'proxy' && (path === '/wado' || path.startsWith('/wado?')))) {
+      if (o.dicomweb.kind === 'proxy') return proxyRequest(req, res, o.dicomweb.target);
+      return o.dicomweb.router.handle(req, res, path.slice(DICOMWEB_PATH.length), url.searchParams, `${originOf(req)}${DICOMWEB_PATH}`);
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, { 'Content-Type': 'text/plain' });
+      return void res.end(`${method} is not allowed here`);
+    }
+    if (path === '/app-config.js') {
+      const body = renderAppConfig({
+        origin: originOf(req),
+        dicomwebPath: DICOMWEB_PATH,
+        pacsName: o.dicomweb.kind === 'proxy' ? o.dicomweb.name : 'Embedded DICOMweb (sample studies)',
+        pluginsPath: '/plugins',
+        extension: { ...o.extension, modelsIndexUrl: '/models/index.json' },
+      });
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+      return void res.end(body);
+    }
+    for (const [prefix, dir] of [['/plugins/', o.pluginsDir], ['/models/', o.modelsDir]] as const) {
+      if (path.startsWith(prefix)) {
+        const file = resolveStatic(dir, path.slice(prefix.length));
+        if (file) return sendFile(res, file, method);
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return void res.end(`not found: ${path}`);
+      }
+    }
+    const file = resolveStatic(o.ohifDist, path);
+    if (file) return sendFile(res, file, method, /\.[0-9a-f]{16}\.js$|\.wasm$/.test(file) ? 'immutable' : 'no-cache');
+    // A path with a file extension that does not exist is a real 404; anything else is a client route.
+    if (/\.[a-z0-9]+$/i.test(path)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return void res.end(`not found: ${path}`);
+    }
+    return sendFile(res, join(o.ohifDist, 'index.html'), method);
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      o.log?.(`error serving ${req.url}: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${o.host}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// The viewer's command line: `prepare` (downloads and builds everything once) and `start`.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeSampleStudies } from '@meddiff/imaging/node';
+import { ensureOhifApp, hasOhifApp } from './app/ohifApp.js';
+import { hasBuiltPlugins, OHIF_APP_VERSION, viewerPaths, type ViewerPaths } from './app/paths.js';
+import { startViewerServer, type DicomwebBackend } from './app/server.js';
+import { ensureModels } from './data/placeholderModel.js';
+import { writeTestStudies } from './data/testStudies.js';
+import { DicomFolderStore } from './dicomweb/dicomFolderStore.js';
+import { DicomwebRouter } from './dicomweb/dicomwebRouter.js';
+import { startOrthanc, uploadToOrthanc } from './orthanc/orthanc.js';
+import { DICOMWEB_SOURCE } from './app/appConfig.js';
+
+const log = (m: string) => process.stdout.write(`viewer: ${m}\n`);
+
+function dicomFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...dicomFiles(p));
+    else if (name.endsWith('.dcm')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Everything the viewer needs that comes from outside the repository, fetched and built once. */
+export async function prepare(paths: ViewerPaths): Promise<void> {
+  const t0 = Date.now();
+  ensureOhifApp(paths.ohifDist, OHIF_APP_VERSION, log);
+  writeSampleStudies(paths.cacheDir, { log });
+  await writeTestStudies(paths.cacheDir, paths.sampleStudies, log);
+  await ensureModels(paths.models, log);
+  log(`prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s (cache ${paths.cacheDir})`);
+}
+
+async function start(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      orthanc: { type: 'boolean', default: false },
+      'orthanc-port': { type: 'string', default: '8043' },
+      'with-test-studies': { type: 'boolean', default: false },
+    },
+  });
+  const paths = viewerPaths();
+  if (!hasBuiltPlugins(paths.plugins)) {
+    throw new Error(`the extension is not built (${paths.plugins} is missing): run \`npm run build\` at the repository root, or start with \`npm start\`, which builds it first`);
+  }
+  if (!hasOhifApp(paths.ohifDist)) await prepare(paths);
+  else {
+    writeSampleStudies(paths.cacheDir, { log });
+    await ensureModels(paths.models, log);
+  }
+  const folders = [paths.sampleStudies];
+  if (values['with-test-studies']) folders.push(await writeTestStudies(paths.cacheDir, paths.sampleStudies, log));
+  let backend: DicomwebBackend;
+  let stopOrthanc: (() => Promise<void>) | undefined;
+  if (values.orthanc) {
+    const orthanc = await startOrthanc({ dir: paths.orthanc, httpPort: Number(values['orthanc-port']), log });
+    stopOrthanc = orthanc.stop;
+    const files = folders.flatMap(dicomFiles);
+    const { stored, already } = await uploadToOrthanc(orthanc.url, files);
+    log(`uploaded the sample studies to Orthanc: ${stored} new, ${already} already there`);
+    backend = { kind: 'proxy', target: orthanc.url, name: 'Orthanc (local)' };
+  } else {
+    const store = new DicomFolderStore(folders, paths.stowStore).load();
+    log(`embedded DICOMweb server: ${store.summary()}`);
+    backend = { kind: 'embedded', router: new DicomwebRouter(store) };
+  }
+  const viewer = await startViewerServer({
+    host: values.host!,
+    port: Number(values.port),
+    ohifDist: paths.ohifDist,
+    pluginsDir: paths.plugins,
+    modelsDir: paths.models,
+    dicomweb: backend,
+    extension: { pacsDataSource: DICOMWEB_SOURCE },
+    log,
+  });
+  log(`OHIF ${OHIF_APP_VERSION} with the diffusion tools is ready:`);
+  process.stdout.write(`\n    ${viewer.url}/\n\n`);
+  log('open a study and choose "Diffusion tools"; Ctrl+C stops the server');
+  const shutdown = async () => {
+    await viewer.close();
+    await stopOrthanc?.();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  if (command === 'prepare') await prepare(viewerPaths());
+  else if (command === 'start') await start(rest);
+  else {
+    process.stderr.write('usage: tsx src/cli.ts prepare | start [--port 3000] [--host 127.0.0.1] [--orthanc] [--orthanc-port 8043] [--with-test-studies]\n');
+    process.exit(2);
+  }
+} catch (e) {
+  process.stderr.write(`viewer: ${(e as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readDicomSeries, resizeImage, stackSlices, volumeSlice, writeDicomSeries, writePart10 } from '@meddiff/imaging';
+import { uidFromName } from '@meddiff/imaging/node';
+
+/** Bump when the files change, so caches are rebuilt. */
+const TEST_STUDIES_VERSION = 1;
+
+export const TEST_STUDY_UID = uidFromName('meddiff viewer test study');
+export const TEST_SERIES = {
+  /** 64 x 64 axial MR slices (Colin27, area-downsampled): super-resolution in one small pass. */
+  smallMr: uidFromName('meddiff viewer test series small-mr'),
+  /** An RGB Secondary Capture made from an MR slice: the models refuse colour. */
+  colour: uidFromName('meddiff viewer test series colour'),
+  /** An Encapsulated PDF: a series that is not an image. */
+  pdf: uidFromName('meddiff viewer test series pdf'),
+} as const;
+
+const PATIENT = { 'PatientName': 'Fixtures^Viewer Test', 'PatientID': 'MEDDIFF-TEST', 'PatientBirthDate': '', 'PatientSex': 'O' };
+const STUDY = {
+  StudyInstanceUID: TEST_STUDY_UID,
+  StudyDate: '20240102',
+  StudyTime: '120000',
+  StudyID: 'viewer-test',
+  AccessionNumber: 'viewer-test',
+  StudyDescription: 'Viewer test fixtures (from open data: Colin27)',
+  ReferringPhysicianName: '',
+};
+
+function mrFiles(sampleDir: string): { name: string; bytes: Uint8Array }[] {
+  const dir = join(sampleDir, 'mr-brain-colin27', 'series-1');
+  if (!existsSync(dir)) throw new Error(`the sample MR study is missing in ${dir}; run the viewer's prepare step first`);
+  return readdirSync(dir).filter((f) => f.endsWith('.dcm')).sort().map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+}
+
+/** A minimal valid PDF 1.4 document with one page of text (objects and xref offsets computed). */
+export function tinyPdf(text: string): Uint8Array {
+  const content = `BT /F1 18 Tf 40 100 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(pdf);
+}
+
+/**
+ * Writes the end-to-end tests' study (one patient, three series) into `<cacheDir>/viewer/test-studies`:
+ * a small MR series for fast model runs, an RGB image and an encapsulated PDF for the viewer's
+ * refusals. Everything comes from the MR sample study, so it needs `writeSampleStudies` first.
+ */
+export async function writeTestStudies(cacheDir: string, sampleDir: string, log: (m: string) => void = () => undefined): Promise<string> {
+  const dir = join(cacheDir, 'viewer', 'test-studies');
+  const stamp = join(dir, '.version');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === String(TEST_STUDIES_VERSION)) return dir;
+  const tmp = `${dir}.partial`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const { volume } = await readDicomSeries(mrFiles(sampleDir));
+  const depth = volume.shape[0];
+  const picks = [Math.floor(depth * 0.4), Math.floor(depth * 0.5), Math.floor(depth * 0.6)];
+  // Small MR: 64 x 64 (area averaging keeps the mean and anti-aliases).
+  const small = stackSlices(picks.map((k) => resizeImage(volumeSlice(volume, k), 64, 64, 'area')), volume.source);
+  const smallOut = writeDicomSeries(small, {
+    sopClass: 'MR',
+    modality: 'MR',
+    patient: { name: PATIENT.PatientName, id: PATIENT.PatientID, sex: 'O' },
+    study: { instanceUID: TEST_STUDY_UID, date: STUDY.StudyDate, time: STUDY.StudyTime, id: STUDY.StudyID, accessionNumber: STUDY.AccessionNumber, description: STUDY.StudyDescription },
+    series: { instanceUID: TEST_SERIES.smallMr, number: 1, description: 'MR 64 px (test fixture)' },
+    frameOfReferenceUID: uidFromName('meddiff viewer test frame'),
+    sopInstanceUIDs: picks.map((_, i) => uidFromName(`meddiff viewer test small-mr ${i}`)),
+    now: new Date(Date.UTC(2024, 0, 2, 12)),
+  });
+  mkdirSync(join(tmp, 'small-mr'));
+  smallOut.files.forEach((bytes, i) => writeFileSync(join(tmp, 'small-mr', `IM${String(i + 1).padStart(4, '0')}.dcm`), bytes));
+  // Colour: the middle slice through a blue-to-yellow ramp, as an RGB Secondary Capture.
+  const slice = volumeSlice(volume, picks[1]!);
+  const [rows, cols] = slice.shape;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of slice.data) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const rgb = new Uint8Array(rows * cols * 3);
+  slice.data.forEach((v, i) => {
+    const t = hi > lo ? (v - lo) / (hi - lo) : 0;
+    rgb[3 * i] = Math.round(255 * t);
+    rgb[3 * i + 1] = Math.round(255 * t * t);
+    rgb[3 * i + 2] = Math.round(255 * (1 - t));
+  });
+  const common = { ...PATIENT, ...STUDY, Modality: 'OT', SpecificCharacterSet: 'ISO_IR 192', InstanceNumber: 1 };
+  mkdirSync(join(tmp, 'colour'));
+  writeFileSync(
+    join(tmp, 'colour', 'IM0001.dcm'),
+    writePart10({
+      ...common,
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
+      SOPInstanceUID: uidFromName('meddiff viewer test colour 0'),
+      SeriesInstanceUID: TEST_SERIES.colour,
+      SeriesNumber: 2,
+      SeriesDescription: 'Colour image (test fixture)',
+      ConversionType: 'WSD',
+      ImageType: ['DERIVED', 'SECONDARY'],
+      SamplesPerPixel: 3,
+      PhotometricInterpretation: 'RGB',
+      PlanarConfiguration: 0,
+      Rows: rows,
+      Columns: cols,
+      BitsAllocated: 8,
+      BitsStored: 8,
+      HighBit: 7,
+      PixelRepresentation: 0,
+      PixelData: rgb.buffer,
+      _vrMap: { PixelData: 'OB' },
+    }),
+  );
+  mkdirSync(join(tmp, 'pdf'));
+  const pdf = tinyPdf('MedDiff viewer test: a series that is not an image');
+  const pdfPadded = new Uint8Array(pdf.length + (pdf.length % 2));
+  pdfPadded.set(pdf);
+  writeFileSync(
+    join(tmp, 'pdf', 'DOC0001.dcm'),
+    writePart10({
+      ...common,
+      Modality: 'DOC',
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.104.1',
+      SOPInstanceUID: uidFromName('meddiff viewer test pdf 0'),
+      SeriesInstanceUID: TEST_SERIES.pdf,
+      SeriesNumber: 3,
+      SeriesDescription: 'PDF document (test fixture)',
+      ConversionType: 'WSD',
+      BurnedInAnnotation: 'NO',
+      DocumentTitle: 'Viewer test document',
+      MIMETypeOfEncapsulatedDocument: 'application/pdf',
+      ContentDate: '20240102',
+      ContentTime: '120000',
+      AcquisitionDateTime: '20240102120000',
+      ConceptNameCodeSequence: [],
+      EncapsulatedDocument: pdfPadded.buffer,
+      _vrMap: { EncapsulatedDocument: 'OB' },
+    }),
+  );
+  writeFileSync(join(tmp, '.version'), String(TEST_STUDIES_VERSION));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  log(`viewer test study written to ${dir}`);
+  return dir;
+}
+

@@ -1,0 +1,29 @@
+import { DEFAULT_MAX_PASS_SIZE, type BackendName } from './model/taskTypes.js';
+
+/** The extension's settings, read from the app config's `meddiff` key; defaults in one place. */
+export interface ExtensionConfig {
+  /** JSON listing the models offered: { models: [{ id, label, url, tasks }] }. */
+  modelsIndexUrl: string;
+  /** Name of the data source (DICOMweb) results are stored to by STOW-RS. */
+  pacsDataSource: string;
+  /** Name of the extension's local data source, which keeps results in this browser. */
+  localDataSource: string;
+  /** Largest tile edge, in output pixels, run in one pass. */
+  maxPassSize: number;
+  /** Backends to try, in order; default WebGPU, WebGL, WASM. */
+  preferredBackends?: BackendName[];
+  /** Folder URL of tfjs-backend-wasm's .wasm files; default beside the extension's modules. */
+  wasmPaths?: string;
+}
+
+export const DEFAULT_CONFIG: Readonly<ExtensionConfig> = Object.freeze({
+  modelsIndexUrl: '/models/index.json',
+  pacsDataSource: 'dicomweb',
+  localDataSource: 'meddiff-local',
+  maxPassSize: DEFAULT_MAX_PASS_SIZE,
+});
+
+export function resolveConfig(appConfig: Record<string, unknown> | undefined): ExtensionConfig {
+  const given = (appConfig?.['meddiff'] ?? {}) as Partial<ExtensionConfig>;
+  return { ...DEFAULT_CONFIG, ...given };
+}

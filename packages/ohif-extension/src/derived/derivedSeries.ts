@@ -1,0 +1,82 @@
+import dcmjs from 'dcmjs';
+import { resizeImage, writeDerivedSeries, type Image2D } from '@meddiff/imaging';
+import { taskLabel, type SamplingOptions, type Task, type TaskResult } from '../model/taskTypes.js';
+
+/** A naturalised dcmjs dataset, the form OHIF's DicomMetadataStore and data sources take. */
+export type NaturalizedInstance = Record<string, unknown> & { StudyInstanceUID: string; SeriesInstanceUID: string; SOPInstanceUID: string };
+
+export interface DerivedSeries {
+  /** 'result' (the mean over samples) or 'uncertainty' (their standard deviation). */
+  kind: 'result' | 'uncertainty';
+  seriesLabel: string;
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  sopInstanceUIDs: string[];
+  /** The Part-10 files, kept so a failed store can be retried from exactly the same bytes. */
+  part10: Uint8Array[];
+  rows: number;
+  columns: number;
+}
+
+export interface DerivationInfo {
+  task: Task;
+  sampling: SamplingOptions;
+  modelName: string;
+  backend: string;
+}
+
+/** DerivationDescription: which model did what, with which settings, so the result can be reproduced. */
+export function derivationDescription(info: DerivationInfo, samplesNote = ''): string {
+  const s = info.sampling;
+  return `${info.modelName}: ${taskLabel(info.task)} (${s.sampler}, ${s.steps} steps, seed ${s.seed}, ${s.samples} sample${s.samples > 1 ? 's' : ''}${samplesNote}; ${info.backend})`;
+}
+
+export function seriesLabelOf(task: Task): string {
+  return task.kind === 'super-resolve' ? `SR x${task.factor}` : task.kind === 'denoise' ? 'denoised' : 'inpainted';
+}
+
+/** The result's place in space: the source's plane, resampled to the result's size (half-pixel centres). */
+export function resultImage(source: Image2D, rows: number, columns: number, pixels: Float32Array): Image2D {
+  const placed = rows === source.shape[0] && columns === source.shape[1] ? source : resizeImage(source, rows, columns, 'nearest');
+  return { ...placed, data: pixels, shape: [rows, columns] };
+}
+
+/**
+ * Writes a model's result as derived DICOM series of the source's study with @meddiff/imaging:
+ * the result itself and, when several samples were drawn, their per-pixel standard deviation as a
+ * second series (labelled as uncertainty). Both say in SeriesDescription and ImageComments that
+ * they are research output of a generative model.
+ */
+export function buildDerivedSeries(result: TaskResult, source: Image2D, info: DerivationInfo): DerivedSeries[] {
+  const label = seriesLabelOf(info.task);
+  const out: DerivedSeries[] = [];
+  const add = (kind: DerivedSeries['kind'], pixels: Float32Array, seriesLabel: string, description: string, seriesNumberOffset: number) => {
+    const written = writeDerivedSeries(resultImage(source, result.rows, result.columns, pixels), source, {
+      description,
+      seriesLabel,
+      seriesNumber: (Number(source.source.dicomAttributes?.['SeriesNumber']) || 0) + 1000 + seriesNumberOffset,
+    });
+    out.push({
+      kind,
+      seriesLabel,
+      studyInstanceUID: written.studyInstanceUID,
+      seriesInstanceUID: written.seriesInstanceUID,
+      sopInstanceUIDs: written.sopInstanceUIDs,
+      part10: written.files,
+      rows: result.rows,
+      columns: result.columns,
+    });
+  };
+  add('result', result.pixels, label, derivationDescription(info), 0);
+  if (result.std) add('uncertainty', result.std, `${label} SD`, derivationDescription(info, ', per-pixel standard deviation over samples'), 1);
+  return out;
+}
+
+/** Part-10 bytes as the naturalised dataset OHIF registers (with the _meta dcmjs writes back). */
+export function naturalize(part10: Uint8Array): NaturalizedInstance {
+  const ab = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength) as ArrayBuffer;
+  const dict = dcmjs.data.DicomMessage.readFile(ab);
+  const dataset = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as NaturalizedInstance;
+  dataset['_meta'] = dcmjs.data.DicomMetaDictionary.namifyDataset(dict.meta);
+  return dataset;
+}

@@ -1,0 +1,80 @@
+import { EXTENSION_ID, EXTENSION_VERSION, MODE_ID, PANEL_ID, TOOLBAR_IDS } from '../id.js';
+import { toolbarButtons, toolbarSections } from '../toolbarButtons.js';
+
+/** The pieces of OHIF's basic mode this mode builds on (its default export's modeInstance). */
+export interface BasicModeInstance {
+  routes: { path: string; layoutTemplate: (...args: unknown[]) => unknown; layoutInstance: { id: string; props: Record<string, unknown> & { rightPanels?: string[] } } }[];
+  toolbarButtons: unknown[];
+  toolbarSections: Record<string, string[]>;
+  extensions: Record<string, string>;
+  onModeEnter: (this: unknown, args: unknown) => void;
+  onModeExit: (this: unknown, args: unknown) => void;
+  [key: string]: unknown;
+}
+
+export const BASIC_MODE = '@ohif/mode-basic';
+export const ROUTE_NAME = 'diffusion';
+const PRIMARY_SECTION = 'primary';
+
+/**
+ * "Diffusion tools": OHIF's basic viewer (its layout, tools, hanging protocol and SOP class handlers,
+ * loaded from the app at run time rather than copied) with the Diffusion tools panel opened on the
+ * right and the tools' buttons in the primary toolbar.
+ */
+export function createDiffusionModeInstance(basic: BasicModeInstance, extensionModule: string) {
+  const basicRoute = basic.routes[0];
+  if (!basicRoute) throw new Error(`${BASIC_MODE} has no route to build on`);
+  const layoutInstance = {
+    ...basicRoute.layoutInstance,
+    props: {
+      ...basicRoute.layoutInstance.props,
+      rightPanels: [PANEL_ID, ...(basicRoute.layoutInstance.props.rightPanels ?? [])],
+      rightPanelClosed: false,
+    },
+  };
+  const primary = basic.toolbarSections[PRIMARY_SECTION] ?? [];
+  return {
+    ...basic,
+    id: MODE_ID,
+    routeName: ROUTE_NAME,
+    displayName: 'Diffusion tools',
+    hide: false,
+    // The app imports each key of `extensions` by name before entering the mode; ours is not one of
+    // its built-in names, so it is listed by the URL of its module (the same module instance the
+    // app config loaded, or a first load when only the mode was configured).
+    extensions: { ...basic.extensions, [extensionModule]: `^${EXTENSION_VERSION}` },
+    toolbarButtons: [...basic.toolbarButtons, ...toolbarButtons],
+    toolbarSections: {
+      ...basic.toolbarSections,
+      [PRIMARY_SECTION]: [...primary.filter((id) => id !== TOOLBAR_IDS.section), TOOLBAR_IDS.section],
+      ...toolbarSections,
+    },
+    routes: [{ ...basicRoute, path: ROUTE_NAME, layoutInstance }],
+    // The basic mode's hooks read the toolbar and sections from `this`, so ours are registered with its own.
+    onModeEnter(this: unknown, args: unknown) {
+      basic.onModeEnter.call(this, args);
+    },
+    onModeExit(this: unknown, args: unknown) {
+      basic.onModeExit.call(this, args);
+    },
+  };
+}
+
+type LoadModules = (modules: string[]) => Promise<unknown[]>;
+
+/**
+ * The mode module the app loads. `modeFactory` receives the app's module loader and builds on the
+ * basic mode; `extensionModule` is the URL of the extension's module.
+ */
+export function createDiffusionMode(extensionModule: string) {
+  return {
+    id: MODE_ID,
+    extensionDependencies: { [EXTENSION_ID]: `^${EXTENSION_VERSION}` },
+    async modeFactory({ loadModules }: { modeConfiguration?: unknown; loadModules?: LoadModules }) {
+      if (!loadModules) throw new Error(`${MODE_ID} needs the app's loadModules to build on ${BASIC_MODE} (OHIF 3.13 passes it to modeFactory)`);
+      const [basicModule] = (await loadModules([BASIC_MODE])) as [{ modeInstance?: BasicModeInstance } | undefined];
+      if (!basicModule?.modeInstance) throw new Error(`${MODE_ID}: the app has no ${BASIC_MODE}; this mode needs an OHIF 3.13 app that bundles it`);
+      return createDiffusionModeInstance(basicModule.modeInstance, extensionModule);
+    },
+  };
+}

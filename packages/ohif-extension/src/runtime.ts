@@ -1,0 +1,38 @@
+import { resolveConfig, type ExtensionConfig } from './config.js';
+import { InferenceClient, type WorkerLike } from './model/inferenceClient.js';
+import type { CommandsManager, ExtensionManager, ServicesManager } from './ohif/ohifTypes.js';
+import { DiffusionController } from './state/diffusionController.js';
+
+/** How the extension starts its worker; the plugin build points at the bundled worker module. */
+export interface RuntimeOptions {
+  createWorker: () => WorkerLike;
+  /** Default folder of tfjs-backend-wasm's .wasm files (the app config may override it). */
+  wasmPaths: string;
+}
+
+/** What the extension's modules share once OHIF has registered it. */
+export interface Runtime {
+  config: ExtensionConfig;
+  client: InferenceClient;
+  controller: DiffusionController;
+}
+
+export function createRuntime(
+  options: RuntimeOptions,
+  managers: { servicesManager: ServicesManager; commandsManager: CommandsManager; extensionManager: ExtensionManager; appConfig?: Record<string, unknown> },
+): Runtime {
+  const config = resolveConfig(managers.appConfig ?? managers.extensionManager.appConfig);
+  const client = new InferenceClient({
+    createWorker: options.createWorker,
+    wasmPaths: config.wasmPaths ?? options.wasmPaths,
+    ...(config.preferredBackends ? { preferredBackends: config.preferredBackends } : {}),
+  });
+  const controller = new DiffusionController({
+    services: managers.servicesManager.services,
+    commandsManager: managers.commandsManager,
+    extensionManager: managers.extensionManager,
+    client,
+    config,
+  });
+  return { config, client, controller };
+}

@@ -1,0 +1,273 @@
+import type { ExtensionConfig } from '../config.js';
+import { buildDerivedSeries, naturalize, type DerivedSeries } from '../derived/derivedSeries.js';
+import { DiffusionToolError, InvalidTaskError, RegisterFailedError, StoreFailedError, TaskCancelledError } from '../errors.js';
+import type { InferenceClient } from '../model/inferenceClient.js';
+import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type SamplingOptions, type Task, type TaskProgress } from '../model/taskTypes.js';
+import { cornerstoneGlobals, type CommandsManager, type CornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
+import { readInpaintMask, type MaskSource } from '../viewer/activeMask.js';
+import { readActiveSlice, type ActiveSlice } from '../viewer/activeSlice.js';
+import { showSideBySide, waitForDisplaySet } from '../viewer/sideBySide.js';
+
+export interface ModelEntry {
+  id: string;
+  label: string;
+  url: string;
+  tasks?: string[];
+}
+
+export type StorageState = 'local' | 'storing' | 'stored' | 'failed';
+
+/** A result the user has: registered in the viewer, kept in this browser, maybe stored to the PACS. */
+export interface ResultEntry {
+  id: number;
+  label: string;
+  sourceSeriesInstanceUID: string;
+  series: DerivedSeries[];
+  displaySetInstanceUIDs: string[];
+  storage: StorageState;
+  storeError?: string;
+  /** Pixels for the panel's preview, in modality units. */
+  preview: { rows: number; columns: number; pixels: Float32Array; std?: Float32Array };
+  maskSource?: MaskSource;
+  backend: string;
+  elapsedMs: number;
+}
+
+export interface ControllerState {
+  task: Task;
+  sampling: SamplingOptions;
+  storeToPacs: boolean;
+  models: ModelEntry[];
+  modelUrl?: string;
+  card?: ModelCard;
+  modelStatus: 'none' | 'loading' | 'ready' | 'failed';
+  backend?: BackendReport;
+  backendError?: string;
+  status: 'idle' | 'running' | 'cancelling';
+  progress?: TaskProgress;
+  /** How the last run ended. */
+  outcome?: 'done' | 'cancelled' | 'failed';
+  error?: { code: string; message: string };
+  results: ResultEntry[];
+}
+
+export interface ControllerDeps {
+  services: OhifServices;
+  commandsManager: CommandsManager;
+  extensionManager: ExtensionManager;
+  client: InferenceClient;
+  config: ExtensionConfig;
+  fetchJson?: (url: string) => Promise<unknown>;
+  cornerstone?: () => CornerstoneGlobals | undefined;
+}
+
+type Listener = (state: ControllerState) => void;
+
+function errorInfo(e: unknown): { code: string; message: string } {
+  if (e instanceof DiffusionToolError) return { code: e.code, message: e.message };
+  const err = e as { code?: unknown; message?: unknown };
+  return { code: typeof err?.code === 'string' ? err.code : 'ERROR', message: typeof err?.message === 'string' ? err.message : String(e) };
+}
+
+/**
+ * What the panel and the commands act on: the chosen task and settings, the model and backend in
+ * use, the run in progress, and the results. A run reads the active slice (and mask), runs the
+ * model in the worker, writes the result as derived series, registers them with the viewer through
+ * the extension's local data source, shows them beside the source and, when asked, stores them to
+ * the PACS. A failed store keeps the result and can be retried; a cancelled run writes nothing.
+ */
+export class DiffusionController {
+  private state: ControllerState = {
+    task: { kind: 'super-resolve', factor: 2 },
+    sampling: { ...DEFAULT_SAMPLING },
+    storeToPacs: false,
+    models: [],
+    modelStatus: 'none',
+    status: 'idle',
+    results: [],
+  };
+  private readonly listeners = new Set<Listener>();
+  private abort: AbortController | undefined;
+  private nextResultId = 1;
+  private initPromise: Promise<void> | undefined;
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  getState(): ControllerState {
+    return this.state;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<ControllerState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  /** Lists the models and starts the worker; failures are shown in the panel, not thrown. */
+  init(): Promise<void> {
+    this.initPromise ??= (async () => {
+      const fetchJson = this.deps.fetchJson ?? (async (url: string) => (await fetch(url)).json());
+      try {
+        const index = (await fetchJson(this.deps.config.modelsIndexUrl)) as { models?: ModelEntry[] };
+        const models = index.models ?? [];
+        this.set({ models });
+        if (models[0] && !this.state.modelUrl) await this.selectModel(models[0].url);
+      } catch (e) {
+        this.set({ modelStatus: 'failed', error: { code: 'MODEL_NOT_FOUND', message: `The list of models (${this.deps.config.modelsIndexUrl}) could not be read: ${(e as Error).message}` } });
+      }
+      try {
+        this.set({ backend: await this.deps.client.ready() });
+      } catch (e) {
+        this.set({ backendError: errorInfo(e).message });
+      }
+    })();
+    return this.initPromise;
+  }
+
+  async selectModel(url: string): Promise<void> {
+    const { card: _card, ...rest } = this.state;
+    this.state = rest as ControllerState;
+    this.set({ modelUrl: url, modelStatus: 'loading' });
+    try {
+      const card = await this.deps.client.loadModel(url);
+      if (this.state.modelUrl === url) this.set({ card, modelStatus: 'ready' });
+    } catch (e) {
+      if (this.state.modelUrl === url) this.set({ modelStatus: 'failed', error: errorInfo(e) });
+    }
+  }
+
+  selectTask(task: Task): void {
+    if (!TASK_KINDS.includes(task.kind)) throw new InvalidTaskError(`Unknown task "${String(task.kind)}". Allowed: ${TASK_KINDS.join(', ')}.`);
+    if (task.kind === 'super-resolve' && !SR_FACTORS.includes(task.factor)) throw new InvalidTaskError(`Super-resolution factor must be one of ${SR_FACTORS.join(', ')}, got ${String(task.factor)}.`);
+    this.set({ task });
+  }
+
+  setOptions(patch: Partial<SamplingOptions> & { storeToPacs?: boolean }): void {
+    const { storeToPacs, ...sampling } = patch;
+    if (sampling.sampler !== undefined && !SAMPLERS.includes(sampling.sampler)) throw new InvalidTaskError(`Unknown sampler "${String(sampling.sampler)}". Allowed: ${SAMPLERS.join(', ')}.`);
+    this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}) });
+  }
+
+  /** Runs the chosen task on the active slice. Resolves with the new result, or undefined when it failed or was cancelled. */
+  async run(): Promise<ResultEntry | undefined> {
+    if (this.state.status !== 'idle') throw new InvalidTaskError('A run is already in progress; cancel it or wait for it to finish.');
+    const { error: _e, outcome: _o, progress: _p, ...rest } = this.state;
+    this.state = rest as ControllerState;
+    this.set({ status: 'running' });
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      await this.init();
+      if (!this.state.modelUrl || this.state.modelStatus !== 'ready') {
+        await (this.state.modelUrl ? this.selectModel(this.state.modelUrl) : Promise.resolve());
+        if (this.state.modelStatus !== 'ready') throw new DiffusionToolError('MODEL_NOT_FOUND', this.state.error?.message ?? 'No model is loaded; check the list of models.');
+      }
+      const { services } = this.deps;
+      const cs = (this.deps.cornerstone ?? cornerstoneGlobals)();
+      const slice: ActiveSlice = readActiveSlice(services, cs);
+      const task = this.state.task;
+      const sampling = { ...this.state.sampling };
+      let mask: { mask: Uint8Array; source: MaskSource } | undefined;
+      if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
+      const [rows, columns] = slice.image.shape;
+      const result = await this.deps.client.run(
+        { task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.deps.config.maxPassSize },
+        { signal: abort.signal, onProgress: (progress) => this.set({ progress }) },
+      );
+      if (abort.signal.aborted) throw new TaskCancelledError();
+      const series = buildDerivedSeries(result, slice.image, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend });
+      const displaySetInstanceUIDs = await this.register(series);
+      const entry: ResultEntry = {
+        id: this.nextResultId++,
+        label: `${series[0]!.seriesLabel} (${result.rows} x ${result.columns})`,
+        sourceSeriesInstanceUID: slice.displaySet.SeriesInstanceUID ?? '',
+        series,
+        displaySetInstanceUIDs,
+        storage: 'local',
+        preview: { rows: result.rows, columns: result.columns, pixels: result.pixels, ...(result.std ? { std: result.std } : {}) },
+        ...(mask ? { maskSource: mask.source } : {}),
+        backend: result.backend,
+        elapsedMs: result.elapsedMs,
+      };
+      this.set({ results: [...this.state.results, entry], status: 'idle', outcome: 'done' });
+      if (displaySetInstanceUIDs[0]) await showSideBySide(this.deps.services, this.deps.commandsManager, slice.viewportId, displaySetInstanceUIDs[0]).catch(() => undefined);
+      if (this.state.storeToPacs) await this.store(entry.id);
+      return this.getResult(entry.id);
+    } catch (e) {
+      const cancelled = e instanceof TaskCancelledError || (e as Error)?.name === 'AbortError' || abort.signal.aborted;
+      this.set({ status: 'idle', outcome: cancelled ? 'cancelled' : 'failed', ...(cancelled ? {} : { error: errorInfo(e) }) });
+      return undefined;
+    } finally {
+      this.abort = undefined;
+    }
+  }
+
+  /** Stops the run in progress; it ends as cancelled and writes nothing. */
+  cancel(): void {
+    if (this.state.status !== 'running' || !this.abort) return;
+    this.set({ status: 'cancelling' });
+    this.abort.abort();
+  }
+
+  getResult(id: number): ResultEntry | undefined {
+    return this.state.results.find((r) => r.id === id);
+  }
+
+  private updateResult(id: number, patch: Partial<ResultEntry>): void {
+    this.set({ results: this.state.results.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
+  }
+
+  /** Registers the derived series with OHIF through the local data source and waits for their display sets. */
+  private async register(series: DerivedSeries[]): Promise<string[]> {
+    const storeFn = this.deps.commandsManager.runCommand('createStoreFunction', { dataSource: this.deps.config.localDataSource, defaultFileName: 'meddiff-result.dcm' }) as
+      | ((dicom: unknown) => Promise<void>)
+      | null
+      | undefined;
+    if (typeof storeFn !== 'function') throw new RegisterFailedError(`The viewer has no data source "${this.deps.config.localDataSource}" to keep results in; add the extension's localResults data source to the app config.`);
+    const uids: string[] = [];
+    for (const s of series) {
+      await storeFn(s.part10.map(naturalize));
+      const ds = await waitForDisplaySet(this.deps.services, s.seriesInstanceUID);
+      if (ds) uids.push(ds.displaySetInstanceUID);
+    }
+    return uids;
+  }
+
+  /**
+   * Stores a result's series to the PACS by STOW-RS from the bytes kept locally. On failure the
+   * result stays registered and kept, marked failed, and can be stored again.
+   */
+  async store(resultId: number): Promise<void> {
+    const entry = this.getResult(resultId);
+    if (!entry) throw new InvalidTaskError(`There is no result ${resultId}.`);
+    if (entry.storage === 'storing' || entry.storage === 'stored') return;
+    this.updateResult(resultId, { storage: 'storing' });
+    try {
+      const source = this.deps.extensionManager.getDataSources(this.deps.config.pacsDataSource)?.[0];
+      if (!source?.store?.dicom) throw new Error(`the data source "${this.deps.config.pacsDataSource}" cannot store (no STOW-RS)`);
+      for (const s of entry.series) for (const bytes of s.part10) await source.store.dicom(naturalize(bytes));
+      const { storeError: _s, ...rest } = this.getResult(resultId)!;
+      this.set({ results: this.state.results.map((r) => (r.id === resultId ? { ...rest, storage: 'stored' } : r)) });
+    } catch (e) {
+      const err = new StoreFailedError(describeStoreError(e));
+      this.updateResult(resultId, { storage: 'failed', storeError: err.message });
+      this.deps.services.uiNotificationService?.show({ title: 'Diffusion tools', message: err.message, type: 'error' });
+    }
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    this.listeners.clear();
+  }
+}
+
+function describeStoreError(e: unknown): string {
+  const err = e as { message?: string; status?: number; request?: { status?: number; statusText?: string } };
+  const status = err?.status ?? err?.request?.status;
+  if (status) return `HTTP ${status}${err.request?.statusText ? ` ${err.request.statusText}` : ''}${err.message ? ` (${err.message})` : ''}`;
+  return err?.message ?? String(e);
+}
