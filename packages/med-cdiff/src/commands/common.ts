@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { selectBackend, type BackendChoice } from '@meddiff/diffusion-core';
+import { fileWeightsStore, installNodeWebGPU } from '@meddiff/diffusion-core/node';
+import { MissingDataError, type DatasetManifest } from '@meddiff/imaging';
+import { readDataset, resolveCacheDir } from '@meddiff/imaging/node';
+import { MedCDiffPipeline } from '../pipeline/medCDiffPipeline';
+import type { SliceSet } from '../train/pairSource';
+import { UsageError } from './errors';
+
+/** The backends the commands offer: WASM (any CPU) and WebGPU (Dawn in Node). */
+export type CommandBackend = 'wasm' | 'webgpu';
+export const COMMAND_BACKENDS: readonly CommandBackend[] = ['wasm', 'webgpu'];
+
+/** Where progress lines go; stderr in the CLI, a collector in tests. */
+export type Log = (line: string) => void;
+
+export async function useBackend(backend: CommandBackend): Promise<BackendChoice> {
+  if (!COMMAND_BACKENDS.includes(backend)) throw new UsageError(`Unknown backend '${String(backend)}'. Allowed: ${COMMAND_BACKENDS.join(', ')}.`);
+  if (backend === 'webgpu') await installNodeWebGPU();
+  return selectBackend({ preferred: [backend] });
+}
+
+/** The open dataset built at a side: `open` is the 128 px build, others are `open-<side>`. */
+export function openDatasetName(size: number): string {
+  return size === 128 ? 'open' : `open-${size}`;
+}
+
+/**
+ * A dataset folder from `--data`: a folder path, or the name of a dataset under
+ * <cache>/datasets (e.g. `open-64`); without one, the open dataset built at `size` px.
+ */
+export function resolveDatasetDir(data: string | undefined, size: number, cacheDir?: string): string {
+  const datasets = join(resolveCacheDir(cacheDir), 'datasets');
+  if (data === undefined) {
+    const dir = join(datasets, openDatasetName(size));
+    if (!existsSync(join(dir, 'manifest.json'))) throw new MissingDataError(`the ${size} px open dataset (${dir})`, `Build it with \`npm run -w @meddiff/imaging setup-data\` (or \`npx meddiff-imaging build-dataset --size ${size}\`), or pass --data <dataset folder>.`);
+    return dir;
+  }
+  for (const dir of [resolve(data), join(datasets, data)]) if (existsSync(join(dir, 'manifest.json'))) return dir;
+  throw new MissingDataError(`a dataset at '${data}'`, `Give a folder that holds a manifest.json written by \`meddiff-imaging build-dataset\`, or a dataset name under ${datasets}.`);
+}
+
+/** One split of a single-channel, square slice dataset, as the trainer takes it. */
+export function readSlices(dir: string, split: 'train' | 'val'): { slices: SliceSet; manifest: DatasetManifest } {
+  const { manifest, data, shape } = readDataset(dir, split);
+  const [count, channels, rows, cols] = shape;
+  if (channels !== 1) throw new UsageError(`The dataset in ${dir} has ${channels} channels (${manifest.channels.join(', ')}); Med-cDiff restores single-channel slices. Build a single-channel dataset.`);
+  if (rows !== cols) throw new UsageError(`The dataset in ${dir} holds ${rows} x ${cols} slices; training needs square slices.`);
+  if (count === 0) throw new UsageError(`The ${split} split of the dataset in ${dir} is empty.`);
+  return { slices: { data, count, size: rows }, manifest };
+}
+
+/** Loads a pipeline from a model folder (model.json and shards) or an http(s) URL. */
+export async function loadPipeline(model: string): Promise<MedCDiffPipeline> {
+  if (/^https?:\/\//i.test(model)) return MedCDiffPipeline.load(model);
+  if (!statSync(model, { throwIfNoEntry: false })?.isDirectory()) throw new MissingDataError(`the model folder '${model}'`, 'Give the folder a `train` run wrote (<run>/model) or an http(s) URL of one.');
+  return MedCDiffPipeline.load(fileWeightsStore(model));
+}
+
+/** True when the path exists and is a file or a non-empty folder. */
+export function occupied(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return false;
+  return st.isDirectory() ? readdirSync(path).length > 0 : true;
+}
+
+export function parseIntegerOption(name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new UsageError(`${name} must be an integer >= ${min}, got ${value}.`);
+}

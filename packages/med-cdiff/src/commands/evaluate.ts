@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { NoiseSchedule, throwIfAborted } from '@meddiff/diffusion-core';
+import { resize2d, type NormalizationStats } from '@meddiff/imaging';
+import { chooseGaussianSigma, GAUSSIAN_SIGMA_CANDIDATES } from '../baselines/gaussianFilter';
+import type { MedCDiffTask } from '../config';
+import { baselinesFor } from '../evaluate/baselines';
+import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
+import { montagePng, type Panel } from '../evaluate/montage';
+import { conditionTable, reportMarkdown, type ConditionResult, type EvaluationReport, type MethodResult } from '../evaluate/report';
+import { METRICS, scoreImages, summarize, truthAccutance, type MetricName, type Scores } from '../evaluate/score';
+import type { MedCDiffPipeline, RunOptions } from '../pipeline/medCDiffPipeline';
+import { defaultSteps, type SamplerName } from '../pipeline/samplers';
+import { loadPipeline, occupied, parseIntegerOption, readSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
+import { OutputExistsError } from './errors';
+
+export interface EvaluateOptions {
+  /** A model folder, an http(s) URL, or a loaded pipeline (then it is not disposed). */
+  model: string | MedCDiffPipeline;
+  /** Dataset folder or name; default the open dataset at the model's training size. */
+  data?: string;
+  /** Report folder: report.md, report.json and montage-<condition>.png. */
+  out: string;
+  /** Score the first `count` validation slices; default all. */
+  count?: number;
+  sampler?: SamplerName;
+  steps?: number;
+  /** Seed of the degradations and of the sampler (plus the slice index). Default 0. */
+  seed?: number;
+  /** Slices shown in each montage; 0 for none. Default 4. */
+  montageSlices?: number;
+  /** Replace a report already in `out`. */
+  force?: boolean;
+  /** Select this tfjs backend first; omit to use the one already set. */
+  backend?: CommandBackend;
+  cacheDir?: string;
+  log?: Log;
+  signal?: AbortSignal;
+}
+
+export interface EvaluateResult {
+  report: EvaluationReport;
+  /** Paths written. */
+  files: string[];
+}
+
+/** The dataset slices are already per-volume normalised to [-1, 1]: the pipeline keeps that scale. */
+const UNIT_SCALE: NormalizationStats = { low: -1, high: 1, method: 'fixed' };
+
+/** Error maps are shown from 0 (black) to a quarter of the data range (white). */
+const ERROR_WINDOW = [0, 0.5] as const;
+
+/**
+ * Scores a model on the validation split beside the task's baselines and writes report.md,
+ * report.json and PNG montages. See the README's "Evaluation" section for the method.
+ */
+export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
+  const log = o.log ?? (() => {});
+  parseIntegerOption('--count', o.count, 1);
+  parseIntegerOption('--steps', o.steps, 1);
+  parseIntegerOption('--seed', o.seed, 0);
+  parseIntegerOption('--montage-slices', o.montageSlices, 0);
+  const outDir = resolve(o.out);
+  const reportFiles = ['report.md', 'report.json'].map((f) => join(outDir, f));
+  if (!o.force && reportFiles.some(occupied)) throw new OutputExistsError(`${outDir} already holds a report; pass --force to replace it, or choose another --out.`);
+  const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
+  const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model) : o.model;
+  try {
+    const config = pipeline.model.config;
+    const task = config.task;
+    const dataDir = resolveDatasetDir(o.data, config.imageSize, o.cacheDir);
+    const { slices, manifest } = readSlices(dataDir, 'val');
+    const seed = o.seed ?? 0;
+    const sampler = o.sampler ?? 'dpm-solver';
+    const steps = o.steps ?? defaultSteps(sampler, new NoiseSchedule(config.noiseSchedule));
+    const source = { data: slices.data, count: slices.count, rows: slices.size, cols: slices.size };
+    const conditions = evaluationConditions(task, source, config.degradation, seed, o.count);
+    let gaussian: EvaluationReport['gaussianSigma'];
+    if (task === 'denoising') {
+      // Tune the Gaussian baseline's sigma on training slices (never on the scored ones), same noise ranges.
+      const train = readSlices(dataDir, 'train').slices;
+      const heldOut = evaluationConditions('denoising', { data: train.data, count: train.count, rows: train.size, cols: train.size }, config.degradation, seed + 1, 8)[0]!.cases;
+      const { sigma } = chooseGaussianSigma(heldOut.map((c) => ({ noisy: c.input, clean: c.truth, rows: c.rows, cols: c.cols })));
+      gaussian = { sigma, heldOutSlices: heldOut.length, candidates: GAUSSIAN_SIGMA_CANDIDATES };
+      log(`gaussian baseline: sigma ${sigma} px (chosen on ${heldOut.length} training slices)`);
+    }
+    const baselines = baselinesFor(task, { gaussianSigma: gaussian?.sigma ?? 1 });
+    mkdirSync(outDir, { recursive: true });
+    const files: string[] = [];
+    const results: ConditionResult[] = [];
+    for (const condition of conditions) {
+      throwIfAborted(o.signal);
+      const ours: Float32Array[] = [];
+      const started = performance.now();
+      for (const [k, c] of condition.cases.entries()) {
+        ours.push(clip(await runModel(pipeline, task, c, condition, { sampler, steps, seed: seed + c.index, normalization: UNIT_SCALE, ...(o.signal ? { signal: o.signal } : {}) })));
+        log(`${condition.id}: Med-cDiff ${k + 1}/${condition.cases.length} (${((performance.now() - started) / 1000 / (k + 1)).toFixed(2)} s per slice)`);
+      }
+      const secondsPerSlice = (performance.now() - started) / 1000 / condition.cases.length;
+      const outputs: Array<{ method: Omit<MethodResult, 'scores' | 'summary'>; images: Float32Array[] }> = [
+        ...baselines.map((b) => ({ method: { name: b.name, kind: 'baseline' as const, description: b.description }, images: condition.cases.map((c) => b.apply(c)) })),
+        { method: { name: 'Med-cDiff', kind: 'model' as const, description: `${sampler}, ${steps} steps`, secondsPerSlice }, images: ours },
+      ];
+      if (task === 'denoising') outputs.unshift({ method: { name: 'noisy input', kind: 'input', description: 'the noisy slice itself' }, images: condition.cases.map((c) => c.input) });
+      const methods: MethodResult[] = [];
+      for (const { method, images } of outputs) {
+        const scores = await scoreImages(condition.cases.map((c, i) => ({ truth: c.truth, output: images[i]!, rows: c.rows, cols: c.cols, ...(c.mask ? { mask: c.mask } : {}) })));
+        methods.push({ ...method, scores, summary: summaries(scores) });
+      }
+      const result: ConditionResult = {
+        id: condition.id,
+        title: condition.title,
+        ...(condition.factor !== undefined ? { factor: condition.factor } : {}),
+        slices: condition.cases.map((c) => c.index),
+        draws: condition.cases.map((c) => c.draw),
+        methods,
+        truthAccutance: summarize(await truthAccutance(condition.cases)),
+      };
+      const shown = Math.min(o.montageSlices ?? 4, condition.cases.length);
+      if (shown > 0) {
+        const baselineResults = methods.filter((m) => m.kind === 'baseline');
+        const best = baselineResults.reduce((a, b) => (b.summary.psnr.mean > a.summary.psnr.mean ? b : a));
+        const bestImages = outputs.find((x) => x.method.name === best.name)!.images;
+        const grid = condition.cases.slice(0, shown).map((c, i) => montageRow(c, bestImages[i]!, ours[i]!));
+        const { rows, cols } = condition.cases[0]!;
+        const name = `montage-${condition.id}.png`;
+        writeFileSync(join(outDir, name), montagePng(grid, rows, cols, Math.max(1, Math.floor(128 / Math.max(rows, cols)))));
+        files.push(join(outDir, name));
+        result.montage = name;
+      }
+      results.push(result);
+      log(`\n${condition.title}, ${condition.cases.length} slices:\n${conditionTable(result)}\n`);
+    }
+    const report: EvaluationReport = {
+      format: 'med-cdiff-evaluation',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      task,
+      model: { source: typeof o.model === 'string' ? o.model : 'in-memory pipeline', card: pipeline.model.card, imageSize: config.imageSize, parameters: pipeline.model.unet.model.countParams(), degradation: config.degradation },
+      data: { dir: dataDir, name: manifest.name, split: 'val', slices: conditions[0]!.cases.length, size: [slices.size, slices.size] },
+      sampling: { sampler, steps, seed },
+      ...(gaussian ? { gaussianSigma: gaussian } : {}),
+      backend,
+      conditions: results,
+    };
+    writeFileSync(reportFiles[1]!, `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1)}\n`);
+    writeFileSync(reportFiles[0]!, reportMarkdown(report));
+    files.unshift(...reportFiles);
+    return { report, files };
+  } finally {
+    if (typeof o.model === 'string') pipeline.dispose();
+  }
+}
+
+function runModel(pipeline: MedCDiffPipeline, task: MedCDiffTask, c: EvaluationCase, condition: EvaluationCondition, options: RunOptions): Promise<Float32Array> {
+  const image = { data: c.input, shape: [c.inputRows, c.inputCols] as const };
+  const run =
+    task === 'super-resolution' ? pipeline.superResolve(image, { ...options, factor: condition.factor! }) : task === 'denoising' ? pipeline.denoise(image, options) : pipeline.inpaint(image, c.mask!, options);
+  return run.then((r) => r.image.data);
+}
+
+function summaries(scores: Scores): Record<MetricName, ReturnType<typeof summarize>> {
+  return Object.fromEntries(METRICS.map((m) => [m, summarize(scores[m])])) as Record<MetricName, ReturnType<typeof summarize>>;
+}
+
+function clip(a: Float32Array): Float32Array {
+  return a.map((v) => (v < -1 ? -1 : v > 1 ? 1 : v));
+}
+
+/** input | best baseline | Med-cDiff | truth | |error|, all on the truth's grid. */
+function montageRow(c: EvaluationCase, baseline: Float32Array, ours: Float32Array): Panel[] {
+  const unit = [-1, 1] as const;
+  // The low-resolution input is shown with its own pixels (nearest), the hole of an inpainting input in white.
+  const input = c.inputRows !== c.rows || c.inputCols !== c.cols ? resize2d(c.input, c.inputRows, c.inputCols, c.rows, c.cols, 'nearest') : c.mask ? c.input.map((v, i) => (c.mask![i] ? 1 : v)) : c.input;
+  return [
+    { data: input, window: unit },
+    { data: baseline, window: unit },
+    { data: ours, window: unit },
+    { data: c.truth, window: unit },
+    { data: ours.map((v, i) => Math.abs(v - c.truth[i]!)), window: ERROR_WINDOW },
+  ];
+}

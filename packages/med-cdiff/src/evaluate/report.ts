@@ -1,0 +1,85 @@
+import type { ModelCard } from '../model';
+import { METRIC_LABELS, METRICS, type MetricName, type Scores, type Summary } from './score';
+
+export interface MethodResult {
+  name: string;
+  /** 'model' is Med-cDiff; 'input' is the degraded input scored as it is (denoising). */
+  kind: 'model' | 'baseline' | 'input';
+  description: string;
+  /** Per slice, in the order of `ConditionResult.slices`. */
+  scores: Scores;
+  summary: Record<MetricName, Summary>;
+  /** Mean wall time per slice (the model only). */
+  secondsPerSlice?: number;
+}
+
+export interface ConditionResult {
+  id: string;
+  title: string;
+  factor?: number;
+  /** Indices of the validation slices, and what was drawn for each. */
+  slices: number[];
+  draws: Array<Record<string, number | string>>;
+  methods: MethodResult[];
+  truthAccutance: Summary;
+  /** File name of the montage PNG, when one was written. */
+  montage?: string;
+}
+
+export interface EvaluationReport {
+  format: 'med-cdiff-evaluation';
+  version: 1;
+  createdAt: string;
+  task: string;
+  model: { source: string; card: ModelCard | null; imageSize: number; parameters: number; degradation: unknown };
+  data: { dir: string; name: string; split: 'val'; slices: number; size: readonly [number, number] };
+  sampling: { sampler: string; steps: number; seed: number };
+  /** Denoising: the Gaussian baseline's sigma, chosen on held-out training slices. */
+  gaussianSigma?: { sigma: number; heldOutSlices: number; candidates: readonly number[] };
+  backend: string;
+  conditions: ConditionResult[];
+}
+
+const DIGITS: Record<MetricName, number> = { psnr: 2, ssim: 4, mae: 4, accutance: 4, accutanceRatio: 3 };
+
+function cell(s: Summary, digits: number, total: number): string {
+  if (!s.n) return 'n/a';
+  const v = `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
+  return s.n < total ? `${v} (n=${s.n})` : v;
+}
+
+/** The method x metric table of one condition, as Markdown (mean ± sample std over the slices). */
+export function conditionTable(c: ConditionResult): string {
+  const total = c.slices.length;
+  const lines = [`| method | ${METRICS.map((m) => METRIC_LABELS[m]).join(' | ')} |`, `| --- | ${METRICS.map(() => '---:').join(' | ')} |`];
+  for (const m of c.methods) {
+    const name = m.kind === 'model' ? `**${m.name}**` : m.kind === 'input' ? `_${m.name}_` : m.name;
+    lines.push(`| ${name} | ${METRICS.map((k) => cell(m.summary[k], DIGITS[k], total)).join(' | ')} |`);
+  }
+  lines.push(`| _truth_ | | | | ${cell(c.truthAccutance, DIGITS.accutance, total)} | 1 |`);
+  return lines.join('\n');
+}
+
+export function reportMarkdown(r: EvaluationReport): string {
+  const card = r.model.card;
+  const out: string[] = [
+    `# Med-cDiff evaluation: ${r.task}`,
+    '',
+    `- Model: \`${r.model.source}\` (${r.model.parameters.toLocaleString('en-US')} parameters, trained at ${r.model.imageSize} px${card ? `; card: ${card.trainingSteps} steps on ${card.trainedOn}` : '; no model card'}).`,
+    `- Data: the validation split of \`${r.data.name}\` (${r.data.dir}), first ${r.data.slices} slices of ${r.data.size.join(' x ')} px, intensities per-volume normalised to [-1, 1].`,
+    `- Sampling: ${r.sampling.sampler}, ${r.sampling.steps} steps, seed ${r.sampling.seed} + slice index; backend ${r.backend}.`,
+    '- Metrics (@meddiff/metrics) against the clean slice in the [-1, 1] scale: PSNR and SSIM with data range 2, MAE, accutance (mean Sobel gradient magnitude / 2) and its ratio to the truth\'s (1 = as sharp; below 1 blurred, above 1 noisier). Mean ± sample standard deviation over slices.' + (r.task === 'inpainting' ? ' Scored inside the mask only.' : ''),
+    '- Every method\'s output is clipped to [-1, 1].',
+  ];
+  if (r.gaussianSigma) out.push(`- Gaussian baseline: sigma ${r.gaussianSigma.sigma} px, the lowest-MSE choice among ${r.gaussianSigma.candidates.join(', ')} px on ${r.gaussianSigma.heldOutSlices} held-out training slices with the same noise ranges.`);
+  if (card?.intendedUse) out.push(`- Intended use: ${card.intendedUse}`);
+  for (const c of r.conditions) {
+    out.push('', `## ${c.title}`, '', `${c.slices.length} slices.`, '', conditionTable(c));
+    const methods = c.methods.filter((m) => m.kind !== 'model').map((m) => `${m.name}: ${m.description}`);
+    out.push('', ...methods.map((m) => `- ${m}`));
+    const model = c.methods.find((m) => m.kind === 'model');
+    if (model?.secondsPerSlice !== undefined) out.push(`- Med-cDiff: ${model.secondsPerSlice.toFixed(2)} s per slice.`);
+    if (c.montage) out.push('', `![${c.title}](${c.montage})`, '', 'Columns: input | best baseline by PSNR | Med-cDiff | truth | |Med-cDiff - truth|. Images: [-1, 1] -> 0..255; error: 0..0.5 -> 0..255.');
+  }
+  return `${out.join('\n')}\n`;
+}
