@@ -7,5 +7,8 @@ it('refuses to register before tfjs-backend-wasm, whose registration would repla
   expect(() => registerWasmGradientKernels()).toThrow(WasmKernelUnavailableError);
   expect(WASM_GRADIENT_KERNEL_NAMES.filter((n) => tf.getKernel(n, 'wasm') !== undefined)).toEqual([]);
   await import('@tensorflow/tfjs-backend-wasm');
+  // Only the missing kernels first, then the replacements too.
+  expect(registerWasmGradientKernels({ replaceSlowKernels: false })).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
   expect(registerWasmGradientKernels()).toEqual([...WASM_GRADIENT_KERNEL_NAMES]);
+  expect(registerWasmGradientKernels({ replaceSlowKernels: false })).toEqual([...WASM_GRADIENT_KERNEL_NAMES]);
 });

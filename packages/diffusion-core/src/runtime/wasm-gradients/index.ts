@@ -19,33 +19,43 @@ const ours = new WeakSet<object>();
 
 interface Provided {
   readonly kernelName: string;
+  /** True when tfjs-backend-wasm 4.22 has no such kernel; false for replacements of slow ones. */
+  readonly missing: boolean;
   /** Builds the config, given the kernel registered before (if any). */
   readonly make: (previous: KernelConfig | undefined) => KernelConfig;
 }
 
 const PROVIDED: readonly Provided[] = [
   // Missing in tfjs-backend-wasm 4.22.
-  { kernelName: 'Conv2DBackpropFilter', make: () => conv2DBackpropFilterKernel(BACKEND) },
-  { kernelName: 'UnsortedSegmentSum', make: () => unsortedSegmentSumKernel(BACKEND) },
+  { kernelName: 'Conv2DBackpropFilter', missing: true, make: () => conv2DBackpropFilterKernel(BACKEND) },
+  { kernelName: 'UnsortedSegmentSum', missing: true, make: () => unsortedSegmentSumKernel(BACKEND) },
   // Present but a scalar C++ loop, about 10x slower than XNNPACK.
-  { kernelName: 'Conv2DBackpropInput', make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
+  { kernelName: 'Conv2DBackpropInput', missing: false, make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
   // Present, but only untransposed single products reach XNNPACK; the rest
   // (every matmul gradient, batched attention products) is a scalar loop.
-  { kernelName: 'BatchMatMul', make: (previous) => batchMatMulKernel(BACKEND, previous) },
+  { kernelName: 'BatchMatMul', missing: false, make: (previous) => batchMatMulKernel(BACKEND, previous) },
   // Present, but reductions over outer axes (bias gradients, broadcast
   // gradients, group-norm statistics) transpose the whole input first.
-  { kernelName: 'Sum', make: (previous) => sumKernel(BACKEND, previous) },
-  { kernelName: 'Mean', make: (previous) => meanKernel(BACKEND, previous) },
+  { kernelName: 'Sum', missing: false, make: (previous) => sumKernel(BACKEND, previous) },
+  { kernelName: 'Mean', missing: false, make: (previous) => meanKernel(BACKEND, previous) },
   // Present, but each part re-reads the whole input (concat gradients).
-  { kernelName: 'SplitV', make: (previous) => splitVKernel(BACKEND, previous) },
+  { kernelName: 'SplitV', missing: false, make: (previous) => splitVKernel(BACKEND, previous) },
   // Present, but a scalar window search per pixel (upSampling2d gradients).
-  { kernelName: 'ResizeNearestNeighborGrad', make: (previous) => resizeNearestNeighborGradKernel(BACKEND, previous) },
+  { kernelName: 'ResizeNearestNeighborGrad', missing: false, make: (previous) => resizeNearestNeighborGradKernel(BACKEND, previous) },
   // Present, but copies: the engine clones every tensor it saves for backward.
-  { kernelName: 'Identity', make: (previous) => identityKernel(BACKEND, previous) },
+  { kernelName: 'Identity', missing: false, make: (previous) => identityKernel(BACKEND, previous) },
 ];
 
 /** Kernel names that `registerWasmGradientKernels` provides on the wasm backend. */
 export const WASM_GRADIENT_KERNEL_NAMES: readonly string[] = Object.freeze(PROVIDED.map((p) => p.kernelName));
+
+export interface WasmGradientKernelOptions {
+  /**
+   * Also replace the backend kernels that exist but are slow (default true).
+   * False registers only the missing ones, e.g. to compare against upstream.
+   */
+  readonly replaceSlowKernels?: boolean;
+}
 
 /**
  * Registers, for tfjs's global 'wasm' backend, the gradient kernels that a
@@ -55,21 +65,23 @@ export const WASM_GRADIENT_KERNEL_NAMES: readonly string[] = Object.freeze(PROVI
  * copies on its heap. Call once after importing
  * '@tensorflow/tfjs-backend-wasm' (before or after `tf.setBackend('wasm')`);
  * throws WasmKernelUnavailableError when that backend's kernels are not
- * registered yet. Idempotent: later calls change nothing. Returns the kernel
- * names provided.
+ * registered yet. Idempotent: a kernel registered once stays (nothing is
+ * ever unregistered). Returns the names of the kernels now provided.
  */
-export function registerWasmGradientKernels(): string[] {
+export function registerWasmGradientKernels(options: WasmGradientKernelOptions = {}): string[] {
+  const replaceSlow = options.replaceSlowKernels ?? true;
   // Registering before tfjs-backend-wasm would be undone by its own
   // registration of the same kernel names, so refuse instead.
   if (tf.getKernel('Conv2D', BACKEND) === undefined) throw new WasmKernelUnavailableError('Conv2D', BACKEND);
   for (const p of PROVIDED) {
     const previous = tf.getKernel(p.kernelName, BACKEND);
     if (previous !== undefined && ours.has(previous.kernelFunc)) continue;
+    if (!p.missing && !replaceSlow) continue;
     const config = p.make(previous);
     ours.add(config.kernelFunc);
     if (previous !== undefined) tf.unregisterKernel(p.kernelName, BACKEND);
     // Keep the replaced kernel's setup (it binds its wasm function) so the fallback path still works.
     tf.registerKernel(previous?.setupFunc === undefined ? config : { ...config, setupFunc: previous.setupFunc });
   }
-  return [...WASM_GRADIENT_KERNEL_NAMES];
+  return PROVIDED.filter((p) => ours.has(tf.getKernel(p.kernelName, BACKEND)?.kernelFunc ?? {})).map((p) => p.kernelName);
 }
