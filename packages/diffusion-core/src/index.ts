@@ -72,4 +72,5 @@ export type { BatchSource, BatchSourcePosition, ItemArray } from './train/batchS
 export { CheckpointManager } from './train/checkpoints';
 export type { TrainingState, TrainingTensors } from './train/checkpoints';
 export { TrainingDivergedError } from './errors';
-export { registerWasmGradientKernels, WASM_GRADIENT_KERNEL_NAMES } from './runtime/wasm-gradients/index';
+export { registerWasmGradientKernels, WASM_GRADIENT_KERNEL_NAMES, UnsupportedKernelAttributesError, WasmKernelUnavailableError } from './runtime/wasm-gradients/index';
+export type { WasmGradientKernelOptions } from './runtime/wasm-gradients/index';

@@ -79,7 +79,8 @@ export class Trainer<B> {
 
   constructor(private readonly o: TrainerOptions<B>) {
     this.config = resolveTrainerConfig(o.config);
-    registerWasmGradientKernels();
+    // The stock wasm backend cannot train a U-Net (no Conv2DBackpropFilter); other backends need nothing.
+    if (tf.getBackend() === 'wasm') registerWasmGradientKernels();
     this.params = o.model.trainableWeights.map((w) => w.read() as tf.Variable);
     if (!this.params.length) throw new ConfigError('The model has no trainable weights.');
     this.optimizer = new AdamW(this.params, this.config.optimizer);
