@@ -1,1 +1,150 @@
-export {};
+#!/usr/bin/env node
+import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
+import { MetricsError } from '@meddiff/metrics';
+import { consoleTrainingLogger } from '@meddiff/diffusion-core/node';
+import { MED_CDIFF_TASKS, type MedCDiffPresetName, type MedCDiffTask } from './config';
+import { SAMPLER_NAMES, type SamplerName } from './pipeline/samplers';
+import { COMMAND_BACKENDS, type CommandBackend } from './commands/common';
+import { train, PRESETS } from './commands/train';
+import { evaluate } from './commands/evaluate';
+import { runModel } from './commands/run';
+import { conditionTable } from './evaluate/report';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const integer = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CommanderArgError(`must be an integer >= ${min}`);
+  return n;
+};
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new CommanderArgError('must be a positive number');
+  return n;
+};
+
+/** Ctrl-C: the first stops the work cleanly (train writes a checkpoint), the second quits at once. */
+function interruptible<T>(work: (signal: AbortSignal) => Promise<T>, what: string): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    log(`\nstopping ${what} (Ctrl-C again to quit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return work(controller.signal).finally(() => process.off('SIGINT', onSigint));
+}
+
+/** Sampling progress: a rewritten line on a terminal, nothing in logs. */
+function progressLine(): (slice: number, p: { step: number; total: number; etaMs: number }) => void {
+  return (slice, p) => {
+    if (!process.stderr.isTTY) return;
+    process.stderr.write(`\r  slice ${slice}: step ${p.step}/${p.total}, eta ${Math.round(p.etaMs / 1000)} s   ${p.step === p.total ? '\n' : ''}`);
+  };
+}
+
+const backendOption = () => new Option('--backend <backend>', 'TensorFlow.js backend').choices(COMMAND_BACKENDS).default('wasm');
+const samplerOption = () => new Option('--sampler <sampler>', 'sampler').choices(SAMPLER_NAMES).default('dpm-solver');
+
+const program = new Command();
+program
+  .name('med-cdiff')
+  .description('Med-cDiff (Hung et al. 2023): conditional diffusion for MRI super-resolution, denoising and inpainting. Research use only.')
+  .showHelpAfterError();
+
+program
+  .command('train')
+  .description('train a model on a slice dataset (resumable: checkpoints in <out>/checkpoints, the model in <out>/model)')
+  .addOption(new Option('--task <task>', 'what the model learns (required for a new run)').choices(MED_CDIFF_TASKS))
+  .addOption(new Option('--preset <preset>', 'network size: paper (63 M parameters, 128 px), small (64 px, trains on a CPU), tiny (tests); default small').choices(PRESETS))
+  .option('--data <dataset>', 'dataset folder or name under <cache>/datasets (default: the open dataset at the preset\'s size, open-64 or open)')
+  .requiredOption('--out <dir>', 'run folder; must be empty unless --resume')
+  .option('--steps <n>', 'total optimisation steps (default 10000; a resumed run may raise it)', integer(1))
+  .option('--batch-size <n>', 'slices per batch (default 8)', integer(1))
+  .option('--lr <rate>', 'peak learning rate, AdamW (default 2e-4)', positive)
+  .option('--seed <n>', 'seed of batches, degradations and noise (default 0)', integer(0))
+  .option('--checkpoint-every <n>', 'steps between checkpoints (default 100)', integer(0))
+  .option('--validate-every <n>', 'steps between fixed-seed validation losses (default 500; 0: only at the end)', integer(0))
+  .option('--log-every <n>', 'steps between progress lines (default 10)', integer(1))
+  .option('--resume', 'continue the run in --out from its newest checkpoint')
+  .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
+  .addOption(backendOption())
+  .action(async (o: { task?: MedCDiffTask; preset?: MedCDiffPresetName; data?: string; out: string; steps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; resume?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+    await interruptible((signal) => train({ ...o, log, onLog: consoleTrainingLogger(), signal }), 'training after this step and writing a checkpoint');
+  });
+
+program
+  .command('evaluate')
+  .description('score a model on the validation split beside the baselines; writes report.md, report.json and PNG montages')
+  .requiredOption('--model <dir|url>', 'model folder (<run>/model) or http(s) URL')
+  .option('--data <dataset>', 'dataset folder or name (default: the open dataset at the model\'s training size)')
+  .requiredOption('--out <dir>', 'report folder')
+  .option('--count <n>', 'score the first n validation slices (default all)', integer(1))
+  .addOption(samplerOption())
+  .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integer(1))
+  .option('--seed <n>', 'seed of the degradations and the sampler (default 0)', integer(0))
+  .option('--montage-slices <n>', 'slices per montage (default 4; 0 for none)', integer(0))
+  .option('--force', 'replace a report in --out')
+  .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
+  .addOption(backendOption())
+  .action(async (o: { model: string; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+    const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), 'the evaluation');
+    for (const c of report.conditions) process.stdout.write(`\n${c.title}, ${c.slices.length} slices:\n\n${conditionTable(c)}\n`);
+    log(`\nwrote ${files.join(', ')}`);
+  });
+
+program
+  .command('run')
+  .description('apply a model to a DICOM file, DICOM series folder or NIfTI file and write a derived DICOM series or NIfTI file')
+  .requiredOption('--model <dir|url>', 'model folder (<run>/model) or http(s) URL')
+  .requiredOption('--input <path>', 'a DICOM file, a folder with a DICOM series, or a .nii/.nii.gz file')
+  .requiredOption('--out <path>', 'a folder for the derived DICOM series, or a .nii/.nii.gz file')
+  .addOption(new Option('--task <task>', 'default: implied by --factor or --mask, else the model\'s task').choices(MED_CDIFF_TASKS))
+  .option('--slice <k>', 'slice index, 0-based (default: the middle slice)', integer(0))
+  .option('--all-slices', 'process every slice')
+  .option('--factor <f>', 'super-resolution factor (default: the model\'s only factor)', positive)
+  .option('--mask <mask>', 'inpainting region: a .png or .nii/.nii.gz mask (non-zero = fill) or a rectangle x,y,w,h in pixels')
+  .option('--samples <n>', 'samples per slice; the output is their mean, and with n > 1 a standard-deviation map is written too (default 1)', integer(1))
+  .addOption(samplerOption())
+  .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integer(1))
+  .option('--seed <n>', 'seed (plus the slice index; default 0)', integer(0))
+  .option('--force', 'replace an existing output')
+  .addOption(backendOption())
+  .action(async (o: { model: string; input: string; out: string; task?: MedCDiffTask; slice?: number; allSlices?: boolean; factor?: number; mask?: string; samples?: number; sampler: SamplerName; steps?: number; seed?: number; force?: boolean; backend: CommandBackend }) => {
+    await interruptible((signal) => runModel({ ...o, log, onProgress: progressLine(), signal }), 'after this step');
+  });
+
+/**
+ * Errors the user can cause (typed errors of this project and of @meddiff/metrics, and system
+ * errors such as a missing file) are one line and exit code 1; Ctrl-C is 130; anything else is a
+ * bug and shows its stack.
+ */
+function exitCodeFor(e: unknown): number {
+  const err = e as { code?: unknown; message?: unknown; name?: unknown };
+  if (err?.code === 'CANCELLED') {
+    log(`stopped: ${String(err.message)}`);
+    return 130;
+  }
+  if (e instanceof Error && typeof err.code === 'string') {
+    log(`error [${err.code}]: ${e.message.split('\n')[0]}`);
+    return 1;
+  }
+  if (e instanceof MetricsError) {
+    log(`error [${e.name}]: ${e.message}`);
+    return 1;
+  }
+  log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  return 1;
+}
+
+program
+  .parseAsync(process.argv)
+  .then(
+    () => 0,
+    (e: unknown) => exitCodeFor(e),
+  )
+  .then((code) => {
+    process.exitCode = code;
+    // Native backends (Dawn) may hold the event loop; leave once the output has drained.
+    setTimeout(() => process.exit(code), 1000).unref();
+  });

@@ -64,7 +64,7 @@ describe('evaluate', () => {
     // 2 slices x 5 panels of 64 px shown at 2x, 2 px gaps.
     const png = decode(readFileSync(join(out, 'montage-x2.png')));
     expect([png.width, png.height, png.channels]).toEqual([5 * 128 + 6 * 2, 2 * 128 + 3 * 2, 1]);
-    expect(lines.join('\n')).toContain('| lanczos |');
+    expect(lines).toContain('x4: scored 3 slices');
     // A second run does not overwrite the report without force.
     await expect(evaluate({ model: p, out, count: 1, ...fast })).rejects.toBeInstanceOf(OutputExistsError);
     p.dispose();

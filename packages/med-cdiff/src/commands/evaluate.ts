@@ -8,7 +8,7 @@ import type { MedCDiffTask } from '../config';
 import { baselinesFor } from '../evaluate/baselines';
 import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
 import { montagePng, type Panel } from '../evaluate/montage';
-import { conditionTable, reportMarkdown, type ConditionResult, type EvaluationReport, type MethodResult } from '../evaluate/report';
+import { reportMarkdown, type ConditionResult, type EvaluationReport, type MethodResult } from '../evaluate/report';
 import { METRICS, scoreImages, summarize, truthAccutance, type MetricName, type Scores } from '../evaluate/score';
 import type { MedCDiffPipeline, RunOptions } from '../pipeline/medCDiffPipeline';
 import { defaultSteps, type SamplerName } from '../pipeline/samplers';
@@ -130,7 +130,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
         result.montage = name;
       }
       results.push(result);
-      log(`\n${condition.title}, ${condition.cases.length} slices:\n${conditionTable(result)}\n`);
+      log(`${condition.id}: scored ${condition.cases.length} slices`);
     }
     const report: EvaluationReport = {
       format: 'med-cdiff-evaluation',
