@@ -1,14 +1,15 @@
 import { COMMANDS, PANEL_ID } from './id.js';
 import type { SamplingOptions, SrFactor, Task, TaskKind } from './model/taskTypes.js';
+export type { SamplingOptions };
 import type { ServicesManager } from './ohif/ohifTypes.js';
 import type { Runtime } from './runtime.js';
-import type { ControllerState, ResultEntry } from './state/diffusionController.js';
+import type { ControllerState, OptionsPatch, ResultEntry } from './state/diffusionController.js';
 
 export interface TaskOptions {
   kind?: TaskKind;
   factor?: SrFactor;
 }
-export type RunOptions = TaskOptions & Partial<SamplingOptions> & { storeToPacs?: boolean };
+export type RunOptions = TaskOptions & OptionsPatch;
 
 /** A result as plain data (no pixels, no bytes): what commands return to scripts and tests. */
 export interface ResultSummary {
@@ -45,6 +46,7 @@ export function stateSummary(s: ControllerState) {
     task: s.task,
     sampling: s.sampling,
     storeToPacs: s.storeToPacs,
+    maxPassSize: s.maxPassSize,
     models: s.models,
     modelUrl: s.modelUrl,
     modelStatus: s.modelStatus,
@@ -78,7 +80,7 @@ export function createCommandsModule(runtime: () => Runtime, servicesManager: Se
       return c.getState().task;
     },
     /** Sets sampler, steps, seed, number of samples and whether results go to the PACS. */
-    setOptions: async (o: Partial<SamplingOptions> & { storeToPacs?: boolean } = {}) => {
+    setOptions: async (o: OptionsPatch = {}) => {
       runtime().controller.setOptions(o);
       return stateSummary(runtime().controller.getState());
     },

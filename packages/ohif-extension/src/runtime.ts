@@ -7,7 +7,7 @@ import { DiffusionController } from './state/diffusionController.js';
 export interface RuntimeOptions {
   createWorker: () => WorkerLike;
   /** Default folder of tfjs-backend-wasm's .wasm files (the app config may override it). */
-  wasmPaths: string;
+  wasmPaths?: string;
 }
 
 /** What the extension's modules share once OHIF has registered it. */
@@ -22,9 +22,10 @@ export function createRuntime(
   managers: { servicesManager: ServicesManager; commandsManager: CommandsManager; extensionManager: ExtensionManager; appConfig?: Record<string, unknown> },
 ): Runtime {
   const config = resolveConfig(managers.appConfig ?? managers.extensionManager.appConfig);
+  const wasmPaths = config.wasmPaths ?? options.wasmPaths;
   const client = new InferenceClient({
     createWorker: options.createWorker,
-    wasmPaths: config.wasmPaths ?? options.wasmPaths,
+    ...(wasmPaths ? { wasmPaths } : {}),
     ...(config.preferredBackends ? { preferredBackends: config.preferredBackends } : {}),
   });
   const controller = new DiffusionController({

@@ -18,8 +18,8 @@ interface Pending {
 
 export interface InferenceClientOptions {
   createWorker: () => WorkerLike;
-  /** URL folder of tfjs-backend-wasm's .wasm files. */
-  wasmPaths: string;
+  /** URL folder of tfjs-backend-wasm's .wasm files (browsers; Node finds them itself). */
+  wasmPaths?: string;
   preferredBackends?: BackendName[];
 }
 
@@ -57,7 +57,7 @@ export class InferenceClient {
         });
       });
       this.readyPromise.catch(() => this.reset());
-      worker.postMessage({ type: 'init', wasmPaths: this.options.wasmPaths, ...(this.options.preferredBackends ? { preferredBackends: this.options.preferredBackends } : {}) });
+      worker.postMessage({ type: 'init', ...(this.options.wasmPaths ? { wasmPaths: this.options.wasmPaths } : {}), ...(this.options.preferredBackends ? { preferredBackends: this.options.preferredBackends } : {}) });
     }
     return this.readyPromise;
   }

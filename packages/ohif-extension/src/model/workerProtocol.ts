@@ -2,7 +2,7 @@ import type { BackendName, BackendReport, ModelCard, TaskProgress, TaskRequest, 
 
 /** Messages to the inference worker. */
 export type ToWorker =
-  | { type: 'init'; preferredBackends?: BackendName[]; wasmPaths: string }
+  | { type: 'init'; preferredBackends?: BackendName[]; wasmPaths?: string }
   | { type: 'load-model'; id: number; url: string }
   | { type: 'run'; id: number; request: TaskRequest }
   | { type: 'cancel'; id: number };

@@ -37,6 +37,8 @@ export interface ControllerState {
   task: Task;
   sampling: SamplingOptions;
   storeToPacs: boolean;
+  /** Largest tile edge, in output pixels, run in one pass (larger slices are tiled). */
+  maxPassSize: number;
   models: ModelEntry[];
   modelUrl?: string;
   card?: ModelCard;
@@ -59,9 +61,15 @@ export interface ControllerDeps {
   config: ExtensionConfig;
   fetchJson?: (url: string) => Promise<unknown>;
   cornerstone?: () => CornerstoneGlobals | undefined;
+  /** Reads the slice to process; default the active viewport's (readActiveSlice). */
+  readSlice?: (services: OhifServices, cs: CornerstoneGlobals | undefined) => ActiveSlice;
+  /** How long to wait for OHIF to make a display set for a registered result. */
+  displaySetTimeoutMs?: number;
 }
 
 type Listener = (state: ControllerState) => void;
+
+export type OptionsPatch = Partial<SamplingOptions> & { storeToPacs?: boolean; maxPassSize?: number };
 
 function errorInfo(e: unknown): { code: string; message: string } {
   if (e instanceof DiffusionToolError) return { code: e.code, message: e.message };
@@ -77,21 +85,24 @@ function errorInfo(e: unknown): { code: string; message: string } {
  * the PACS. A failed store keeps the result and can be retried; a cancelled run writes nothing.
  */
 export class DiffusionController {
-  private state: ControllerState = {
-    task: { kind: 'super-resolve', factor: 2 },
-    sampling: { ...DEFAULT_SAMPLING },
-    storeToPacs: false,
-    models: [],
-    modelStatus: 'none',
-    status: 'idle',
-    results: [],
-  };
+  private state: ControllerState;
   private readonly listeners = new Set<Listener>();
   private abort: AbortController | undefined;
   private nextResultId = 1;
   private initPromise: Promise<void> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {}
+  constructor(private readonly deps: ControllerDeps) {
+    this.state = {
+      task: { kind: 'super-resolve', factor: 2 },
+      sampling: { ...DEFAULT_SAMPLING },
+      storeToPacs: false,
+      maxPassSize: deps.config.maxPassSize,
+      models: [],
+      modelStatus: 'none',
+      status: 'idle',
+      results: [],
+    };
+  }
 
   getState(): ControllerState {
     return this.state;
@@ -146,10 +157,11 @@ export class DiffusionController {
     this.set({ task });
   }
 
-  setOptions(patch: Partial<SamplingOptions> & { storeToPacs?: boolean }): void {
-    const { storeToPacs, ...sampling } = patch;
+  setOptions(patch: OptionsPatch): void {
+    const { storeToPacs, maxPassSize, ...sampling } = patch;
+    if (maxPassSize !== undefined && (!Number.isInteger(maxPassSize) || maxPassSize < 16)) throw new InvalidTaskError(`The largest pass must be an integer of at least 16 pixels, got ${maxPassSize}.`);
     if (sampling.sampler !== undefined && !SAMPLERS.includes(sampling.sampler)) throw new InvalidTaskError(`Unknown sampler "${String(sampling.sampler)}". Allowed: ${SAMPLERS.join(', ')}.`);
-    this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}) });
+    this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}), ...(maxPassSize !== undefined ? { maxPassSize } : {}) });
   }
 
   /** Runs the chosen task on the active slice. Resolves with the new result, or undefined when it failed or was cancelled. */
@@ -168,14 +180,14 @@ export class DiffusionController {
       }
       const { services } = this.deps;
       const cs = (this.deps.cornerstone ?? cornerstoneGlobals)();
-      const slice: ActiveSlice = readActiveSlice(services, cs);
+      const slice: ActiveSlice = (this.deps.readSlice ?? readActiveSlice)(services, cs);
       const task = this.state.task;
       const sampling = { ...this.state.sampling };
       let mask: { mask: Uint8Array; source: MaskSource } | undefined;
       if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
       const [rows, columns] = slice.image.shape;
       const result = await this.deps.client.run(
-        { task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.deps.config.maxPassSize },
+        { task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.state.maxPassSize },
         { signal: abort.signal, onProgress: (progress) => this.set({ progress }) },
       );
       if (abort.signal.aborted) throw new TaskCancelledError();
@@ -231,7 +243,7 @@ export class DiffusionController {
     const uids: string[] = [];
     for (const s of series) {
       await storeFn(s.part10.map(naturalize));
-      const ds = await waitForDisplaySet(this.deps.services, s.seriesInstanceUID);
+      const ds = await waitForDisplaySet(this.deps.services, s.seriesInstanceUID, this.deps.displaySetTimeoutMs);
       if (ds) uids.push(ds.displaySetInstanceUID);
     }
     return uids;

@@ -79,7 +79,13 @@ export function sliceGeometry(instance: Instance): Image2D['geometry'] {
  */
 export function readActiveSlice(services: OhifServices, cs: CornerstoneGlobals | undefined = cornerstoneGlobals()): ActiveSlice {
   const { viewportGridService, displaySetService, cornerstoneViewportService } = services;
-  const viewportId = viewportGridService.getActiveViewportId() ?? viewportGridService.getState().activeViewportId;
+  let viewportId: string | null;
+  try {
+    viewportId = viewportGridService.getActiveViewportId() ?? viewportGridService.getState().activeViewportId;
+  } catch {
+    // The grid's state lives in its React provider; before the viewer is shown there is none.
+    throw new NoActiveImageError();
+  }
   if (!viewportId) throw new NoActiveImageError();
   const uid = viewportGridService.getDisplaySetsUIDsForViewport(viewportId)?.[0] ?? viewportGridService.getState().viewports.get(viewportId)?.displaySetInstanceUIDs[0];
   const displaySet = uid ? displaySetService.getDisplaySetByUID(uid) : undefined;

@@ -23,8 +23,12 @@ export async function showSideBySide(services: OhifServices, commandsManager: Co
     const deadline = Date.now() + 5000;
     while (grid.getState().viewports.size < 2 && Date.now() < deadline) await sleep(50);
   }
-  const ids = [...grid.getState().viewports.keys()];
-  const target = ids.find((id) => id !== sourceViewportId) ?? ids[0];
+  const viewports = [...grid.getState().viewports.values()];
+  const sourceDisplaySets = grid.getState().viewports.get(sourceViewportId)?.displaySetInstanceUIDs ?? [];
+  const target = (viewports.find((v) => v.viewportId !== sourceViewportId && !v.displaySetInstanceUIDs.some((uid) => sourceDisplaySets.includes(uid))) ?? viewports.find((v) => v.viewportId !== sourceViewportId))?.viewportId;
   if (!target) return;
   await grid.setDisplaySetsForViewports([{ viewportId: target, displaySetInstanceUIDs: [resultDisplaySetUID] }]);
+  // The grid applies it on its next render: wait until it shows, so callers see the final layout.
+  const deadline = Date.now() + 5000;
+  while (!grid.getState().viewports.get(target)?.displaySetInstanceUIDs.includes(resultDisplaySetUID) && Date.now() < deadline) await sleep(50);
 }

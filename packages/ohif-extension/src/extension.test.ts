@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExtension } from './extension.js';
+import { COMMANDS, EXTENSION_ID, PANEL_ID, TOOLBAR_IDS } from './id.js';
+import { createOhifApp } from './testing/ohifCore.js';
+import { InProcessWorker } from './testing/inProcessWorker.js';
+import { startWeightsServer, type WeightsServer } from './testing/weightsServer.js';
+import { toolbarButtons, toolbarSections } from './toolbarButtons.js';
+
+let weights: WeightsServer;
+beforeAll(async () => {
+  weights = await startWeightsServer();
+});
+afterAll(() => weights.close());
+
+async function registered() {
+  const appConfig = { meddiff: { modelsIndexUrl: 'unused', preferredBackends: ['wasm'] } };
+  const app = createOhifApp(appConfig);
+  const extension = createExtension({ createWorker: () => new InProcessWorker() });
+  const dataSources = [{ namespace: `${EXTENSION_ID}.dataSourcesModule.localResults`, sourceName: 'meddiff-local', configuration: { friendlyName: 'results' } }];
+  await app.extensionManager.registerExtensions([extension], dataSources);
+  return { ...app, extension };
+}
+
+describe('the extension in the real @ohif/core managers', () => {
+  it('registers under its package name with its panel and data source', async () => {
+    const { extensionManager } = await registered();
+    expect(extensionManager.registeredExtensionIds).toContain('@meddiff/ohif-extension');
+    const panel = extensionManager.getModuleEntry(PANEL_ID);
+    expect(panel).toMatchObject({ name: 'diffusionTools', label: 'Diffusion tools' });
+    expect(typeof panel.component).toBe('function');
+    const [local] = extensionManager.getDataSources('meddiff-local');
+    expect(local.getConfig()).toMatchObject({ friendlyName: 'results' });
+    await local.store.dicom({ SOPInstanceUID: '1.2.3', StudyInstanceUID: '1.2' });
+    expect(local.instances.get('1.2.3')).toMatchObject({ StudyInstanceUID: '1.2' });
+  });
+
+  it('its commands run through the CommandsManager and change the panel state', async () => {
+    const { commandsManager } = await registered();
+    for (const name of Object.values(COMMANDS)) expect(commandsManager.getCommand(name), name).toBeTruthy();
+    await commandsManager.runCommand(COMMANDS.selectTask, { kind: 'super-resolve', factor: 4 });
+    await commandsManager.runCommand(COMMANDS.setOptions, { sampler: 'ddim', steps: 7, seed: 11, samples: 3, storeToPacs: true, maxPassSize: 64 });
+    const state = await commandsManager.runCommand(COMMANDS.getState);
+    expect(state).toMatchObject({ task: { kind: 'super-resolve', factor: 4 }, sampling: { sampler: 'ddim', steps: 7, seed: 11, samples: 3 }, storeToPacs: true, maxPassSize: 64, status: 'idle' });
+    await expect(commandsManager.runCommand(COMMANDS.setOptions, { sampler: 'euler' })).rejects.toThrow(/Allowed: ddpm, ddim, dpm-solver/);
+  });
+
+  it('loads the configured models, reports the backend and the model card', async () => {
+    const { extension } = await registered();
+    const runtime = extension.getRuntime()!;
+    const controller = runtime.controller;
+    await controller.selectModel(weights.good);
+    await runtime.client.ready();
+    expect(controller.getState()).toMatchObject({ modelStatus: 'ready', card: { name: 'Test U-Net' } });
+    await controller.selectModel(weights.corrupt);
+    expect(controller.getState()).toMatchObject({ modelStatus: 'failed', error: { code: 'MODEL_CORRUPT' } });
+  });
+
+  it('a run without an image in the viewer fails with a message, and nothing is registered', async () => {
+    const { commandsManager, servicesManager, extension } = await registered();
+    await extension.getRuntime()!.controller.selectModel(weights.good);
+    const result = await commandsManager.runCommand(COMMANDS.run, { kind: 'denoise', steps: 1 });
+    expect(result).toBeNull();
+    const state = await commandsManager.runCommand(COMMANDS.getState);
+    expect(state).toMatchObject({ outcome: 'failed', error: { code: 'NO_ACTIVE_IMAGE' }, results: [] });
+    expect(servicesManager.services.displaySetService.getActiveDisplaySets()).toHaveLength(0);
+  });
+
+  it('its toolbar buttons register with the real ToolbarService', async () => {
+    const { servicesManager } = await registered();
+    const toolbarService = servicesManager.services.toolbarService;
+    toolbarService.register(toolbarButtons);
+    for (const [key, ids] of Object.entries(toolbarSections)) toolbarService.updateSection(key, ids);
+    for (const id of Object.values(TOOLBAR_IDS)) expect(toolbarService.getButton(id), id).toBeTruthy();
+    expect(toolbarService.getButton(TOOLBAR_IDS.superResolve4).props.commands[0]).toEqual({ commandName: COMMANDS.selectTask, commandOptions: { kind: 'super-resolve', factor: 4 } });
+  });
+});

@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { EXTENSION_VERSION, MODE_ID, PANEL_ID, TOOLBAR_IDS } from '../id.js';
+import { createOhifApp } from '../testing/ohifCore.js';
+import { BASIC_MODE, createDiffusionMode, ROUTE_NAME, type BasicModeInstance } from './diffusionMode.js';
+
+const EXTENSION_URL = 'http://viewer/plugins/meddiff-extension.js';
+
+/**
+ * The shape of @ohif/mode-basic's modeInstance (3.13): its hooks register `this.toolbarButtons`
+ * and every entry of `this.toolbarSections`, as the real one does.
+ */
+function basicMode(): BasicModeInstance {
+  return {
+    id: '@ohif/mode-basic',
+    routeName: 'basic',
+    routes: [{ path: 'basic', layoutTemplate: () => ({}), layoutInstance: { id: '@ohif/extension-default.layoutTemplateModule.viewerLayout', props: { leftPanels: ['series'], rightPanels: ['segmentation', 'measurements'], rightPanelClosed: true } } }],
+    toolbarButtons: [{ id: 'Zoom', uiType: 'ohif.toolButton', props: { icon: 'tool-zoom', label: 'Zoom', commands: 'setToolActiveToolbar' } }],
+    toolbarSections: { primary: ['Zoom'] },
+    extensions: { '@ohif/extension-default': '^3.0.0' },
+    onModeEnter(this: { toolbarButtons: unknown[]; toolbarSections: Record<string, string[]> }, { servicesManager }: { servicesManager: { services: { toolbarService: { register(b: unknown[]): void; updateSection(k: string, ids: string[]): void } } } }) {
+      servicesManager.services.toolbarService.register(this.toolbarButtons);
+      for (const [key, ids] of Object.entries(this.toolbarSections)) servicesManager.services.toolbarService.updateSection(key, ids);
+    },
+    onModeExit() {},
+  } as unknown as BasicModeInstance;
+}
+
+describe('the Diffusion tools mode', () => {
+  it('builds on the app\'s basic mode: its route, our panel open on the right, our buttons in the primary toolbar', async () => {
+    const mode = createDiffusionMode(EXTENSION_URL);
+    const requested: string[][] = [];
+    const instance = await mode.modeFactory({ loadModules: async (names: string[]) => (requested.push(names), [{ modeInstance: basicMode() }]) });
+    expect(requested).toEqual([[BASIC_MODE]]);
+    expect(instance).toMatchObject({ id: MODE_ID, routeName: ROUTE_NAME, displayName: 'Diffusion tools', hide: false });
+    expect(instance.routes[0]).toMatchObject({ path: 'diffusion', layoutInstance: { props: { rightPanels: [PANEL_ID, 'segmentation', 'measurements'], rightPanelClosed: false, leftPanels: ['series'] } } });
+    // The app imports each key of `extensions` before entering the mode: ours is the URL of its module.
+    expect(instance.extensions).toEqual({ '@ohif/extension-default': '^3.0.0', [EXTENSION_URL]: `^${EXTENSION_VERSION}` });
+    expect(instance.toolbarSections['primary']).toEqual(['Zoom', TOOLBAR_IDS.section]);
+  });
+
+  it('onModeEnter registers the basic tools and ours with the real ToolbarService', async () => {
+    const app = createOhifApp();
+    const instance = await createDiffusionMode(EXTENSION_URL).modeFactory({ loadModules: async () => [{ modeInstance: basicMode() }] });
+    instance.onModeEnter.call(instance, { servicesManager: app.servicesManager, commandsManager: app.commandsManager, extensionManager: app.extensionManager });
+    const toolbar = app.servicesManager.services.toolbarService;
+    for (const id of ['Zoom', ...Object.values(TOOLBAR_IDS)]) expect(toolbar.getButton(id), id).toBeTruthy();
+    expect(toolbar.state.buttonSections['primary']).toEqual(['Zoom', TOOLBAR_IDS.section]);
+    expect(toolbar.state.buttonSections[TOOLBAR_IDS.section]).toEqual([TOOLBAR_IDS.superResolve2, TOOLBAR_IDS.superResolve4, TOOLBAR_IDS.denoise, TOOLBAR_IDS.inpaint]);
+  });
+
+  it('says what is missing when the app has no basic mode', async () => {
+    await expect(createDiffusionMode(EXTENSION_URL).modeFactory({ loadModules: async () => [undefined] })).rejects.toThrow(/needs an OHIF 3.13 app that bundles it/);
+    await expect(createDiffusionMode(EXTENSION_URL).modeFactory({})).rejects.toThrow(/loadModules/);
+  });
+});

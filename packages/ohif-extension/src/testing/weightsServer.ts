@@ -1,0 +1,49 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { saveUNet, UNet } from '@meddiff/diffusion-core';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { TEST_CARD, TEST_UNET_CONFIG, useWasm } from './tinyModel.js';
+
+export interface WeightsServer {
+  /** Folder URLs: a good model, the same with one flipped byte in a shard, and one that does not exist. */
+  good: string;
+  corrupt: string;
+  missing: string;
+  close(): Promise<void>;
+}
+
+/** Serves a saved test model over HTTP, so loading goes through fetch and the integrity check for real. */
+export async function startWeightsServer(): Promise<WeightsServer> {
+  await useWasm();
+  const root = mkdtempSync(join(tmpdir(), 'meddiff-weights-'));
+  const unet = UNet.create(TEST_UNET_CONFIG);
+  try {
+    await saveUNet(unet, fileWeightsStore(join(root, 'good')), { card: TEST_CARD });
+  } finally {
+    unet.dispose();
+  }
+  cpSync(join(root, 'good'), join(root, 'corrupt'), { recursive: true });
+  const shard = readdirSync(join(root, 'corrupt')).find((f) => f.endsWith('.bin'))!;
+  const bytes = readFileSync(join(root, 'corrupt', shard));
+  bytes[10] = bytes[10]! ^ 0xff;
+  writeFileSync(join(root, 'corrupt', shard), bytes);
+  const server: Server = createServer((req, res) => {
+    try {
+      const body = readFileSync(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+      res.writeHead(200).end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    good: `${base}/good/`,
+    corrupt: `${base}/corrupt/`,
+    missing: `${base}/missing/`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

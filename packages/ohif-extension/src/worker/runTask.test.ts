@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError, type WeightsStore } from '@meddiff/diffusion-core';
+import { testImage, tinyModelStore } from '../testing/tinyModel.js';
+import type { TaskProgress, TaskRequest } from '../model/taskTypes.js';
+import { loadPipeline, type Pipeline } from './pipeline.js';
+import { planInputTiles, runTask, validateRequest } from './runTask.js';
+
+let store: WeightsStore;
+let pipeline: Pipeline;
+
+beforeAll(async () => {
+  store = await tinyModelStore();
+  pipeline = await loadPipeline(store);
+});
+
+function request(partial: Partial<TaskRequest> = {}): TaskRequest {
+  return {
+    task: { kind: 'denoise' },
+    image: { pixels: testImage(16, 16), rows: 16, columns: 16 },
+    options: { sampler: 'ddim', steps: 2, seed: 3, samples: 1 },
+    modelUrl: 'memory://',
+    maxPassSize: 128,
+    ...partial,
+  };
+}
+
+const never = new AbortController().signal;
+
+describe('runTask', () => {
+  it('super-resolves x2 to twice the size, in modality units, and leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const progress: TaskProgress[] = [];
+    const r = await runTask(pipeline, request({ task: { kind: 'super-resolve', factor: 2 } }), 'wasm', never, (p) => progress.push(p));
+    expect(tf.memory().numTensors).toBe(before);
+    expect([r.rows, r.columns]).toEqual([32, 32]);
+    expect(r.pixels).toHaveLength(32 * 32);
+    expect(r.tiles).toBe(1);
+    expect(r.std).toBeUndefined();
+    // Denormalised with the input's percentiles: values stay within the input's range.
+    const input = testImage(16, 16);
+    const lo = Math.min(...input);
+    const hi = Math.max(...input);
+    for (const v of r.pixels) {
+      expect(v).toBeGreaterThanOrEqual(lo - 1e-3);
+      expect(v).toBeLessThanOrEqual(hi + 1e-3);
+    }
+    expect(progress.map((p) => p.done)).toEqual([1, 2]);
+    expect(progress.at(-1)).toMatchObject({ done: 2, total: 2, tiles: 1, samples: 1 });
+  });
+
+  it('gives the same result for the same seed and a different one for another seed', async () => {
+    const a = await runTask(pipeline, request(), 'wasm', never, () => undefined);
+    const b = await runTask(pipeline, request(), 'wasm', never, () => undefined);
+    const c = await runTask(pipeline, request({ options: { sampler: 'ddim', steps: 2, seed: 4, samples: 1 } }), 'wasm', never, () => undefined);
+    expect(Array.from(a.pixels)).toEqual(Array.from(b.pixels));
+    expect(Array.from(a.pixels)).not.toEqual(Array.from(c.pixels));
+  });
+
+  it('tiles a slice larger than one pass and counts progress over tiles and samples', async () => {
+    const layout = planInputTiles(40, 24, 1, 16);
+    expect(layout.origins.length).toBe(6);
+    const progress: TaskProgress[] = [];
+    const r = await runTask(pipeline, request({ image: { pixels: testImage(40, 24), rows: 40, columns: 24 }, maxPassSize: 16, options: { sampler: 'dpm-solver', steps: 2, seed: 0, samples: 2 } }), 'wasm', never, (p) => progress.push(p));
+    expect(r.tiles).toBe(6);
+    expect([r.rows, r.columns]).toEqual([40, 24]);
+    expect(progress.at(-1)).toMatchObject({ done: 24, total: 24, tiles: 6, samples: 2 });
+    // Two samples: a per-pixel spread, non-negative and not zero everywhere.
+    expect(r.std).toHaveLength(40 * 24);
+    expect(Math.min(...r.std!)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...r.std!)).toBeGreaterThan(0);
+  });
+
+  it('inpaints only the masked pixels and returns the others exactly, skipping tiles without mask', async () => {
+    const rows = 32;
+    const columns = 32;
+    const pixels = testImage(rows, columns);
+    const mask = new Uint8Array(rows * columns);
+    for (let y = 1; y < 7; y++) for (let x = 1; x < 7; x++) mask[y * columns + x] = 1;
+    const progress: TaskProgress[] = [];
+    const r = await runTask(pipeline, request({ task: { kind: 'inpaint' }, image: { pixels, rows, columns }, mask, maxPassSize: 16 }), 'wasm', never, (p) => progress.push(p));
+    let changed = 0;
+    for (let i = 0; i < pixels.length; i++) {
+      if (mask[i] === 0) expect(r.pixels[i]).toBe(pixels[i]);
+      else if (r.pixels[i] !== pixels[i]) changed++;
+    }
+    expect(changed).toBeGreaterThan(20);
+    // Tiles of 16 with overlap 4 over 32 pixels start at 0, 8 and 16 per axis: 3 x 3 tiles, of which only the top-left one holds the mask.
+    expect(r.tiles).toBe(9);
+    expect(progress.at(-1)?.total).toBe(2);
+  });
+
+  it('stops when cancelled, throws CancelledError and leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const abort = new AbortController();
+    const run = runTask(pipeline, request({ options: { sampler: 'ddpm', steps: 50, seed: 0, samples: 1 } }), 'wasm', abort.signal, (p) => {
+      if (p.done === 3) abort.abort();
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses bad requests with typed errors that say what to do', () => {
+    expect(() => validateRequest(request({ task: { kind: 'inpaint' } }))).toThrow(/Rectangle annotation/);
+    expect(() => validateRequest(request({ task: { kind: 'super-resolve', factor: 3 as 2 } }))).toThrow(/factor must be 2 or 4/);
+    expect(() => validateRequest(request({ image: { pixels: new Float32Array(10), rows: 16, columns: 16 } }))).toThrow(/256 were expected/);
+    expect(() => validateRequest(request({ task: { kind: 'super-resolve', factor: 4 }, image: { pixels: new Float32Array(1200 * 1200), rows: 1200, columns: 1200 } }))).toThrow(expect.objectContaining({ code: 'IMAGE_TOO_LARGE' }));
+    expect(() => validateRequest(request({ options: { sampler: 'euler' as 'ddim', steps: 2, seed: 0, samples: 1 } }))).toThrow(/Allowed: ddpm, ddim, dpm-solver/);
+    expect(() => validateRequest(request({ options: { sampler: 'ddim', steps: 0, seed: 0, samples: 1 } }))).toThrow(/Steps must be/);
+    const nan = testImage(16, 16);
+    nan[5] = Number.NaN;
+    expect(() => validateRequest(request({ image: { pixels: nan, rows: 16, columns: 16 } }))).toThrow(/non-finite value at pixel 5/);
+  });
+
+  it('refuses a uniform slice, which cannot be normalised', async () => {
+    await expect(runTask(pipeline, request({ image: { pixels: new Float32Array(256).fill(7), rows: 16, columns: 16 } }), 'wasm', never, () => undefined)).rejects.toMatchObject({ code: 'UNIFORM_IMAGE' });
+  });
+});
