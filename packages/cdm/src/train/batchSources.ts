@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError, ShuffledIndices, type BatchSource, type BatchSourcePosition } from '@meddiff/diffusion-core';
+import { gatherNHWC, validatePairedSlices, type PairedSlices } from './pairedSlices';
+
+/** Per-slice vectors stored contiguously: [count, dim]. */
+export interface VectorSet {
+  data: Float32Array;
+  dim: number;
+}
+
+/** Images of single contrasts: every (slice, channel) pair of the chosen channels is one item. Yields (B, S, S, 1). */
+export class SingleContrastBatchSource implements BatchSource<tf.Tensor4D> {
+  private readonly indices: ShuffledIndices;
+
+  constructor(
+    private readonly slices: PairedSlices,
+    private readonly channels: readonly number[],
+    batchSize: number,
+    seed: number,
+  ) {
+    validatePairedSlices(slices);
+    this.indices = new ShuffledIndices(slices.count * channels.length, batchSize, seed);
+  }
+
+  get position(): BatchSourcePosition {
+    return this.indices.position;
+  }
+
+  set position(p: BatchSourcePosition) {
+    this.indices.position = p;
+  }
+
+  describe(): string {
+    return this.indices.describe();
+  }
+
+  next(): tf.Tensor4D {
+    const batch = this.indices.next();
+    const { size } = this.slices;
+    const n = size * size;
+    const c = this.slices.channels.length;
+    const out = new Float32Array(batch.length * n);
+    batch.forEach((item, b) => {
+      const slice = Math.floor(item / this.channels.length);
+      const channel = this.channels[item % this.channels.length]!;
+      out.set(this.slices.data.subarray((slice * c + channel) * n, (slice * c + channel + 1) * n), b * n);
+    });
+    return tf.tensor4d(out, [batch.length, size, size, 1]);
+  }
+}
+
+/** A batch of translation pairs: the source contrasts, the target contrasts and, when given, each slice's source vectors. */
+export interface TranslationBatch {
+  sources: tf.Tensor4D;
+  targets: tf.Tensor4D;
+  sourceVectors?: tf.Tensor2D;
+}
+
+export class TranslationBatchSource implements BatchSource<TranslationBatch> {
+  private readonly indices: ShuffledIndices;
+
+  constructor(
+    private readonly slices: PairedSlices,
+    private readonly sourceChannels: readonly number[],
+    private readonly targetChannels: readonly number[],
+    batchSize: number,
+    seed: number,
+    private readonly sourceVectors?: VectorSet,
+  ) {
+    validatePairedSlices(slices);
+    if (sourceVectors && sourceVectors.data.length !== slices.count * sourceVectors.dim) {
+      throw new ShapeError(`TranslationBatchSource: ${sourceVectors.data.length} vector values for ${slices.count} slices of dimension ${sourceVectors.dim}.`);
+    }
+    this.indices = new ShuffledIndices(slices.count, batchSize, seed);
+  }
+
+  get position(): BatchSourcePosition {
+    return this.indices.position;
+  }
+
+  set position(p: BatchSourcePosition) {
+    this.indices.position = p;
+  }
+
+  describe(): string {
+    return this.indices.describe();
+  }
+
+  next(): TranslationBatch {
+    return translationBatch(this.slices, this.indices.next(), this.sourceChannels, this.targetChannels, this.sourceVectors);
+  }
+}
+
+/** The tensors of one batch of slices (the caller owns them). */
+export function translationBatch(slices: PairedSlices, items: ArrayLike<number>, sourceChannels: readonly number[], targetChannels: readonly number[], sourceVectors?: VectorSet): TranslationBatch {
+  const { size } = slices;
+  const b = items.length;
+  const batch: TranslationBatch = {
+    sources: tf.tensor4d(gatherNHWC(slices, items, sourceChannels), [b, size, size, sourceChannels.length]),
+    targets: tf.tensor4d(gatherNHWC(slices, items, targetChannels), [b, size, size, targetChannels.length]),
+  };
+  if (sourceVectors) {
+    const v = new Float32Array(b * sourceVectors.dim);
+    for (let i = 0; i < b; i++) v.set(sourceVectors.data.subarray(items[i]! * sourceVectors.dim, (items[i]! + 1) * sourceVectors.dim), i * sourceVectors.dim);
+    batch.sourceVectors = tf.tensor2d(v, [b, sourceVectors.dim]);
+  }
+  return batch;
+}
