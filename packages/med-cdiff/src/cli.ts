@@ -79,7 +79,7 @@ program
   .requiredOption('--model <dir|url>', 'model folder (<run>/model) or http(s) URL')
   .option('--data <dataset>', 'dataset folder or name (default: the open dataset at the model\'s training size)')
   .requiredOption('--out <dir>', 'report folder')
-  .option('--count <n>', 'score the first n validation slices (default all)', integer(1))
+  .option('--count <n>', 'score n validation slices, evenly spaced over the split (default all)', integer(1))
   .addOption(samplerOption())
   .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integer(1))
   .option('--seed <n>', 'seed of the degradations and the sampler (default 0)', integer(0))

@@ -22,7 +22,7 @@ export interface EvaluateOptions {
   data?: string;
   /** Report folder: report.md, report.json and montage-<condition>.png. */
   out: string;
-  /** Score the first `count` validation slices; default all. */
+  /** Score `count` validation slices, evenly spaced over the split; default all. */
   count?: number;
   sampler?: SamplerName;
   steps?: number;
@@ -138,7 +138,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       createdAt: new Date().toISOString(),
       task,
       model: { source: typeof o.model === 'string' ? o.model : 'in-memory pipeline', card: pipeline.model.card, imageSize: config.imageSize, parameters: pipeline.model.unet.model.countParams(), degradation: config.degradation },
-      data: { dir: dataDir, name: manifest.name, split: 'val', slices: conditions[0]!.cases.length, size: [slices.size, slices.size] },
+      data: { dir: dataDir, name: manifest.name, split: 'val', slices: conditions[0]!.cases.length, splitSlices: slices.count, size: [slices.size, slices.size] },
       sampling: { sampler, steps, seed },
       ...(gaussian ? { gaussianSigma: gaussian } : {}),
       backend,

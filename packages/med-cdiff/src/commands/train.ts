@@ -126,6 +126,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     writeFileSync(runFile, `${JSON.stringify(settings, null, 1)}\n`);
   }
   const model = MedCDiffModel.create(config);
+  let validated: { step: number; loss: number } | undefined;
   const steps = o.steps ?? settings.trainer.learningRate.totalSteps;
   const { trainer, dispose } = createMedCDiffTrainer({
     model,
@@ -135,7 +136,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     checkpoints: fileWeightsStore(join(runDir, 'checkpoints')),
     config: { ...settings.trainer, steps, seed: settings.seed, learningRate: { ...settings.trainer.learningRate, totalSteps: steps } },
     ...(o.onLog ? { onLog: o.onLog } : {}),
-    onValidation: (step, m) => log(`step ${step}: validation loss ${m.validationLoss!.toFixed(5)}`),
+    onValidation: (step, m) => {
+      validated = { step, loss: m.validationLoss! };
+      log(`step ${step}: validation loss ${m.validationLoss!.toFixed(5)}`);
+    },
     warn: (m) => log(`warning: ${m}`),
   });
   try {
@@ -148,13 +152,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       if (e instanceof CancelledError) throw new CancelledError(`Training stopped at step ${trainer.step}; a checkpoint was written to ${join(runDir, 'checkpoints')}. Continue with --resume.`);
       throw e;
     }
-    const schedule = new NoiseSchedule(config.noiseSchedule);
-    const tensors = schedule.upload();
-    let loss: number;
-    try {
-      loss = await trainer.withEmaWeights(() => validationLoss(model, valSlices, schedule, tensors));
-    } finally {
-      tf.dispose(Object.values(tensors));
+    // The saved weights' validation loss (EMA weights, as the trainer validates), unless the last step was just validated.
+    let loss = validated?.step === summary.endStep ? validated.loss : Number.NaN;
+    if (Number.isNaN(loss)) {
+      const schedule = new NoiseSchedule(config.noiseSchedule);
+      const tensors = schedule.upload();
+      try {
+        loss = await trainer.withEmaWeights(() => validationLoss(model, valSlices, schedule, tensors));
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
     }
     const modelDir = join(runDir, 'model');
     const card = modelCard(settings, manifest, summary.endStep, loss, backend, trainSlices.count, valSlices.count);

@@ -63,7 +63,7 @@ export function factorId(factor: number): string {
 }
 
 /**
- * Degrades the first `count` slices as the model was trained to undo, with a seed fixed per slice
+ * Degrades `count` slices (all, or evenly spaced over the split) as the model was trained to undo, with a seed fixed per slice
  * (mixSeed(seed, index)), so every run, model and baseline sees the same inputs:
  * super-resolution: one condition per trained factor, area downsampling (the training
  * degradation's first half; the pipeline does the bicubic upsampling itself);
@@ -74,7 +74,8 @@ export function evaluationConditions(task: MedCDiffTask, slices: SliceSource, de
   const n = Math.min(count, slices.count);
   const { rows, cols } = slices;
   const clean = (k: number) => slices.data.subarray(k * rows * cols, (k + 1) * rows * cols);
-  const indices = Array.from({ length: n }, (_, k) => k);
+  // The split is stored volume by volume: a capped count takes slices evenly spaced over it, so every volume can appear.
+  const indices = Array.from({ length: n }, (_, k) => Math.floor((k * slices.count) / n));
   switch (task) {
     case 'super-resolution':
       return degradation.factors.map((factor) => {
