@@ -4,11 +4,14 @@ import { readDicomSeries, resizeImage, stackSlices, volumeSlice, writeDicomSerie
 import { uidFromName } from '@meddiff/imaging/node';
 
 /** Bump when the files change, so caches are rebuilt. */
-const TEST_STUDIES_VERSION = 1;
+const TEST_STUDIES_VERSION = 2;
+
+/** Edge of the small MR slices. */
+export const SMALL_MR_SIZE = 32;
 
 export const TEST_STUDY_UID = uidFromName('meddiff viewer test study');
 export const TEST_SERIES = {
-  /** 64 x 64 axial MR slices (Colin27, area-downsampled): super-resolution in one small pass. */
+  /** 32 x 32 axial MR slices (Colin27, area-downsampled): model runs small enough for CPU-emulated WebGPU. */
   smallMr: uidFromName('meddiff viewer test series small-mr'),
   /** An RGB Secondary Capture made from an MR slice: the models refuse colour. */
   colour: uidFromName('meddiff viewer test series colour'),
@@ -70,14 +73,14 @@ export async function writeTestStudies(cacheDir: string, sampleDir: string, log:
   const { volume } = await readDicomSeries(mrFiles(sampleDir));
   const depth = volume.shape[0];
   const picks = [Math.floor(depth * 0.4), Math.floor(depth * 0.5), Math.floor(depth * 0.6)];
-  // Small MR: 64 x 64 (area averaging keeps the mean and anti-aliases).
-  const small = stackSlices(picks.map((k) => resizeImage(volumeSlice(volume, k), 64, 64, 'area')), volume.source);
+  // Small MR: 32 x 32 (area averaging keeps the mean and anti-aliases).
+  const small = stackSlices(picks.map((k) => resizeImage(volumeSlice(volume, k), SMALL_MR_SIZE, SMALL_MR_SIZE, 'area')), volume.source);
   const smallOut = writeDicomSeries(small, {
     sopClass: 'MR',
     modality: 'MR',
     patient: { name: PATIENT.PatientName, id: PATIENT.PatientID, sex: 'O' },
     study: { instanceUID: TEST_STUDY_UID, date: STUDY.StudyDate, time: STUDY.StudyTime, id: STUDY.StudyID, accessionNumber: STUDY.AccessionNumber, description: STUDY.StudyDescription },
-    series: { instanceUID: TEST_SERIES.smallMr, number: 1, description: 'MR 64 px (test fixture)' },
+    series: { instanceUID: TEST_SERIES.smallMr, number: 1, description: `MR ${SMALL_MR_SIZE} px (test fixture)` },
     frameOfReferenceUID: uidFromName('meddiff viewer test frame'),
     sopInstanceUIDs: picks.map((_, i) => uidFromName(`meddiff viewer test small-mr ${i}`)),
     now: new Date(Date.UTC(2024, 0, 2, 12)),

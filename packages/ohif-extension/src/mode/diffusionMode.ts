@@ -4,8 +4,6 @@ import { toolbarButtons, toolbarSections } from '../toolbarButtons.js';
 /** The pieces of OHIF's basic mode this mode builds on (its default export's modeInstance). */
 export interface BasicModeInstance {
   routes: { path: string; layoutTemplate: (...args: unknown[]) => unknown; layoutInstance: { id: string; props: Record<string, unknown> & { rightPanels?: string[] } } }[];
-  toolbarButtons: unknown[];
-  toolbarSections: Record<string, string[]>;
   extensions: Record<string, string>;
   onModeEnter: (this: unknown, args: unknown) => void;
   onModeExit: (this: unknown, args: unknown) => void;
@@ -13,6 +11,27 @@ export interface BasicModeInstance {
 }
 
 export const BASIC_MODE = '@ohif/mode-basic';
+
+export interface ToolbarServiceLike {
+  register(buttons: unknown[]): void;
+  updateSection(key: string, ids: string[]): void;
+  state?: { buttonSections?: Record<string, string[]> };
+}
+export interface ModeHookArgs {
+  servicesManager: { services: { toolbarService: ToolbarServiceLike } };
+}
+
+/**
+ * Adds the Diffusion tools to the toolbar the basic mode has just set up. Appending to the primary
+ * section as registered (rather than restating it) keeps working whether the app's basic mode
+ * lists its tools directly or through customization references, as 3.13 builds do.
+ */
+export function addDiffusionToolbar(toolbarService: ToolbarServiceLike): void {
+  toolbarService.register(toolbarButtons);
+  for (const [key, ids] of Object.entries(toolbarSections)) toolbarService.updateSection(key, ids);
+  const primary = toolbarService.state?.buttonSections?.[PRIMARY_SECTION] ?? [];
+  if (!primary.includes(TOOLBAR_IDS.section)) toolbarService.updateSection(PRIMARY_SECTION, [...primary, TOOLBAR_IDS.section]);
+}
 export const ROUTE_NAME = 'diffusion';
 const PRIMARY_SECTION = 'primary';
 
@@ -32,7 +51,6 @@ export function createDiffusionModeInstance(basic: BasicModeInstance, extensionM
       rightPanelClosed: false,
     },
   };
-  const primary = basic.toolbarSections[PRIMARY_SECTION] ?? [];
   return {
     ...basic,
     id: MODE_ID,
@@ -43,16 +61,10 @@ export function createDiffusionModeInstance(basic: BasicModeInstance, extensionM
     // its built-in names, so it is listed by the URL of its module (the same module instance the
     // app config loaded, or a first load when only the mode was configured).
     extensions: { ...basic.extensions, [extensionModule]: `^${EXTENSION_VERSION}` },
-    toolbarButtons: [...basic.toolbarButtons, ...toolbarButtons],
-    toolbarSections: {
-      ...basic.toolbarSections,
-      [PRIMARY_SECTION]: [...primary.filter((id) => id !== TOOLBAR_IDS.section), TOOLBAR_IDS.section],
-      ...toolbarSections,
-    },
     routes: [{ ...basicRoute, path: ROUTE_NAME, layoutInstance }],
-    // The basic mode's hooks read the toolbar and sections from `this`, so ours are registered with its own.
-    onModeEnter(this: unknown, args: unknown) {
+    onModeEnter(this: unknown, args: ModeHookArgs) {
       basic.onModeEnter.call(this, args);
+      addDiffusionToolbar(args.servicesManager.services.toolbarService);
     },
     onModeExit(this: unknown, args: unknown) {
       basic.onModeExit.call(this, args);

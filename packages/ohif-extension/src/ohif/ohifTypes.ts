@@ -101,7 +101,6 @@ export interface CornerstoneGlobals {
   cornerstone: {
     cache: { getImage(imageId: string): CornerstoneImage | undefined };
     metaData: { get(type: string, imageId: string): unknown };
-    utilities?: { worldToImageCoords?(imageId: string, world: number[]): number[] };
   };
   cornerstoneTools?: {
     annotation?: { state?: { getAllAnnotations?(): CornerstoneAnnotation[] } };

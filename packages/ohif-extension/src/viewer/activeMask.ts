@@ -1,7 +1,7 @@
 import { NoMaskError } from '../errors.js';
 import type { CornerstoneGlobals, OhifServices } from '../ohif/ohifTypes.js';
 import type { ActiveSlice } from './activeSlice.js';
-import { maskArea, rectangleMask, segmentMask } from './inpaintMask.js';
+import { maskArea, rectangleMask, segmentMask, worldToPixel } from './inpaintMask.js';
 
 export type MaskSource = 'segment' | 'rectangle';
 
@@ -30,10 +30,9 @@ function fromRectangle(slice: ActiveSlice, cs: CornerstoneGlobals): Uint8Array |
   const rects = all.filter((a) => a.metadata?.toolName === 'RectangleROI' && sameImage(a.metadata.referencedImageId, slice.imageId));
   const last = rects[rects.length - 1];
   const points = last?.data?.handles?.points;
-  const toImage = cs.cornerstone.utilities?.worldToImageCoords;
-  if (!points?.length || !toImage) return undefined;
+  if (!points?.length) return undefined;
   const [rows, columns] = slice.image.shape;
-  const mask = rectangleMask(rows, columns, points.map((p) => toImage(slice.imageId, p)));
+  const mask = rectangleMask(rows, columns, points.map((p) => worldToPixel(slice.image.geometry, p)));
   return maskArea(mask) > 0 ? mask : undefined;
 }
 

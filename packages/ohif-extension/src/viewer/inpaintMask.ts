@@ -5,20 +5,32 @@
  */
 
 /**
- * The pixels whose centres lie inside the axis-aligned box around `corners` (image coordinates:
- * x = column, y = row, pixel (i, j) has its centre at (i + 0.5, j + 0.5) as cornerstone's
- * worldToImageCoords returns for a pixel's top-left corner at (i, j)).
+ * Continuous pixel indices (i along columns, j along rows; pixel centres at integers) of a point in
+ * patient coordinates, from the image plane: i = (p - origin) . dir_i / spacing_i, and likewise j.
+ * Written out here rather than taken from cornerstone's worldToImageCoords, which divides the
+ * distance along a row by the row spacing and so misplaces points on images with non-square pixels.
  */
+export function worldToPixel(geometry: { spacing: readonly number[]; origin: readonly number[]; direction: readonly number[] }, p: readonly number[]): [number, number] {
+  const d = [p[0]! - geometry.origin[0]!, p[1]! - geometry.origin[1]!, p[2]! - geometry.origin[2]!];
+  const g = geometry.direction;
+  const i = (d[0]! * g[0]! + d[1]! * g[1]! + d[2]! * g[2]!) / geometry.spacing[0]!;
+  const j = (d[0]! * g[3]! + d[1]! * g[4]! + d[2]! * g[5]!) / geometry.spacing[1]!;
+  return [i, j];
+}
+
+/** The pixels whose centres lie inside the axis-aligned box around `corners`, given as pixel indices [i, j]. */
 export function rectangleMask(rows: number, columns: number, corners: readonly (readonly number[])[]): Uint8Array {
   const mask = new Uint8Array(rows * columns);
   if (corners.length === 0) return mask;
-  const xs = corners.map((p) => p[0]!);
-  const ys = corners.map((p) => p[1]!);
-  const x0 = Math.max(0, Math.ceil(Math.min(...xs) - 0.5));
-  const x1 = Math.min(columns - 1, Math.floor(Math.max(...xs) - 0.5));
-  const y0 = Math.max(0, Math.ceil(Math.min(...ys) - 0.5));
-  const y1 = Math.min(rows - 1, Math.floor(Math.max(...ys) - 0.5));
-  for (let y = y0; y <= y1; y++) mask.fill(1, y * columns + x0, x1 >= x0 ? y * columns + x1 + 1 : y * columns + x0);
+  const is = corners.map((p) => p[0]!);
+  const js = corners.map((p) => p[1]!);
+  const eps = 1e-6;
+  const i0 = Math.max(0, Math.ceil(Math.min(...is) - eps));
+  const i1 = Math.min(columns - 1, Math.floor(Math.max(...is) + eps));
+  const j0 = Math.max(0, Math.ceil(Math.min(...js) - eps));
+  const j1 = Math.min(rows - 1, Math.floor(Math.max(...js) + eps));
+  if (i1 < i0) return mask;
+  for (let j = j0; j <= j1; j++) mask.fill(1, j * columns + i0, j * columns + i1 + 1);
   return mask;
 }
 

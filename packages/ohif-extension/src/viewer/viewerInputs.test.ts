@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ColourImageError } from '../errors.js';
 import { sliceGeometry, toModalityUnits } from './activeSlice.js';
 import { checkGreyscale, describeNonImage } from './inputChecks.js';
-import { maskArea, rectangleMask, segmentMask } from './inpaintMask.js';
+import { maskArea, rectangleMask, segmentMask, worldToPixel } from './inpaintMask.js';
 
 describe('inputs from the viewer', () => {
   it('recognises series that are not images by SOP class, then by modality', () => {
@@ -40,13 +40,22 @@ describe('inputs from the viewer', () => {
     expect(Array.from(g.direction)).toEqual([0, 1, 0, 0, 0, -1, -1, 0, 0]);
   });
 
-  it('builds inpainting masks from a rectangle in image coordinates and from a segment', () => {
-    // Corners at pixel edges 2..5 (x) and 1..3 (y): pixels 2, 3, 4 by 1, 2.
-    const m = rectangleMask(6, 8, [[2, 1], [5, 1], [5, 3], [2, 3]]);
-    expect(maskArea(m)).toBe(6);
+  it('builds inpainting masks from a rectangle in patient coordinates and from a segment', () => {
+    // Non-square pixels (0.5 mm across, 2 mm down) on a plane rotated about z.
+    const c = Math.cos(0.4);
+    const sn = Math.sin(0.4);
+    const geometry = { spacing: [0.5, 2, 1], origin: [10, -20, 5], direction: [c, sn, 0, -sn, c, 0, 0, 0, 1] };
+    const world = (i: number, j: number) => [10 + i * 0.5 * c - j * 2 * sn, -20 + i * 0.5 * sn + j * 2 * c, 5];
+    const [i, j] = worldToPixel(geometry, world(3.25, 7.5));
+    expect(i).toBeCloseTo(3.25, 10);
+    expect(j).toBeCloseTo(7.5, 10);
+    // Corners between pixel centres 2..4.5 (i) and 1..3.2 (j): pixels i = 2, 3, 4 by j = 1, 2, 3.
+    const corners = [world(2, 1), world(4.5, 1), world(4.5, 3.2), world(2, 3.2)].map((p) => worldToPixel(geometry, p));
+    const m = rectangleMask(6, 8, corners);
+    expect(maskArea(m)).toBe(9);
     expect(m[1 * 8 + 2]).toBe(1);
-    expect(m[2 * 8 + 4]).toBe(1);
-    expect(m[3 * 8 + 4]).toBe(0);
+    expect(m[3 * 8 + 4]).toBe(1);
+    expect(m[4 * 8 + 4]).toBe(0);
     expect(m[1 * 8 + 5]).toBe(0);
     // Clipped to the image.
     expect(maskArea(rectangleMask(4, 4, [[-3, -3], [10, 10]]))).toBe(16);

@@ -1,0 +1,139 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeSampleStudies } from '@meddiff/imaging/node';
+import { hasOhifApp } from '../src/app/ohifApp.js';
+import { APP_DIR, hasBuiltPlugins, viewerPaths } from '../src/app/paths.js';
+import { startViewerServer, type RunningViewer } from '../src/app/server.js';
+import { ensureModels, PLACEHOLDER_ID } from '../src/data/placeholderModel.js';
+import { writeTestStudies } from '../src/data/testStudies.js';
+import { startOrthanc, uploadToOrthanc, type RunningOrthanc } from '../src/orthanc/orthanc.js';
+import { DICOMWEB_SOURCE } from '../src/app/appConfig.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots of each tool's result are kept here (gitignored). */
+export const ARTIFACTS = join(APP_DIR, 'test-results', 'e2e');
+
+/** Flags that let headless Chromium run here as root without reaching the network; WebGPU is opt-in. */
+export function chromiumArgs(webgpu: boolean): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    ...(webgpu ? ['--enable-unsafe-webgpu'] : []),
+  ];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function dicomFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? dicomFiles(p) : name.endsWith('.dcm') ? [p] : [];
+  });
+}
+
+/** Models offered in the tests: the placeholder, a copy with one flipped byte, and one that does not exist. */
+function writeTestModels(source: string, dir: string): void {
+  cpSync(join(source, PLACEHOLDER_ID), join(dir, 'good'), { recursive: true });
+  cpSync(join(source, PLACEHOLDER_ID), join(dir, 'corrupt'), { recursive: true });
+  const shard = readdirSync(join(dir, 'corrupt')).find((f) => f.endsWith('.bin'))!;
+  const bytes = readFileSync(join(dir, 'corrupt', shard));
+  bytes[100] = bytes[100]! ^ 0x01;
+  writeFileSync(join(dir, 'corrupt', shard), bytes);
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      version: 1,
+      models: [
+        { id: 'good', label: 'Placeholder (good)', url: '/models/good/', tasks: [] },
+        { id: 'corrupt', label: 'Placeholder (corrupt shard)', url: '/models/corrupt/', tasks: [] },
+        { id: 'missing', label: 'Missing weights', url: '/models/missing/', tasks: [] },
+      ],
+    }),
+  );
+}
+
+export interface Harness {
+  viewer: RunningViewer;
+  orthanc: RunningOrthanc;
+  orthancDir: string;
+  orthancPort: number;
+  browser: Browser;
+  page: Page;
+  stopOrthanc(): Promise<void>;
+  restartOrthanc(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything the end-to-end tests run against, on free ports and in temporary folders: a fresh
+ * Orthanc (Debian's, with the project's configuration) holding the test study, the viewer server
+ * proxying DICOMweb to it, and headless Chromium with WebGPU. Nothing here reaches the network:
+ * the OHIF app and sample data must have been prepared (`npm run prepare-viewer -w apps/viewer`).
+ */
+export async function startHarness(): Promise<Harness> {
+  const paths = viewerPaths();
+  if (!hasOhifApp(paths.ohifDist)) throw new Error(`The OHIF app is not prepared in ${paths.ohifDist}: run \`npm run prepare-viewer -w apps/viewer\` once (it downloads the app).`);
+  if (!hasBuiltPlugins(paths.plugins)) throw new Error(`The extension is not built in ${paths.plugins}: run \`npm run build\` at the repository root.`);
+  if (!existsSync(join(paths.sampleStudies, 'index.json'))) throw new Error(`The sample studies are missing in ${paths.sampleStudies}: run \`npm run prepare-viewer -w apps/viewer\`.`);
+  writeSampleStudies(paths.cacheDir);
+  const testStudies = await writeTestStudies(paths.cacheDir, paths.sampleStudies);
+  await ensureModels(paths.models);
+  const work = mkdtempSync(join(tmpdir(), 'meddiff-e2e-'));
+  const modelsDir = join(work, 'models');
+  mkdirSync(modelsDir);
+  writeTestModels(paths.models, modelsDir);
+  const orthancDir = join(work, 'orthanc');
+  const orthancPort = await freePort();
+  let orthanc = await startOrthanc({ dir: orthancDir, httpPort: orthancPort });
+  await uploadToOrthanc(orthanc.url, dicomFiles(testStudies));
+  const viewer = await startViewerServer({
+    host: '127.0.0.1',
+    port: 0,
+    ohifDist: paths.ohifDist,
+    pluginsDir: paths.plugins,
+    modelsDir,
+    dicomweb: { kind: 'proxy', target: orthanc.url, name: 'Orthanc (e2e)' },
+    extension: { pacsDataSource: DICOMWEB_SOURCE },
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs(true) });
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const harness: Harness = {
+    viewer,
+    orthanc,
+    orthancDir,
+    orthancPort,
+    browser,
+    page,
+    stopOrthanc: () => orthanc.stop(),
+    async restartOrthanc() {
+      orthanc = await startOrthanc({ dir: orthancDir, httpPort: orthancPort });
+      harness.orthanc = orthanc;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await viewer.close();
+      await orthanc.stop();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
