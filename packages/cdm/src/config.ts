@@ -25,6 +25,8 @@ export interface MdnConfig {
   /** Width of the sinusoidal timestep features before their MLP. */
   timeEmbeddingDim: number;
   conditioning: MdnConditioning;
+  /** Add the Gaussian posterior mean sqrt(alpha-bar_t) x_t to the MLP's x0 prediction (see ModalityDecoupledDiffusion); default true. */
+  gaussianSkip: boolean;
   /** The paper's schedule: scaled-linear betas 0.0015 to 0.0195, T = 1000; x0-parameterised. */
   noiseSchedule: NoiseScheduleConfig;
   /** DDIM steps when the caller gives none (the paper samples in 10 to 50). */
@@ -137,7 +139,7 @@ export function cdmConfig(options: CdmConfigOptions = {}): CdmConfig {
     modalities,
     imageSize: preset.imageSize,
     mrm: { unet: mrmUnet, patchSize: preset.patchSize, maskRatio: 0.75 },
-    mdn: { ...preset.mdn, conditioning: 'source', noiseSchedule: { ...CDM_NOISE_SCHEDULE }, samplingSteps: 20 },
+    mdn: { ...preset.mdn, conditioning: 'source', gaussianSkip: true, noiseSchedule: { ...CDM_NOISE_SCHEDULE }, samplingSteps: 20 },
     cunet: { unet: resolveUNetConfig({ ...common, inChannels: modalities.sources.length, outChannels: modalities.targets.length, conditionDim: representationDim(mrmUnet) * modalities.targets.length }) },
     loss: 'l1',
     normalization: { lowPercentile: 0.5, highPercentile: 99.5 },
@@ -170,6 +172,7 @@ export function validateCdmConfig(c: CdmConfig): void {
   for (const k of ['hiddenDim', 'numBlocks', 'timeEmbeddingDim'] as const) {
     if (!Number.isInteger(c.mdn[k]) || c.mdn[k] < 1) throw new ConfigError(`mdn.${k} must be a positive integer, got ${c.mdn[k]}.`);
   }
+  if (typeof c.mdn.gaussianSkip !== 'boolean') throw new ConfigError(`mdn.gaussianSkip must be true or false, got ${String(c.mdn.gaussianSkip)}.`);
   if (!MDN_CONDITIONINGS.includes(c.mdn.conditioning)) throw new ConfigError(`mdn.conditioning '${String(c.mdn.conditioning)}' is unknown. Allowed: ${MDN_CONDITIONINGS.join(', ')}.`);
   if (!Number.isInteger(c.mdn.samplingSteps) || c.mdn.samplingSteps < 1 || c.mdn.samplingSteps > c.mdn.noiseSchedule.numTrainTimesteps) throw new ConfigError(`mdn.samplingSteps must be an integer in [1, ${c.mdn.noiseSchedule.numTrainTimesteps}], got ${c.mdn.samplingSteps}.`);
   if (!RECONSTRUCTION_LOSSES.includes(c.loss)) throw new ConfigError(`loss '${String(c.loss)}' is unknown. Allowed: ${RECONSTRUCTION_LOSSES.join(', ')}.`);

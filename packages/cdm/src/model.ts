@@ -65,6 +65,7 @@ export class CdmModel {
         numBlocks: frozen.mdn.numBlocks,
         timeEmbeddingDim: frozen.mdn.timeEmbeddingDim,
         noiseSchedule: frozen.mdn.noiseSchedule,
+        gaussianSkip: frozen.mdn.gaussianSkip,
         groups: frozen.modalities.targets.length,
       });
       made.push(mdn);

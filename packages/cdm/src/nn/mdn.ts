@@ -6,6 +6,13 @@ import { buildResidualMlp, type ResidualMlpOptions } from './residualMlp';
 
 export interface MdnNetworkOptions extends ResidualMlpOptions {
   noiseSchedule: NoiseScheduleConfig;
+  /**
+   * Add sqrt(alpha-bar_t) x_t to the network's output: the exact E[x0 | x_t] for standard-normal
+   * data, which standardised vectors resemble, so the MLP learns only the correction. Still
+   * x0-parameterised; keeps the low-noise steps close to the identity, where a plain x0 network
+   * snaps every sample to its mode (measured in the tests). False gives the plain residual MLP.
+   */
+  gaussianSkip: boolean;
   /** The data vector is this many per-contrast representations; each is re-standardised after sampling. */
   groups: number;
 }
@@ -27,6 +34,7 @@ export interface MdnSampleOptions {
  */
 export class ModalityDecoupledDiffusion {
   readonly schedule: NoiseSchedule;
+  private readonly sqrtAlphaBar: tf.Tensor1D | null;
 
   constructor(
     readonly options: Readonly<MdnNetworkOptions>,
@@ -34,6 +42,7 @@ export class ModalityDecoupledDiffusion {
   ) {
     this.schedule = new NoiseSchedule(options.noiseSchedule);
     if (options.dataDim % options.groups !== 0) throw new ShapeError(`MDN: ${options.dataDim} values do not split into ${options.groups} representations.`);
+    this.sqrtAlphaBar = options.gaussianSkip ? tf.tensor1d(Float32Array.from(this.schedule.sqrtAlphasCumprod)) : null;
   }
 
   static create(options: MdnNetworkOptions): ModalityDecoupledDiffusion {
@@ -58,7 +67,10 @@ export class ModalityDecoupledDiffusion {
     return tf.tidy(() => {
       const t = typeof timesteps === 'number' ? tf.fill([batch, 1], timesteps) : tf.reshape(tf.cast(timesteps, 'float32'), [batch, 1]);
       const inputs = condition ? [xt, t, condition] : [xt, t];
-      return this.model.apply(inputs, { training }) as tf.Tensor2D;
+      const out = this.model.apply(inputs, { training }) as tf.Tensor2D;
+      if (!this.sqrtAlphaBar) return out;
+      const a = typeof timesteps === 'number' ? tf.scalar(this.schedule.sqrtAlphasCumprod[timesteps]!) : tf.reshape(tf.gather(this.sqrtAlphaBar, tf.cast(timesteps, 'int32')), [batch, 1]);
+      return tf.add(out, tf.mul(a, xt)) as tf.Tensor2D;
     });
   }
 
@@ -110,6 +122,7 @@ export class ModalityDecoupledDiffusion {
 
   dispose(): void {
     this.model.dispose();
+    this.sqrtAlphaBar?.dispose();
   }
 
   private checkCondition(batch: number, condition?: tf.Tensor2D): void {
