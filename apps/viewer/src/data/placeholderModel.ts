@@ -18,7 +18,7 @@ export const PLACEHOLDER_ID = 'placeholder-tiny';
 
 /**
  * Until the Med-cDiff weights exist, the viewer ships an untrained tiny U-Net (2 input channels:
- * the noisy image and its condition; about 30 thousand parameters, no attention) so that the whole
+ * the noisy image and its condition; 45 thousand parameters, no attention) so that the whole
  * path (worker, backend, progress, cancel, tiles, derived series, storage) runs for real. Its card
  * says plainly that its output is noise.
  */

@@ -57,7 +57,8 @@ function listFiles(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listFiles(p));
-    else if (entry.isFile() && !entry.name.startsWith('.')) out.push(p);
+    // Index files written beside the studies (index.json) are not instances.
+    else if (entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.json')) out.push(p);
   }
   return out.sort();
 }
