@@ -124,6 +124,41 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
     await screenshot(h.page, 'inpaint-rectangle');
   });
 
+  it('inpaints the active segment of a labelmap: exactly its pixels change', async () => {
+    await showSeries(h.page, TEST_SERIES.smallMr);
+    const n = (await panelState(h.page)).results.length;
+    // A labelmap made with OHIF's own command; segment 1 painted over a cross-shaped region of this slice.
+    const painted = await h.page.evaluate(async (size) => {
+      const w = window as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const segmentationId = await w.commandsManager.runCommand('createLabelmapForViewport', { viewportId: 'default' });
+      const deadline = Date.now() + 10_000;
+      let ids: string[] = [];
+      const imageId = w.services.cornerstoneViewportService.getCornerstoneViewport('default').getCurrentImageId();
+      while (!ids.length && Date.now() < deadline) {
+        ids = w.cornerstoneTools.segmentation.getLabelmapImageIdsForImageId(imageId, segmentationId) ?? [];
+        if (!ids.length) await new Promise((r) => setTimeout(r, 100));
+      }
+      const labels = w.cornerstone.cache.getImage(ids[0]).voxelManager.getScalarData();
+      const cells: number[] = [];
+      for (let j = 18; j < 26; j++) for (let i = 20; i < 23; i++) cells.push(j * size + i);
+      for (let i = 16; i < 27; i++) cells.push(21 * size + i);
+      for (const k of cells) labels[k] = 1;
+      return { cells: [...new Set(cells)], segment: w.services.segmentationService.getActiveSegment('default')?.segmentIndex };
+    }, SMALL_MR_SIZE);
+    expect(painted.segment).toBe(1);
+    const source = await viewportPixels(h.page, 'default');
+    await runFromPanel(h.page, 'inpaint', 2);
+    const s = await waitForPanel(h.page, done(n), 'inpainting a segment');
+    expect(s.error).toBeUndefined();
+    const out = await viewportPixels(h.page, await viewportShowing(h.page, s.results[n]!.series[0]!.seriesInstanceUID));
+    const tolerance = 2e-3 * (Math.max(...source.values) - Math.min(...source.values));
+    const changed = out.values.flatMap((v, k) => (Math.abs(v - source.values[k]!) > tolerance ? [k] : []));
+    const inSegment = new Set(painted.cells);
+    expect(changed.filter((k) => !inSegment.has(k))).toEqual([]);
+    expect(changed.length).toBeGreaterThan(0.5 * inSegment.size);
+    await screenshot(h.page, 'inpaint-segment');
+  });
+
   it('cancels a run midway: the viewer stays usable and nothing is written', async () => {
     await showSeries(h.page, TEST_SERIES.smallMr);
     const before = await panelState(h.page);

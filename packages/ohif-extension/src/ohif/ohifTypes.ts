@@ -47,6 +47,7 @@ export interface OhifServices {
   segmentationService?: {
     getActiveSegmentation(viewportId: string): { segmentationId: string } | undefined;
     getActiveSegment(viewportId: string): { segmentIndex: number } | undefined;
+    getSegmentation?(segmentationId: string): { representationData?: { Labelmap?: { imageIds?: string[]; referencedImageIds?: string[] } } } | undefined;
   };
   uiNotificationService?: {
     show(o: { title: string; message: string; type?: 'success' | 'error' | 'info' | 'warning'; duration?: number }): void;
@@ -105,6 +106,8 @@ export interface CornerstoneGlobals {
   cornerstoneTools?: {
     annotation?: { state?: { getAllAnnotations?(): CornerstoneAnnotation[] } };
     segmentation?: {
+      getLabelmapImageIdsForImageId?(imageId: string, segmentationId: string): string[] | undefined;
+      getCurrentLabelmapImageIdsForViewport?(viewportId: string, segmentationId: string): string[] | undefined;
       getCurrentLabelmapImageIdForViewport?(viewportId: string, segmentationId: string): string | undefined;
     };
   };

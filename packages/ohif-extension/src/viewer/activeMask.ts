@@ -12,16 +12,35 @@ function sameImage(a: string | undefined, b: string): boolean {
   return a === b || strip(a) === strip(b);
 }
 
+/**
+ * The labelmap images of a segmentation that lie on the active image. cornerstone3D 4 (OHIF 3.13)
+ * looks them up by image; older versions by viewport; the representation data maps referenced
+ * images to labelmap images as a last resort.
+ */
+function labelmapImageIds(cs: CornerstoneGlobals, services: OhifServices, slice: ActiveSlice, segmentationId: string): string[] {
+  const seg = cs.cornerstoneTools?.segmentation;
+  const byImage = seg?.getLabelmapImageIdsForImageId?.(slice.imageId, segmentationId);
+  if (byImage?.length) return byImage;
+  const byViewport = seg?.getCurrentLabelmapImageIdsForViewport?.(slice.viewportId, segmentationId) ?? seg?.getCurrentLabelmapImageIdForViewport?.(slice.viewportId, segmentationId);
+  if (byViewport) return Array.isArray(byViewport) ? byViewport : [byViewport];
+  const labelmap = services.segmentationService?.getSegmentation?.(segmentationId)?.representationData?.Labelmap;
+  const k = labelmap?.referencedImageIds?.indexOf(slice.imageId) ?? -1;
+  const id = k >= 0 ? labelmap?.imageIds?.[k] : undefined;
+  return id ? [id] : [];
+}
+
 function fromSegment(services: OhifServices, slice: ActiveSlice, cs: CornerstoneGlobals): Uint8Array | undefined {
   const seg = services.segmentationService?.getActiveSegmentation(slice.viewportId);
   const segmentIndex = services.segmentationService?.getActiveSegment(slice.viewportId)?.segmentIndex;
   if (!seg || !segmentIndex) return undefined;
-  const labelmapId = cs.cornerstoneTools?.segmentation?.getCurrentLabelmapImageIdForViewport?.(slice.viewportId, seg.segmentationId);
-  const labels = labelmapId ? cs.cornerstone.cache.getImage(labelmapId) : undefined;
-  if (!labels) return undefined;
-  const data = labels.voxelManager?.getScalarData() ?? labels.getPixelData();
-  if (data.length !== slice.image.data.length) return undefined;
-  const mask = segmentMask(data, segmentIndex);
+  const mask = new Uint8Array(slice.image.data.length);
+  for (const id of labelmapImageIds(cs, services, slice, seg.segmentationId)) {
+    const labels = cs.cornerstone.cache.getImage(id);
+    const data = labels ? (labels.voxelManager?.getScalarData() ?? labels.getPixelData()) : undefined;
+    if (!data || data.length !== mask.length) continue;
+    const part = segmentMask(data, segmentIndex);
+    for (let i = 0; i < mask.length; i++) mask[i] = mask[i]! | part[i]!;
+  }
   return maskArea(mask) > 0 ? mask : undefined;
 }
 
