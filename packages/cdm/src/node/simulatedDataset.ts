@@ -6,7 +6,7 @@ import { DATASET_FORMAT, DATASET_VERSION, type DatasetManifest, type DatasetVolu
 import { resolveCacheDir } from '@meddiff/imaging/node';
 import { defaultSimulationPlan, simulateAnatomy, type SimulationPlan } from '../simulate/simulateAnatomy';
 import type { VirtualSubject } from '../simulate/virtualSubject';
-import { ANATOMY_SOURCES, loadAnatomy, type AnatomySourceId } from './anatomySources';
+import { ANATOMY_SOURCES, loadAnatomy, type AnatomySourceId, type LoadedAnatomy } from './anatomySources';
 
 /** Bumped whenever the simulator's output for the same options changes. */
 export const SIMULATOR_VERSION = 1;
@@ -41,13 +41,36 @@ export interface SimulatedDatasetManifest extends DatasetManifest {
  */
 export function buildSimulatedDataset(options: SimulatedDatasetOptions = {}): { dir: string; manifest: SimulatedDatasetManifest; built: boolean } {
   const { cacheDir: explicit, name, sources = [...ANATOMY_SOURCES], valSubjects = ['inia19'], force, log = () => undefined, ...planOverrides } = options;
-  const plan = defaultSimulationPlan(planOverrides);
   for (const s of sources) if (!ANATOMY_SOURCES.includes(s)) throw new ConfigError(`Unknown anatomy source '${s}'. Allowed: ${ANATOMY_SOURCES.join(', ')}.`);
+  const cacheDir = resolveCacheDir(explicit);
+  const plan = defaultSimulationPlan(planOverrides);
+  return writeSimulatedDataset(
+    sources.map((id) => ({ id, key: id, load: () => loadAnatomy(id, cacheDir) })),
+    { dir: join(cacheDir, 'datasets', name ?? `cdm-sim-${plan.size}`), name: name ?? `cdm-sim-${plan.size}`, plan, valSubjects, ...(force ? { force } : {}), log },
+  );
+}
+
+/** One anatomy to render: its subject id, what identifies its input (for the up-to-date check), and how to load it. */
+export interface AnatomyInput {
+  id: string;
+  key: string;
+  load: () => LoadedAnatomy;
+}
+
+/**
+ * Renders anatomies into a dataset folder (the format above): the open ones by
+ * `buildSimulatedDataset`, a user's T1 scans by `cdm simulate --from`. Subjects in `valSubjects`
+ * form the validation split.
+ */
+export function writeSimulatedDataset(inputs: AnatomyInput[], o: { dir: string; name: string; plan: SimulationPlan; valSubjects: string[]; force?: boolean; log?: (message: string) => void }): { dir: string; manifest: SimulatedDatasetManifest; built: boolean } {
+  const { dir, name, plan, valSubjects } = o;
+  const log = o.log ?? (() => undefined);
+  const sources = inputs.map((i) => i.id);
+  const force = o.force;
+  if (new Set(sources).size !== sources.length) throw new ConfigError(`Two anatomies share a subject id (${sources.join(', ')}); give each subject one id.`);
   const trainSubjects = sources.filter((s) => !valSubjects.includes(s));
   if (!trainSubjects.length) throw new ConfigError(`Every source (${sources.join(', ')}) is a validation subject; leave at least one for training.`);
-  const cacheDir = resolveCacheDir(explicit);
-  const dir = join(cacheDir, 'datasets', name ?? `cdm-sim-${plan.size}`);
-  const inputsKey = createHash('sha256').update(JSON.stringify({ SIMULATOR_VERSION, plan, sources, valSubjects })).digest('hex');
+  const inputsKey = createHash('sha256').update(JSON.stringify({ SIMULATOR_VERSION, plan, inputs: inputs.map((i) => i.key), valSubjects })).digest('hex');
   const manifestPath = join(dir, 'manifest.json');
   if (!force && existsSync(manifestPath)) {
     const old = JSON.parse(readFileSync(manifestPath, 'utf8')) as SimulatedDatasetManifest;
@@ -61,9 +84,10 @@ export function buildSimulatedDataset(options: SimulatedDatasetOptions = {}): { 
   const volumes: DatasetVolume[] = [];
   const drawn: SimulatedDatasetManifest['simulation']['virtualSubjects'] = [];
   const provenanceBySubject: Record<string, Provenance[]> = {};
-  for (const id of sources) {
+  for (const input of inputs) {
+    const id = input.id;
     const started = performance.now();
-    const { anatomy, provenance } = loadAnatomy(id, cacheDir);
+    const { anatomy, provenance } = input.load();
     provenanceBySubject[id] = provenance;
     const split = valSubjects.includes(id) ? 'val' : 'train';
     const sim = simulateAnatomy(anatomy, plan);
@@ -109,7 +133,7 @@ export function buildSimulatedDataset(options: SimulatedDatasetOptions = {}): { 
   const manifest: SimulatedDatasetManifest = {
     format: DATASET_FORMAT,
     version: DATASET_VERSION,
-    name: name ?? `cdm-sim-${plan.size}`,
+    name,
     size: [plan.size, plan.size],
     channels: plan.modalities,
     dtype: 'float32',

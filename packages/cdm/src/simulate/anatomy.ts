@@ -1,4 +1,4 @@
-import type { Volume } from '@meddiff/imaging';
+import type { ImageGeometry, Volume } from '@meddiff/imaging';
 import { SimulationError } from '../errors';
 import { brainFraction, emptyTissueMaps, segmentT1, sliceTissueMaps, type SegmentOptions, type TissueMaps } from './segment';
 
@@ -12,6 +12,10 @@ export interface Anatomy {
   description: string;
   /** Number of axial slices. */
   depth: number;
+  /** The anatomy's grid (LPS): where its slices lie in the world. */
+  geometry: ImageGeometry;
+  /** [rows, cols] of a slice. */
+  sliceShape: readonly [number, number];
   sliceMaps(k: number): TissueMaps;
   /** Share of the slice inside the brain, to choose slices with anatomy. */
   brainFraction(k: number): number;
@@ -24,6 +28,8 @@ export function anatomyFromT1(volume: Volume, subject: string, options: SegmentO
     subject,
     description: volume.source.description ?? volume.source.files[0] ?? subject,
     depth: volume.shape[0],
+    geometry: volume.geometry,
+    sliceShape: [volume.shape[1], volume.shape[2]],
     sliceMaps: (k) => sliceTissueMaps(seg, k),
     brainFraction: (k) => brainFraction(seg, k),
   };
@@ -41,6 +47,8 @@ export function anatomyFromProbabilityMaps(csf: Volume, gm: Volume, wm: Volume, 
     subject,
     description,
     depth,
+    geometry: csf.geometry,
+    sliceShape: [rows, cols],
     sliceMaps(k) {
       const maps = emptyTissueMaps(rows, cols);
       const m = maps.memberships;

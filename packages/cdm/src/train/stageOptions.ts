@@ -21,6 +21,8 @@ export interface StageOptions {
 /** A stage's trainer and what its wiring holds on the device. */
 export interface StageTrainer<B> {
   trainer: Trainer<B>;
+  /** The stage's fixed-seed validation metrics now (when validation slices were given). */
+  validate?: () => Promise<Record<string, number>>;
   dispose(): void;
 }
 

@@ -14,18 +14,17 @@ export function createBaselineTrainer(o: StageOptions & { baseline: UNet }): Sta
   const { sources, targets } = model.config.modalities;
   const loss: LossFunction<TranslationBatch> = (batch) => tf.tidy(() => reconstructionLoss(baseline.apply({ x: batch.sources }, true), batch.targets, model.config.loss));
   const validation = o.validation ? spreadSlices(o.validation, 32) : undefined;
+  const validate = validation
+    ? async () => {
+        const errors = await translationErrors(validation, channelIndices(validation, sources), channelIndices(validation, targets), (b) => baseline.apply({ x: b.sources }));
+        return Object.fromEntries([...targets.map((t, i) => [`mae_${t}`, errors[i]!]), ['mae', errors.reduce((a, e) => a + e, 0) / errors.length]]);
+      }
+    : undefined;
   const trainer = new Trainer<TranslationBatch>({
     ...trainerOptions(o, baseline.model, { stage: 'baseline', config: model.config }),
     loss,
     data: new TranslationBatchSource(o.train, channelIndices(o.train, sources), channelIndices(o.train, targets), o.batchSize, o.config?.seed ?? 0),
-    ...(validation
-      ? {
-          validate: async () => {
-            const errors = await translationErrors(validation, channelIndices(validation, sources), channelIndices(validation, targets), (b) => baseline.apply({ x: b.sources }));
-            return Object.fromEntries([...targets.map((t, i) => [`mae_${t}`, errors[i]!]), ['mae', errors.reduce((a, e) => a + e, 0) / errors.length]]);
-          },
-        }
-      : {}),
+    ...(validate ? { validate } : {}),
   });
-  return { trainer, dispose: () => trainer.dispose() };
+  return { trainer, ...(validate ? { validate } : {}), dispose: () => trainer.dispose() };
 }

@@ -30,18 +30,17 @@ export async function createCunetTrainer(o: CunetStageOptions): Promise<StageTra
       return reconstructionLoss(out, batch.targets, model.config.loss);
     });
   const validation = o.validation ? spreadSlices(o.validation, 32) : undefined;
+  const validate = validation
+    ? async () => {
+        const errors = await translationErrors(validation, channelIndices(validation, sources), channelIndices(validation, targets), (b, first) => translateTensors(model, b.sources, { mdnSteps, seed: 777 + first }));
+        return Object.fromEntries([...targets.map((t, i) => [`mae_${t}`, errors[i]!]), ['mae', errors.reduce((a, e) => a + e, 0) / errors.length]]);
+      }
+    : undefined;
   const trainer = new Trainer<TranslationBatch>({
     ...trainerOptions(o, model.network('cunet'), { stage: 'cunet', config: model.config, mdnSteps }),
     loss,
     data: new TranslationBatchSource(o.train, sourceChannels, targetChannels, o.batchSize, o.config?.seed ?? 0, sourceVectors),
-    ...(validation
-      ? {
-          validate: async () => {
-            const errors = await translationErrors(validation, channelIndices(validation, sources), channelIndices(validation, targets), (b, first) => translateTensors(model, b.sources, { mdnSteps, seed: 777 + first }));
-            return Object.fromEntries([...targets.map((t, i) => [`mae_${t}`, errors[i]!]), ['mae', errors.reduce((a, e) => a + e, 0) / errors.length]]);
-          },
-        }
-      : {}),
+    ...(validate ? { validate } : {}),
   });
-  return { trainer, dispose: () => trainer.dispose() };
+  return { trainer, ...(validate ? { validate } : {}), dispose: () => trainer.dispose() };
 }

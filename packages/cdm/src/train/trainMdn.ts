@@ -40,14 +40,16 @@ export async function createMdnTrainer(o: StageOptions): Promise<StageTrainer<tf
       return diffusionLoss(x0, (xt, t) => model.mdn.predict(xt, t, condition, true), { schedule, scheduleTensors, predictionType: 'x0', loss: 'mse', seed });
     });
   const val = o.validation ? await representationsOf(o, spreadSlices(o.validation, 64)) : undefined;
+  const validate = val ? async () => ({ mdnValidationLoss: await mdnValidationLoss(model, val.targets, val.sources, schedule, scheduleTensors) }) : undefined;
   const trainer = new Trainer<tf.Tensor>({
     ...trainerOptions(o, model.network('mdn'), { stage: 'mdn', config: model.config }),
     loss,
     data: new ArrayBatchSource({ data: items, itemShape: [dt + ds] }, o.batchSize, o.config?.seed ?? 0),
-    ...(val ? { validate: async () => ({ mdnValidationLoss: await mdnValidationLoss(model, val.targets, val.sources, schedule, scheduleTensors) }) } : {}),
+    ...(validate ? { validate } : {}),
   });
   return {
     trainer,
+    ...(validate ? { validate } : {}),
     dispose: () => {
       trainer.dispose();
       tf.dispose(Object.values(scheduleTensors));

@@ -25,11 +25,12 @@ export function createMrmTrainer(o: StageOptions): StageTrainer<tf.Tensor4D> {
     });
   const validation = o.validation ? spreadSlices(o.validation, 32) : undefined;
   const validationChannels = validation ? channelIndices(validation, mrmModalities(model.config)) : [];
+  const validate = validation ? async () => ({ mrmValidationMse: await mrmValidationLoss(model, validation, validationChannels) }) : undefined;
   const trainer = new Trainer<tf.Tensor4D>({
     ...trainerOptions(o, model.network('mrm'), { stage: 'mrm', config: model.config }),
     loss,
     data: new SingleContrastBatchSource(o.train, channels, o.batchSize, o.config?.seed ?? 0),
-    ...(validation ? { validate: async () => ({ mrmValidationMse: await mrmValidationLoss(model, validation, validationChannels) }) } : {}),
+    ...(validate ? { validate } : {}),
   });
-  return { trainer, dispose: () => trainer.dispose() };
+  return { trainer, ...(validate ? { validate } : {}), dispose: () => trainer.dispose() };
 }

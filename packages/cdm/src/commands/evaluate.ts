@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { loadPlainUNet } from '../baselines/plainUNet';
+import { evaluateTranslation, scoresTable, type MethodScores } from '../evaluate/evaluateTranslation';
+import { spreadSlices } from '../train/pairedSlices';
+import { loadPipeline, occupied, readPairedSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
+import { OutputExistsError } from './errors';
+
+export interface EvaluateCommandOptions {
+  /** A model folder (<run>/model) or URL. */
+  model: string;
+  /** Dataset folder or name; default cdm-sim-64. */
+  data?: string;
+  split?: 'val' | 'train';
+  /** The plain U-Net baseline's folder; default <run>/baseline beside the model, when there. */
+  baseline?: string;
+  /** Score this many slices spread over the split; default all. */
+  count?: number;
+  ddimSteps?: number;
+  seed?: number;
+  /** Folder for report.json and report.md; none prints only. */
+  out?: string;
+  force?: boolean;
+  cacheDir?: string;
+  backend?: CommandBackend;
+  log?: Log;
+  signal?: AbortSignal;
+}
+
+export interface EvaluationReport {
+  model: string;
+  data: string;
+  split: 'val' | 'train';
+  slices: number;
+  sources: string[];
+  targets: string[];
+  ddimSteps: number;
+  seed: number;
+  methods: MethodScores[];
+}
+
+/** Scores a CDM model on a paired dataset beside histogram matching and the plain U-Net baseline. */
+export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: EvaluationReport; markdown: string; files: string[] }> {
+  const log = o.log ?? (() => undefined);
+  const out = o.out ? resolve(o.out) : undefined;
+  if (out && occupied(join(out, 'report.json')) && !o.force) throw new OutputExistsError(`${out} already holds a report; choose another --out or pass --force.`);
+  if (o.backend) log(`backend: ${(await useBackend(o.backend)).summary}`);
+  const pipeline = await loadPipeline(o.model);
+  const model = pipeline.model;
+  const baselineDir = o.baseline ?? (/^https?:/i.test(o.model) ? undefined : join(dirname(resolve(o.model)), 'baseline'));
+  const baseline = baselineDir && existsSync(join(baselineDir, 'model.json')) ? await loadPlainUNet(fileWeightsStore(baselineDir), model.config as never) : null;
+  try {
+    const dataDir = resolveDatasetDir(o.data, o.cacheDir);
+    const split = o.split ?? 'val';
+    let slices = readPairedSlices(dataDir, split, model.config);
+    if (o.count) slices = spreadSlices(slices, o.count);
+    const ddimSteps = o.ddimSteps ?? model.config.mdn.samplingSteps;
+    const seed = o.seed ?? 0;
+    log(`scoring ${slices.count} ${split} slices of ${dataDir}${baseline ? ` (baseline: ${baselineDir})` : ' (no plain U-Net baseline: train it with `cdm train --stage baseline`)'}`);
+    const methods = await evaluateTranslation(model, slices, { ddimSteps, seed, baseline, ...(o.signal ? { signal: o.signal } : {}) });
+    const report: EvaluationReport = { model: o.model, data: dataDir, split, slices: slices.count, sources: [...model.config.modalities.sources], targets: [...model.config.modalities.targets], ddimSteps, seed, methods };
+    const markdown = [
+      `# CDM evaluation`,
+      '',
+      `${model.config.modalities.sources.join(' + ')} -> ${model.config.modalities.targets.join(', ')}; ${slices.count} ${split} slices of ${dataDir}; DDIM ${ddimSteps} steps, seed ${seed}. Scores on the [-1, 1] scale (PSNR with data range 2).`,
+      '',
+      ...methods.map((m) => `- **${m.name}**: ${m.description}`),
+      '',
+      ...model.config.modalities.targets.flatMap((t) => [`## ${t}`, '', scoresTable(methods, t), '']),
+    ].join('\n');
+    const files: string[] = [];
+    if (out) {
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
+      writeFileSync(join(out, 'report.md'), `${markdown}\n`);
+      files.push(join(out, 'report.json'), join(out, 'report.md'));
+    }
+    return { report, markdown, files };
+  } finally {
+    baseline?.dispose();
+    pipeline.dispose();
+  }
+}

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { throwIfAborted, yieldToEventLoop, type UNet } from '@meddiff/diffusion-core';
+import { mae, psnr, ssim } from '@meddiff/metrics';
+import { matchHistogram } from '../baselines/histogramMatching';
+import type { CdmModel } from '../model';
+import type { Modality } from '../modalities';
+import { translateTensors } from '../translateTensors';
+import { translationBatch } from '../train/batchSources';
+import { channelIndices, type PairedSlices } from '../train/pairedSlices';
+
+export interface TargetScores {
+  psnr: number;
+  ssim: number;
+  mae: number;
+}
+
+export interface MethodScores {
+  name: string;
+  description: string;
+  perTarget: Record<Modality, TargetScores>;
+}
+
+export interface EvaluationOptions {
+  /** DDIM steps of the MDN; default the model's samplingSteps. */
+  ddimSteps?: number;
+  seed?: number;
+  /** The plain U-Net baseline, when trained. */
+  baseline?: UNet | null;
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Scores CDM on paired slices beside its baselines, per target contrast: PSNR, SSIM (Wang et al.
+ * 2004) and MAE on the [-1, 1] scale (data range 2), outputs clipped to it. Methods:
+ * - CDM: the sources and an MDN draw of the target vector;
+ * - CDM given the true target vector: the MRM's encoding of the real target instead of an MDN
+ *   draw (what the C-UNet could do with a perfect MDN; a diagnostic, not a method: it needs the target);
+ * - histogram matching: the first source matched to the true target slice's histogram;
+ * - plain U-Net: the C-UNet's architecture without the vector, trained on the same pairs.
+ */
+export async function evaluateTranslation(model: CdmModel, slices: PairedSlices, o: EvaluationOptions = {}): Promise<MethodScores[]> {
+  const { sources, targets } = model.config.modalities;
+  const sourceChannels = channelIndices(slices, sources);
+  const targetChannels = channelIndices(slices, targets);
+  const ddimSteps = o.ddimSteps ?? model.config.mdn.samplingSteps;
+  const seed = o.seed ?? 0;
+  const batchSize = o.batchSize ?? 8;
+  const n = slices.size * slices.size;
+  const predictors: Array<{ name: string; description: string; predict: (b: ReturnType<typeof translationBatch>, first: number) => tf.Tensor4D }> = [
+    { name: 'CDM', description: `C-UNet given the sources and an MDN draw (DDIM, ${ddimSteps} steps)`, predict: (b, first) => translateTensors(model, b.sources, { mdnSteps: ddimSteps, seed: seed + first }) },
+    { name: 'CDM, true target vector', description: 'C-UNet given the MRM vector of the real target (diagnostic: needs the target)', predict: (b) => tf.tidy(() => translateTensors(model, b.sources, { mdnSteps: ddimSteps, seed, targetVectors: model.mrm.encodeChannels(b.targets) })) },
+  ];
+  if (o.baseline) {
+    const baseline = o.baseline;
+    predictors.push({ name: 'plain U-Net', description: 'the C-UNet architecture without the representation, same data and loss', predict: (b) => baseline.apply({ x: b.sources }) });
+  }
+  const outputs = predictors.map(() => targets.map(() => new Float32Array(slices.count * n)));
+  const truth = targets.map(() => new Float32Array(slices.count * n));
+  for (let start = 0; start < slices.count; start += batchSize) {
+    throwIfAborted(o.signal);
+    const items = Array.from({ length: Math.min(batchSize, slices.count - start) }, (_, i) => start + i);
+    const batch = translationBatch(slices, items, sourceChannels, targetChannels);
+    try {
+      const t = (await batch.targets.data()) as Float32Array;
+      scatter(t, truth, start, items.length, n);
+      for (const [p, predictor] of predictors.entries()) {
+        const out = tf.tidy(() => tf.clipByValue(predictor.predict(batch, start), -1, 1));
+        const values = (await out.data()) as Float32Array;
+        out.dispose();
+        scatter(values, outputs[p]!, start, items.length, n);
+      }
+    } finally {
+      tf.dispose([batch.sources, batch.targets]);
+    }
+    await yieldToEventLoop();
+  }
+  // Histogram matching runs on the CPU, slice by slice.
+  const matched = targets.map((_, j) => {
+    const out = new Float32Array(slices.count * n);
+    const c = slices.channels.length;
+    for (let i = 0; i < slices.count; i++) {
+      const src = slices.data.subarray((i * c + sourceChannels[0]!) * n, (i * c + sourceChannels[0]! + 1) * n);
+      out.set(matchHistogram(src, truth[j]!.subarray(i * n, (i + 1) * n)), i * n);
+    }
+    return out;
+  });
+  const all = [
+    ...predictors.map((p, i) => ({ name: p.name, description: p.description, images: outputs[i]! })),
+    { name: 'histogram matching', description: `${sources[0]} matched to the true target's histogram (an oracle histogram)`, images: matched },
+  ];
+  const shape = [slices.count, slices.size, slices.size];
+  const results: MethodScores[] = [];
+  for (const m of all) {
+    const perTarget: Record<Modality, TargetScores> = {};
+    for (const [j, target] of targets.entries()) {
+      const ref = { data: truth[j]!, shape };
+      const test = { data: m.images[j]!, shape };
+      perTarget[target] = {
+        psnr: (await psnr(ref, test, { dataRange: 2, rangeTolerance: Infinity })).mean,
+        ssim: (await ssim(ref, test, { dataRange: 2, rangeTolerance: Infinity })).mean,
+        mae: (await mae(ref, test)).mean,
+      };
+    }
+    results.push({ name: m.name, description: m.description, perTarget });
+  }
+  return results;
+}
+
+/** Spreads NHWC values (B, S, S, T) into one array per target. */
+function scatter(values: Float32Array, into: Float32Array[], start: number, count: number, n: number): void {
+  const t = into.length;
+  for (let b = 0; b < count; b++) for (let p = 0; p < n; p++) for (let j = 0; j < t; j++) into[j]![(start + b) * n + p] = values[(b * n + p) * t + j]!;
+}
+
+/** A Markdown table per target: methods as rows, PSNR / SSIM / MAE as columns. */
+export function scoresTable(methods: MethodScores[], target: Modality): string {
+  const lines = ['| method | PSNR (dB) | SSIM | MAE |', '| --- | --- | --- | --- |'];
+  for (const m of methods) {
+    const s = m.perTarget[target];
+    if (s) lines.push(`| ${m.name} | ${s.psnr.toFixed(2)} | ${s.ssim.toFixed(4)} | ${s.mae.toFixed(4)} |`);
+  }
+  return lines.join('\n');
+}
