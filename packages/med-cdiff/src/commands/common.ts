@@ -17,7 +17,12 @@ export type Log = (line: string) => void;
 
 export async function useBackend(backend: CommandBackend): Promise<BackendChoice> {
   if (!COMMAND_BACKENDS.includes(backend)) throw new UsageError(`Unknown backend '${String(backend)}'. Allowed: ${COMMAND_BACKENDS.join(', ')}.`);
-  if (backend === 'webgpu') await installNodeWebGPU();
+  if (backend === 'webgpu') {
+    await installNodeWebGPU();
+    // diffusion-core's Trainer registers its WASM gradient kernels whatever the backend, which needs the
+    // WASM backend's kernels loaded (importing it registers them; it does not become the backend).
+    await import('@tensorflow/tfjs-backend-wasm');
+  }
   return selectBackend({ preferred: [backend] });
 }
 
