@@ -79,13 +79,19 @@ interface RunFile {
   data: string;
   seed: number;
   stages: Partial<Record<TrainStage, Omit<StageReport, 'skipped'>>>;
+  /** Each started stage's trainer settings and batch size: a resumed stage must use the same (its checkpoints are refused otherwise). */
+  settings: Partial<Record<TrainStage, { trainer: Partial<TrainerConfig>; batchSize: number }>>;
   createdAt: string;
 }
 const RUN_FILE = 'run.json';
 
 function readRun(dir: string): RunFile | null {
   const path = join(dir, RUN_FILE);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunFile) : null;
+  if (!existsSync(path)) return null;
+  const run = JSON.parse(readFileSync(path, 'utf8')) as RunFile;
+  if (run.format !== 'cdm-run') throw new UsageError(`${path} is not a CDM run file; choose another --out folder.`);
+  run.settings ??= {};
+  return run;
 }
 
 function configFromOptions(o: TrainCommandOptions): CdmConfig {
@@ -133,7 +139,7 @@ export async function train(o: TrainCommandOptions): Promise<{ runDir: string; m
     dataDir = o.from ? await datasetFromFolder(o.from, [...config.modalities.sources, ...config.modalities.targets], config.imageSize, o.cacheDir, log) : resolveDatasetDir(o.data, o.cacheDir);
   }
   if (o.backend) log(`backend: ${(await useBackend(o.backend)).summary}`);
-  const run: RunFile = existing ?? { format: 'cdm-run', version: 1, config, data: dataDir, seed: o.seed ?? 0, stages: {}, createdAt: new Date().toISOString() };
+  const run: RunFile = existing ?? { format: 'cdm-run', version: 1, config, data: dataDir, seed: o.seed ?? 0, stages: {}, settings: {}, createdAt: new Date().toISOString() };
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify(run, null, 1)}\n`);
 
@@ -191,17 +197,32 @@ async function trainStage(stage: TrainStage, c: StageContext): Promise<StageRepo
   }
   const needs: CdmPart[] = stage === 'mdn' ? ['mrm'] : stage === 'cunet' ? ['mrm', 'mdn'] : [];
   for (const part of needs) if (!(await CdmModel.hasPart(store, part))) throw new UsageError(`The ${stage} stage needs the trained ${part} (${join(runDir, 'model', part)}); run \`cdm train --stage ${part} --out ${runDir}\` first, or --stage all.`);
-  const steps = o.stageSteps?.[stage] ?? o.steps ?? DEFAULT_STAGE_STEPS[sizeOf(config)][stage];
-  const lr = o.lr ?? 1e-3;
-  const trainerConfig: Partial<TrainerConfig> = {
-    steps,
-    seed: run.seed,
-    learningRate: { peak: lr, warmupSteps: Math.min(100, Math.floor(steps / 10)), decay: 'cosine', totalSteps: steps, minimum: lr / 10 },
-    checkpointEvery: o.checkpointEvery ?? Math.max(1, Math.min(200, Math.floor(steps / 5))),
-    validateEvery: o.validateEvery ?? Math.max(1, Math.floor(steps / 5)),
-    logEvery: o.logEvery ?? Math.max(1, Math.min(50, Math.floor(steps / 20))),
-    ema: { maxDecay: 0.999, warmup: true },
-  };
+  const saved = run.settings[stage];
+  let trainerConfig: Partial<TrainerConfig>;
+  let batchSize: number;
+  if (saved) {
+    // A stage that started before continues with its settings; only the number of steps may grow.
+    if (o.lr !== undefined || o.batchSize !== undefined) throw new UsageError(`The ${stage} stage of ${runDir} started with its own learning rate and batch size; continue it without --lr and --batch-size, or delete ${join(runDir, 'checkpoints', stage)} to start it again.`);
+    const steps = o.stageSteps?.[stage] ?? o.steps ?? saved.trainer.steps!;
+    trainerConfig = { ...saved.trainer, steps, learningRate: { ...saved.trainer.learningRate!, totalSteps: steps } };
+    batchSize = saved.batchSize;
+  } else {
+    const steps = o.stageSteps?.[stage] ?? o.steps ?? DEFAULT_STAGE_STEPS[sizeOf(config)][stage];
+    const lr = o.lr ?? 1e-3;
+    trainerConfig = {
+      steps,
+      seed: run.seed,
+      learningRate: { peak: lr, warmupSteps: Math.min(100, Math.floor(steps / 10)), decay: 'cosine', totalSteps: steps, minimum: lr / 10 },
+      checkpointEvery: o.checkpointEvery ?? Math.max(1, Math.min(200, Math.floor(steps / 5))),
+      validateEvery: o.validateEvery ?? Math.max(1, Math.floor(steps / 5)),
+      logEvery: o.logEvery ?? Math.max(1, Math.min(50, Math.floor(steps / 20))),
+      ema: { maxDecay: 0.999, warmup: true },
+    };
+    batchSize = o.batchSize ?? DEFAULT_BATCH[stage];
+    run.settings[stage] = { trainer: trainerConfig, batchSize };
+    writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify(run, null, 1)}\n`);
+  }
+  const steps = trainerConfig.steps!;
   const model = CdmModel.create(config);
   const baseline = stage === 'baseline' ? createPlainUNet(config) : null;
   const started = performance.now();
@@ -212,7 +233,7 @@ async function trainStage(stage: TrainStage, c: StageContext): Promise<StageRepo
       model,
       train: c.train,
       ...(c.validation ? { validation: c.validation } : {}),
-      batchSize: o.batchSize ?? DEFAULT_BATCH[stage],
+      batchSize,
       config: trainerConfig,
       checkpoints: fileWeightsStore(join(runDir, 'checkpoints', stage)),
       ...(o.onLog ? { onLog: o.onLog } : {}),

@@ -1,0 +1,149 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { CancelledError, selectBackend } from '@meddiff/diffusion-core';
+import { readDicomFiles, readNifti, writeNifti, type Volume } from '@meddiff/imaging';
+import { readDicomFolder } from '@meddiff/imaging/node';
+import { NotCoregisteredError, UnsupportedModalityError } from '../errors';
+import { writeSimulatedBrainStudy } from '../node/sampleStudy';
+import { evaluate } from './evaluate';
+import { runModel } from './run';
+import { simulate } from './simulate';
+import { train } from './train';
+import { OutputExistsError, UsageError } from './errors';
+
+beforeAll(() => selectBackend({ preferred: ['wasm'] }));
+
+const work = mkdtempSync(join(tmpdir(), 'cdm-commands-'));
+const lines: string[] = [];
+const log = (l: string) => lines.push(l);
+const tiny = { size: 'tiny' as const, imageSize: 32, modalities: 't1-to-t2-flair' as const, log, checkpointEvery: 2, validateEvery: 0, logEvery: 10 };
+
+describe('cdm commands', () => {
+  it('simulate: renders the dataset once (then reports it up to date) and writes a preview', async () => {
+    const first = await simulate({ log });
+    expect(first.train).toBeGreaterThan(100);
+    expect(first.val).toBeGreaterThan(20);
+    const again = await simulate({ log, preview: join(work, 'preview.png') });
+    expect(again.built).toBe(false);
+    expect(readFileSync(join(work, 'preview.png')).subarray(1, 4).toString()).toBe('PNG');
+    await expect(simulate({ from: ['one.nii.gz'], out: join(work, 'x') })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('train: stages in order, resumes an interrupted stage from its checkpoint, skips finished ones', async () => {
+    const out = join(work, 'run');
+    await expect(train({ ...tiny, stage: 'cunet', out, steps: 2 })).rejects.toThrow(/needs the trained mrm/);
+    // Interrupt the MRM after its fourth step: a checkpoint is written, then the call rejects.
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    await expect(train({ ...tiny, stage: 'mrm', out, steps: 6, onLog: (l) => l.step >= 4 && controller.abort(), logEvery: 1, signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(readdirSync(join(out, 'checkpoints', 'mrm')).some((f) => f.startsWith('step-0000000'))).toBe(true);
+    const resumed = await train({ stage: 'mrm', out, steps: 6, log });
+    expect(resumed.stages[0]).toMatchObject({ stage: 'mrm', steps: 6, skipped: false });
+    expect(resumed.stages[0]!.resumedFrom).toMatch(/^step-0000000[45]$/);
+    const all = await train({ stage: 'all', out, steps: 3, log });
+    expect(all.stages.map((s) => [s.stage, s.skipped])).toEqual([['mrm', true], ['mdn', false], ['cunet', false], ['baseline', false]]);
+    expect(existsSync(join(out, 'model', 'cdm.json'))).toBe(true);
+    expect(existsSync(join(out, 'baseline', 'model.json'))).toBe(true);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { stages: Record<string, { steps: number }> };
+    expect(Object.fromEntries(Object.entries(run.stages).map(([k, v]) => [k, v.steps]))).toEqual({ mrm: 6, mdn: 3, cunet: 3, baseline: 3 });
+    // Another model's options in the same run folder are refused.
+    await expect(train({ stage: 'mrm', out, modalities: 'brats', log })).rejects.toThrow(/describe another model/);
+    // Frees what it made (diffusion-core's AdamW leaves two tensors per weight it trained: reported upstream).
+    expect(tf.memory().numTensors).toBeGreaterThanOrEqual(before);
+  });
+
+  it('evaluate: PSNR, SSIM and MAE per target for CDM and the baselines', async () => {
+    const { report, markdown, files } = await evaluate({ model: join(work, 'run', 'model'), count: 12, ddimSteps: 3, out: join(work, 'eval'), log });
+    expect(report.methods.map((m) => m.name)).toEqual(['CDM', 'CDM, true target vector', 'plain U-Net', 'histogram matching']);
+    for (const m of report.methods) {
+      for (const t of ['T2', 'FLAIR']) {
+        const s = m.perTarget[t]!;
+        expect(Number.isFinite(s.psnr) && s.ssim <= 1 && s.mae >= 0).toBe(true);
+      }
+    }
+    expect(markdown).toMatch(/## FLAIR/);
+    expect(files).toHaveLength(2);
+    await expect(evaluate({ model: join(work, 'run', 'model'), count: 2, out: join(work, 'eval') })).rejects.toBeInstanceOf(OutputExistsError);
+  });
+
+  it('run: translates a NIfTI volume slice by slice onto its grid, and refuses sources that do not line up', async () => {
+    // A small T1 volume: the simulated study's T1 series read back as a volume, written as NIfTI.
+    const study = writeSimulatedBrainStudy({ outDir: join(work, 'study'), slices: 4, log });
+    const t1Folder = join(study.dir, study.index.series.find((s) => s.contrast === 'T1')!.folder);
+    const t1 = (await readDicomFolder(t1Folder)).series[0]!.volume;
+    const t1File = join(work, 't1.nii.gz');
+    writeFileSync(t1File, writeNifti(t1, { gzip: true }));
+    const out = join(work, 'nifti-out');
+    const r = await runModel({ model: join(work, 'run', 'model'), sources: { T1: t1File }, targets: ['FLAIR'], out, ddimSteps: 3, log });
+    expect(r.format).toBe('nifti');
+    const flair = readNifti(new Uint8Array(readFileSync(join(out, 'FLAIR.nii.gz')))).volume;
+    const input = readNifti(new Uint8Array(readFileSync(t1File))).volume;
+    expect(flair.shape).toEqual(input.shape);
+    expect(flair.geometry.origin.map((v) => Number(v.toFixed(3)))).toEqual(input.geometry.origin.map((v) => Number(v.toFixed(3))));
+    expect(flair.data.some((v) => v !== flair.data[0])).toBe(true);
+    await expect(runModel({ model: join(work, 'run', 'model'), sources: { T1: t1File }, targets: ['PD'], out: join(work, 'x') })).rejects.toBeInstanceOf(UnsupportedModalityError);
+    await expect(runModel({ model: join(work, 'run', 'model'), sources: { T1: t1File }, out })).rejects.toBeInstanceOf(OutputExistsError);
+    // A two-source model given volumes on different grids.
+    const shifted: Volume = { ...input, geometry: { ...input.geometry, origin: [input.geometry.origin[0] + 5, input.geometry.origin[1], input.geometry.origin[2]] } };
+    writeFileSync(join(work, 't2.nii.gz'), writeNifti(shifted, { gzip: true }));
+    const two = join(work, 'run2');
+    await train({ ...tiny, modalities: 't1-t2-to-flair-pd', stage: 'all', out: two, steps: 1 });
+    await expect(runModel({ model: join(two, 'model'), sources: { T1: t1File, T2: join(work, 't2.nii.gz') }, out: join(work, 'y') })).rejects.toBeInstanceOf(NotCoregisteredError);
+  });
+
+  it('run: a DICOM pair of the simulated study gives derived DICOM series in the same study and frame of reference', async () => {
+    const study = writeSimulatedBrainStudy({ outDir: join(work, 'study'), slices: 4, log });
+    expect(study.built).toBe(false);
+    const folder = (c: string) => join(study.dir, study.index.series.find((s) => s.contrast === c)!.folder);
+    const out = join(work, 'dicom-out');
+    const r = await runModel({ model: join(work, 'run2', 'model'), sources: { T1: folder('T1'), T2: folder('T2') }, out, ddimSteps: 2, log });
+    expect(r.format).toBe('dicom');
+    const files = readdirSync(join(out, 'PD')).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(out, 'PD', f))) }));
+    const { series } = await readDicomFiles(files);
+    expect(series).toHaveLength(1);
+    const derived = series[0]!.volume;
+    expect(derived.shape).toEqual([4, study.index.series[0]!.rows, study.index.series[0]!.cols]);
+    expect(derived.frameOfReferenceUID).toBe(study.index.frameOfReferenceUID);
+    expect(derived.source.dicomAttributes?.['StudyInstanceUID']).toBe(study.index.studyInstanceUID);
+    expect(String(derived.source.dicomAttributes?.['SeriesDescription'])).toMatch(/^RESEARCH ONLY/);
+  });
+});
+
+describe('simulated sample study', () => {
+  it('has one co-registered series per contrast in one study', async () => {
+    const study = writeSimulatedBrainStudy({ outDir: join(work, 'study'), slices: 4 });
+    const volumes = await Promise.all(study.index.series.map(async (s) => (await readDicomFolder(join(study.dir, s.folder))).series[0]!.volume));
+    expect(study.index.series.map((s) => s.contrast)).toEqual(['T1', 'T2', 'PD', 'FLAIR']);
+    const uids = new Set(volumes.map((v) => v.source.dicomAttributes?.['SeriesInstanceUID']));
+    expect(uids.size).toBe(4);
+    for (const v of volumes) {
+      expect(v.frameOfReferenceUID).toBe(study.index.frameOfReferenceUID);
+      expect(v.source.dicomAttributes?.['StudyInstanceUID']).toBe(study.index.studyInstanceUID);
+      expect(v.geometry).toEqual(volumes[0]!.geometry);
+      expect(v.shape).toEqual(volumes[0]!.shape);
+    }
+    // Contrast between the series: T2's brightest brain pixels (CSF) are dark in T1.
+    const [t1, t2] = [volumes[0]!, volumes[1]!];
+    const sorted = Float32Array.from(t2.data).sort();
+    const bright = sorted[Math.floor(0.97 * sorted.length)]!;
+    const t1max = t1.data.reduce((a, v) => Math.max(a, v), 0);
+    let inCsf = 0;
+    let nCsf = 0;
+    let inHead = 0;
+    let nHead = 0;
+    for (let i = 0; i < t1.data.length; i++) {
+      if (t1.data[i]! > 0.1 * t1max) {
+        inHead += t1.data[i]!;
+        nHead++;
+      }
+      if (t2.data[i]! >= bright) {
+        inCsf += t1.data[i]!;
+        nCsf++;
+      }
+    }
+    expect(inCsf / nCsf).toBeLessThan(0.8 * (inHead / nHead));
+  });
+});
