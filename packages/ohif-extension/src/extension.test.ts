@@ -51,7 +51,7 @@ describe('the extension in the real @ohif/core managers', () => {
     const controller = runtime.controller;
     await controller.selectModel(weights.good);
     await runtime.client.ready();
-    expect(controller.getState()).toMatchObject({ modelStatus: 'ready', card: { name: 'Test U-Net' } });
+    expect(controller.getState()).toMatchObject({ modelStatus: 'ready', card: { name: 'Med-cDiff denoising' } });
     await controller.selectModel(weights.corrupt);
     expect(controller.getState()).toMatchObject({ modelStatus: 'failed', error: { code: 'MODEL_CORRUPT' } });
   });

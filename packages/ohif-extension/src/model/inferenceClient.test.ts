@@ -37,10 +37,11 @@ describe('InferenceClient with the worker logic', () => {
 
   it('loads a model over HTTP with its card, and runs a task with progress', async () => {
     const { client: c } = client();
-    const card = await c.loadModel(weights.good);
-    expect(card).toMatchObject({ name: 'Test U-Net', intendedUse: 'unit tests only' });
+    const card = await c.loadModel(weights.superResolution);
+    expect(card).toMatchObject({ name: 'Med-cDiff super-resolution (x2, x4)', trainedOn: 'nothing (random weights)', tasks: ['super-resolve'] });
+    expect(card.intendedUse).toMatch(/^unit tests only/);
     const progress: TaskProgress[] = [];
-    const result = await c.run(request(weights.good), { onProgress: (p) => progress.push(p) });
+    const result = await c.run(request(weights.superResolution), { onProgress: (p) => progress.push(p) });
     expect([result.rows, result.columns, result.backend]).toEqual([32, 32, 'wasm']);
     expect(result.pixels).toBeInstanceOf(Float32Array);
     expect(progress.at(-1)).toMatchObject({ done: 2, total: 2 });
@@ -55,28 +56,28 @@ describe('InferenceClient with the worker logic', () => {
     expect(missing).toBeInstanceOf(ModelLoadError);
     expect(missing).toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/404/) });
     // The worker stays usable after both.
-    await expect(c.run(request(weights.good))).resolves.toMatchObject({ rows: 32 });
+    await expect(c.run(request(weights.superResolution))).resolves.toMatchObject({ rows: 32 });
   });
 
   it('cancels a run midway: the promise rejects as cancelled and the worker keeps working', async () => {
     const { client: c, worker } = client();
     const abort = new AbortController();
-    const run = c.run(request(weights.good, 200), { signal: abort.signal, onProgress: (p) => p.done >= 2 && abort.abort() });
+    const run = c.run(request(weights.superResolution, 200), { signal: abort.signal, onProgress: (p) => p.done >= 2 && abort.abort() });
     await expect(run).rejects.toBeInstanceOf(TaskCancelledError);
     expect(worker.received.some((m) => m.type === 'cancel')).toBe(true);
-    await expect(c.run(request(weights.good))).resolves.toMatchObject({ columns: 32 });
+    await expect(c.run(request(weights.superResolution))).resolves.toMatchObject({ columns: 32 });
   });
 
   it('a crashed worker fails pending calls with WorkerCrashedError and the next call starts a new one', async () => {
     const workers: InProcessWorker[] = [];
     const c = new InferenceClient({ createWorker: () => (workers.push(new InProcessWorker()), workers.at(-1)!), preferredBackends: ['wasm'] });
     await c.ready();
-    const run = c.run(request(weights.good, 200));
+    const run = c.run(request(weights.superResolution, 200));
     await new Promise((r) => setTimeout(r, 50));
     workers[0]!.crash('out of memory');
     await expect(run).rejects.toBeInstanceOf(WorkerCrashedError);
     expect(workers[0]!.terminated).toBe(true);
-    await expect(c.run(request(weights.good))).resolves.toMatchObject({ rows: 32 });
+    await expect(c.run(request(weights.superResolution))).resolves.toMatchObject({ rows: 32 });
     expect(workers).toHaveLength(2);
   });
 });

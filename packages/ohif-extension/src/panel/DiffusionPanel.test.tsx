@@ -41,7 +41,7 @@ async function controller() {
     extensionManager: app.extensionManager,
     client: new InferenceClient({ createWorker: () => new InProcessWorker(), preferredBackends: ['wasm'] }),
     config: { ...DEFAULT_CONFIG },
-    fetchJson: async () => ({ models: [{ id: 'a', label: 'A', url: weights.good }, { id: 'b', label: 'B (corrupt)', url: weights.corrupt }] }),
+    fetchJson: async () => ({ models: [{ id: 'a', label: 'A', url: weights.superResolution }, { id: 'b', label: 'B (corrupt)', url: weights.corrupt }] }),
     readSlice: () => ({ viewportId: 'v', imageId: 'i', displaySet: { displaySetInstanceUID: 'd' }, image }),
     cornerstone: () => undefined,
     displaySetTimeoutMs: 0,
@@ -66,7 +66,7 @@ describe('DiffusionPanel', () => {
     const root = createRoot(el);
     await act(async () => root.render(<DiffusionPanel controller={c} />));
     await until(() => q('meddiff-backend')?.dataset['backend'] === 'wasm' && q('meddiff-model-card')?.dataset['status'] === 'ready');
-    expect(q('meddiff-model-card')!.textContent).toContain('Test U-Net');
+    expect(q('meddiff-model-card')!.textContent).toContain('Med-cDiff super-resolution');
     expect(q('meddiff-model-card')!.textContent).toContain('unit tests only');
     expect(q('meddiff-backend')!.textContent).toMatch(/Running on wasm/);
     expect(q('meddiff-panel')!.textContent).toMatch(/Research use only, not for diagnosis/);

@@ -63,7 +63,7 @@ async function setUp(pacsFailures: number) {
     extensionManager: app.extensionManager,
     client: new InferenceClient({ createWorker: () => new InProcessWorker(), preferredBackends: ['wasm'] }),
     config: { ...DEFAULT_CONFIG, modelsIndexUrl: 'index' },
-    fetchJson: async () => ({ models: [{ id: 'test', label: 'Test', url: weights.good }] }),
+    fetchJson: async () => ({ models: [{ id: 'test', label: 'Test', url: weights.superResolution }] }),
     readSlice: () => slice(),
     cornerstone: () => undefined,
     displaySetTimeoutMs: 0,
@@ -77,7 +77,7 @@ describe('DiffusionController', () => {
     controller.selectTask({ kind: 'super-resolve', factor: 2 });
     controller.setOptions({ steps: 2, seed: 5 });
     const result = await controller.run();
-    expect(controller.getState()).toMatchObject({ status: 'idle', outcome: 'done', backend: { backend: 'wasm' }, card: { name: 'Test U-Net' } });
+    expect(controller.getState()).toMatchObject({ status: 'idle', outcome: 'done', backend: { backend: 'wasm' }, card: { name: 'Med-cDiff super-resolution (x2, x4)' } });
     expect(result).toMatchObject({ storage: 'local', preview: { rows: 32, columns: 32 }, backend: 'wasm' });
     const sop = result!.series[0]!.sopInstanceUIDs[0]!;
     expect(registered).toHaveLength(1);

@@ -126,7 +126,8 @@ export class DiffusionController {
         const index = (await fetchJson(this.deps.config.modelsIndexUrl)) as { models?: ModelEntry[] };
         const models = index.models ?? [];
         this.set({ models });
-        if (models[0] && !this.state.modelUrl) await this.selectModel(models[0].url);
+        const first = this.modelFor(this.state.task) ?? models[0];
+        if (first && !this.state.modelUrl) await this.selectModel(first.url);
       } catch (e) {
         this.set({ modelStatus: 'failed', error: { code: 'MODEL_NOT_FOUND', message: `The list of models (${this.deps.config.modelsIndexUrl}) could not be read: ${(e as Error).message}` } });
       }
@@ -137,6 +138,11 @@ export class DiffusionController {
       }
     })();
     return this.initPromise;
+  }
+
+  /** The first listed model whose card names the task, if any. */
+  modelFor(task: Task): ModelEntry | undefined {
+    return this.state.models.find((m) => m.tasks?.includes(task.kind));
   }
 
   async selectModel(url: string): Promise<void> {
@@ -174,6 +180,9 @@ export class DiffusionController {
     this.abort = abort;
     try {
       await this.init();
+      // Med-cDiff trains one model per task: switch to the one for this task when the list has it.
+      const forTask = this.modelFor(this.state.task);
+      if (forTask && forTask.url !== this.state.modelUrl) await this.selectModel(forTask.url);
       if (!this.state.modelUrl || this.state.modelStatus !== 'ready') {
         await (this.state.modelUrl ? this.selectModel(this.state.modelUrl) : Promise.resolve());
         if (this.state.modelStatus !== 'ready') throw new DiffusionToolError('MODEL_NOT_FOUND', this.state.error?.message ?? 'No model is loaded; check the list of models.');

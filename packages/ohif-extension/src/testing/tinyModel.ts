@@ -1,37 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { memoryWeightsStore, saveUNet, UNet, type WeightsStore } from '@meddiff/diffusion-core';
+import { memoryWeightsStore, type WeightsStore } from '@meddiff/diffusion-core';
+import { medCDiffConfig, MedCDiffModel, RESEARCH_USE, type MedCDiffTask, type ModelCard } from '@meddiff/med-cdiff';
 
-/** A conditional U-Net small enough for unit tests on the WASM backend (a few thousand parameters). */
-export const TEST_UNET_CONFIG = {
-  inChannels: 2,
-  outChannels: 1,
-  baseChannels: 4,
-  channelMultipliers: [1, 2],
-  numResBlocks: [1, 1],
-  attentionLevels: [false, false],
-  numHeads: 1,
-  groups: 2,
-  dropout: 0,
-  embeddingInjection: 'scale-shift' as const,
-};
-
-export const TEST_CARD = { name: 'Test U-Net', trainedOn: 'nothing (random weights)', intendedUse: 'unit tests only' };
+export function testCard(task: MedCDiffTask): ModelCard {
+  return { task, trainedOn: 'nothing (random weights)', trainingSteps: 0, intendedUse: `unit tests only. ${RESEARCH_USE}` };
+}
 
 export async function useWasm(): Promise<void> {
   if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
   await tf.ready();
 }
 
-/** Saves a freshly initialised test U-Net into an in-memory weights store. */
-export async function tinyModelStore(): Promise<WeightsStore> {
+/** A Med-cDiff model for `task`, small enough for unit tests on WASM: base 4 channels, no attention. */
+export function testModel(task: MedCDiffTask): MedCDiffModel {
+  const config = medCDiffConfig(task, 'tiny');
+  config.unet = { ...config.unet, baseChannels: 4, groups: 2, attentionLevels: [false, false] };
+  return MedCDiffModel.create(config);
+}
+
+/** Saves a freshly initialised test model for `task` into an in-memory weights store. */
+export async function tinyModelStore(task: MedCDiffTask = 'denoising'): Promise<WeightsStore> {
   await useWasm();
   const store = memoryWeightsStore();
-  const unet = UNet.create(TEST_UNET_CONFIG);
+  const model = testModel(task);
   try {
-    await saveUNet(unet, store, { card: TEST_CARD });
+    await model.save(store, { card: testCard(task) });
   } finally {
-    unet.dispose();
+    model.dispose();
   }
   return store;
 }

@@ -3,13 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saveUNet, UNet } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
-import { TEST_CARD, TEST_UNET_CONFIG, useWasm } from './tinyModel.js';
+import type { MedCDiffTask } from '@meddiff/med-cdiff';
+import { testCard, testModel, useWasm } from './tinyModel.js';
 
 export interface WeightsServer {
-  /** Folder URLs: a good model, the same with one flipped byte in a shard, and one that does not exist. */
+  /** Folder URLs: a good (denoising) model, a super-resolution model, the first with one flipped byte in a shard, and one that does not exist. */
   good: string;
+  superResolution: string;
   corrupt: string;
   missing: string;
   close(): Promise<void>;
@@ -19,12 +20,16 @@ export interface WeightsServer {
 export async function startWeightsServer(): Promise<WeightsServer> {
   await useWasm();
   const root = mkdtempSync(join(tmpdir(), 'meddiff-weights-'));
-  const unet = UNet.create(TEST_UNET_CONFIG);
-  try {
-    await saveUNet(unet, fileWeightsStore(join(root, 'good')), { card: TEST_CARD });
-  } finally {
-    unet.dispose();
-  }
+  const save = async (task: MedCDiffTask, folder: string) => {
+    const model = testModel(task);
+    try {
+      await model.save(fileWeightsStore(join(root, folder)), { card: testCard(task) });
+    } finally {
+      model.dispose();
+    }
+  };
+  await save('denoising', 'good');
+  await save('super-resolution', 'super-resolution');
   cpSync(join(root, 'good'), join(root, 'corrupt'), { recursive: true });
   const shard = readdirSync(join(root, 'corrupt')).find((f) => f.endsWith('.bin'))!;
   const bytes = readFileSync(join(root, 'corrupt', shard));
@@ -42,6 +47,7 @@ export async function startWeightsServer(): Promise<WeightsServer> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     good: `${base}/good/`,
+    superResolution: `${base}/super-resolution/`,
     corrupt: `${base}/corrupt/`,
     missing: `${base}/missing/`,
     close: () => new Promise((r) => server.close(() => r())),

@@ -3,28 +3,17 @@
  * Everything else (worker, tiling, samples, normalisation, progress, cancel) is model-agnostic and
  * talks to the model only through `Pipeline`.
  *
- * Today this wires @meddiff/diffusion-core directly: a conditional U-Net (the noisy image and the
- * condition image concatenated on the channel axis, as Med-cDiff) loaded from a diffusion-core
- * weights folder, sampled with the chosen scheduler. When @meddiff/med-cdiff publishes its
- * pipelines (superResolve, denoise, inpaint, loading weights by URL with an integrity check), this
- * file is replaced by a thin adapter to them and nothing else changes.
+ * A pass is delegated whole to @meddiff/med-cdiff's pipeline: it builds the task's condition (the
+ * bicubic-upsampled tile for super-resolution, the masked tile and mask for inpainting), pads to
+ * the network's multiple, samples and, for inpainting, returns the known pixels exactly. The tile
+ * arrives already normalised to [-1, 1] by runTask, so the pipeline is told that [-1, 1] is the
+ * identity normalisation.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import {
-  DdimScheduler,
-  DdpmScheduler,
-  DpmSolverMultistepScheduler,
-  NoiseSchedule,
-  httpWeightsStore,
-  loadUNet,
-  sample,
-  type Scheduler,
-  type UNet,
-  type WeightsStore,
-} from '@meddiff/diffusion-core';
+import { httpWeightsStore, type WeightsStore } from '@meddiff/diffusion-core';
+import { MedCDiffPipeline, type MedCDiffTask, type RunOptions } from '@meddiff/med-cdiff';
+import type { NormalizationStats } from '@meddiff/imaging';
 import { ModelLoadError, NoMaskError } from '../errors.js';
-import { cropPadding, padToMultiple, resize2d } from '@meddiff/imaging';
-import type { ModelCard, SamplerName, SamplingOptions, Task } from '../model/taskTypes.js';
+import type { ModelCard, SamplingOptions, Task } from '../model/taskTypes.js';
 
 /** One pass on one tile, at the model's scale: values normalised to [-1, 1]. */
 export interface PassInput {
@@ -50,92 +39,81 @@ export interface Pipeline {
   dispose(): void;
 }
 
-function scheduler(name: SamplerName, schedule: NoiseSchedule): Scheduler {
-  switch (name) {
-    case 'ddpm':
-      return new DdpmScheduler(schedule);
-    case 'ddim':
-      return new DdimScheduler(schedule);
-    case 'dpm-solver':
-      return new DpmSolverMultistepScheduler(schedule);
+const IDENTITY: NormalizationStats = { low: -1, high: 1, method: 'fixed' };
+
+const VIEWER_TASK: Record<MedCDiffTask, Task['kind']> = { 'super-resolution': 'super-resolve', denoising: 'denoise', inpainting: 'inpaint' };
+
+class MedCDiffPassPipeline implements Pipeline {
+  readonly card: ModelCard;
+
+  constructor(private readonly pipeline: MedCDiffPipeline) {
+    const c = pipeline.model.card;
+    const config = pipeline.model.config;
+    const factors = config.task === 'super-resolution' ? ` (x${config.degradation.factors.join(', x')})` : '';
+    this.card = {
+      ...(c ?? {}),
+      name: `Med-cDiff ${config.task}${factors}`,
+      trainedOn: c?.trainedOn ?? 'not stated by the model card',
+      intendedUse: c?.intendedUse ?? 'research only; not for diagnosis',
+      tasks: [VIEWER_TASK[config.task]],
+    };
   }
-}
-
-class ConditionalUNetPipeline implements Pipeline {
-  // Med-cDiff's schedule: linear betas 1e-4 to 0.02, T = 2000 (the diffusion-core default).
-  private readonly schedule = new NoiseSchedule();
-
-  constructor(
-    private readonly unet: UNet,
-    readonly card: ModelCard,
-  ) {}
 
   evaluations(steps: number): number {
     return steps;
   }
 
   async run(input: PassInput): Promise<Float32Array> {
-    const { task, rows, columns } = input;
-    const factor = task.kind === 'super-resolve' ? task.factor : 1;
-    const outRows = rows * factor;
-    const outCols = columns * factor;
-    // Med-cDiff conditions super-resolution on the low-resolution image upsampled to the output size.
-    const condition = factor === 1 ? input.image : resize2d(input.image, rows, columns, outRows, outCols, 'bicubic');
-    const m = this.unet.sizeMultiple;
-    const padded = padToMultiple(condition, outRows, outCols, m, { mode: 'reflect' });
-    const shape = [1, padded.rows, padded.cols, 1];
-    const cond = tf.tensor4d(padded.data, [1, padded.rows, padded.cols, 1]);
-    let known: tf.Tensor | undefined;
-    let fill: tf.Tensor | undefined;
-    if (task.kind === 'inpaint') {
-      if (!input.mask) throw new NoMaskError();
-      const maskPadded = padToMultiple(Float32Array.from(input.mask), rows, columns, m, { mode: 'constant', value: 0 });
-      fill = tf.tensor4d(maskPadded.data, shape as [number, number, number, number]);
-      known = cond;
-    }
-    let out: tf.Tensor | undefined;
-    try {
-      out = await sample({
-        scheduler: scheduler(input.sampling.sampler, this.schedule),
-        denoiser: (x, t) => tf.tidy(() => this.unet.apply({ x: tf.concat([x as tf.Tensor4D, cond], 3), timesteps: t })),
-        shape,
-        numInferenceSteps: input.sampling.steps,
-        seed: input.sampling.seed,
-        signal: input.signal,
-        onProgress: () => input.onStep(),
-        ...(known && fill ? { inpainting: { known, regionToFill: fill } } : {}),
-      });
-      const data = (await out.data()) as Float32Array;
-      return cropPadding(data, padded.rows, padded.cols, padded.padding);
-    } finally {
-      out?.dispose();
-      cond.dispose();
-      fill?.dispose();
-    }
+    const image = { data: input.image, shape: [input.rows, input.columns] as const };
+    const options: RunOptions = {
+      sampler: input.sampling.sampler,
+      steps: input.sampling.steps,
+      seed: input.sampling.seed,
+      normalization: IDENTITY,
+      // runTask has already cut the slice into passes: the pipeline must not tile again.
+      tileSize: this.passSize(input),
+      signal: input.signal,
+      onProgress: () => input.onStep(),
+    };
+    const { task } = input;
+    const result =
+      task.kind === 'super-resolve'
+        ? await this.pipeline.superResolve(image, { ...options, factor: task.factor })
+        : task.kind === 'denoise'
+          ? await this.pipeline.denoise(image, options)
+          : await this.pipeline.inpaint(image, input.mask ?? failNoMask(), options);
+    return result.image.data;
   }
 
   dispose(): void {
-    this.unet.dispose();
+    this.pipeline.dispose();
+  }
+
+  /** The output edge of this pass, rounded up to the network's multiple. */
+  private passSize(input: PassInput): number {
+    const factor = input.task.kind === 'super-resolve' ? input.task.factor : 1;
+    const m = this.pipeline.model.unet.sizeMultiple;
+    return Math.ceil((Math.max(input.rows, input.columns) * factor) / m) * m;
   }
 }
 
+function failNoMask(): never {
+  throw new NoMaskError();
+}
+
 /**
- * Loads a model from a folder URL (model.json and shards). diffusion-core checks every shard's
- * SHA-256 against model.json and refuses missing, truncated or altered files with a WeightsError.
+ * Loads a Med-cDiff model from a folder URL (model.json and shards). diffusion-core checks every
+ * shard's SHA-256 against model.json and refuses missing, truncated or altered files, and weights
+ * of another model class, with a WeightsError.
  */
 export async function loadPipeline(source: string | WeightsStore): Promise<Pipeline> {
   const store = typeof source === 'string' ? httpWeightsStore(source) : source;
-  const where = store.location;
-  const { unet, metadata } = await loadUNet(store);
-  if (unet.config.inChannels !== 2 || unet.config.outChannels !== 1 || !unet.config.timeEmbedding) {
-    unet.dispose();
-    throw new ModelLoadError('MODEL_MISMATCH', `The model at ${where} is not a conditional diffusion U-Net (it has ${unet.config.inChannels} input and ${unet.config.outChannels} output channels); choose a Med-cDiff model.`);
+  try {
+    return new MedCDiffPassPipeline(await MedCDiffPipeline.load(store));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'WEIGHTS_MISMATCH') {
+      throw new ModelLoadError('MODEL_MISMATCH', `The model at ${store.location} is not a Med-cDiff model: ${(e as Error).message}`);
+    }
+    throw e;
   }
-  const card = (metadata.card ?? {}) as Partial<ModelCard>;
-  return new ConditionalUNetPipeline(unet, {
-    ...card,
-    name: card.name ?? 'Unnamed model',
-    trainedOn: card.trainedOn ?? 'not stated by the model card',
-    intendedUse: card.intendedUse ?? 'research only; not for diagnosis',
-  });
 }

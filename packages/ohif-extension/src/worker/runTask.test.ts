@@ -6,13 +6,21 @@ import type { TaskProgress, TaskRequest } from '../model/taskTypes.js';
 import { loadPipeline, type Pipeline } from './pipeline.js';
 import { planInputTiles, runTask, validateRequest } from './runTask.js';
 
+// Med-cDiff trains one model per task: one small test model each.
+const pipelines: Partial<Record<TaskRequest['task']['kind'], Pipeline>> = {};
 let store: WeightsStore;
-let pipeline: Pipeline;
 
 beforeAll(async () => {
-  store = await tinyModelStore();
-  pipeline = await loadPipeline(store);
+  store = await tinyModelStore('denoising');
+  pipelines.denoise = await loadPipeline(store);
+  pipelines['super-resolve'] = await loadPipeline(await tinyModelStore('super-resolution'));
+  pipelines.inpaint = await loadPipeline(await tinyModelStore('inpainting'));
 });
+
+/** runTask on the test model for the request's task. */
+function runOn(req: TaskRequest, ...rest: [Parameters<typeof runTask>[2], Parameters<typeof runTask>[3], Parameters<typeof runTask>[4]]) {
+  return runTask(pipelines[req.task.kind]!, req, ...rest);
+}
 
 function request(partial: Partial<TaskRequest> = {}): TaskRequest {
   return {
@@ -31,7 +39,7 @@ describe('runTask', () => {
   it('super-resolves x2 to twice the size, in modality units, and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
     const progress: TaskProgress[] = [];
-    const r = await runTask(pipeline, request({ task: { kind: 'super-resolve', factor: 2 } }), 'wasm', never, (p) => progress.push(p));
+    const r = await runOn(request({ task: { kind: 'super-resolve', factor: 2 } }), 'wasm', never, (p) => progress.push(p));
     expect(tf.memory().numTensors).toBe(before);
     expect([r.rows, r.columns]).toEqual([32, 32]);
     expect(r.pixels).toHaveLength(32 * 32);
@@ -50,9 +58,9 @@ describe('runTask', () => {
   });
 
   it('gives the same result for the same seed and a different one for another seed', async () => {
-    const a = await runTask(pipeline, request(), 'wasm', never, () => undefined);
-    const b = await runTask(pipeline, request(), 'wasm', never, () => undefined);
-    const c = await runTask(pipeline, request({ options: { sampler: 'ddim', steps: 2, seed: 4, samples: 1 } }), 'wasm', never, () => undefined);
+    const a = await runOn(request(), 'wasm', never, () => undefined);
+    const b = await runOn(request(), 'wasm', never, () => undefined);
+    const c = await runOn(request({ options: { sampler: 'ddim', steps: 2, seed: 4, samples: 1 } }), 'wasm', never, () => undefined);
     expect(Array.from(a.pixels)).toEqual(Array.from(b.pixels));
     expect(Array.from(a.pixels)).not.toEqual(Array.from(c.pixels));
   });
@@ -61,7 +69,7 @@ describe('runTask', () => {
     const layout = planInputTiles(40, 24, 1, 16);
     expect(layout.origins.length).toBe(6);
     const progress: TaskProgress[] = [];
-    const r = await runTask(pipeline, request({ image: { pixels: testImage(40, 24), rows: 40, columns: 24 }, maxPassSize: 16, options: { sampler: 'dpm-solver', steps: 2, seed: 0, samples: 2 } }), 'wasm', never, (p) => progress.push(p));
+    const r = await runOn(request({ image: { pixels: testImage(40, 24), rows: 40, columns: 24 }, maxPassSize: 16, options: { sampler: 'dpm-solver', steps: 2, seed: 0, samples: 2 } }), 'wasm', never, (p) => progress.push(p));
     expect(r.tiles).toBe(6);
     expect([r.rows, r.columns]).toEqual([40, 24]);
     expect(progress.at(-1)).toMatchObject({ done: 24, total: 24, tiles: 6, samples: 2 });
@@ -78,7 +86,7 @@ describe('runTask', () => {
     const mask = new Uint8Array(rows * columns);
     for (let y = 1; y < 7; y++) for (let x = 1; x < 7; x++) mask[y * columns + x] = 1;
     const progress: TaskProgress[] = [];
-    const r = await runTask(pipeline, request({ task: { kind: 'inpaint' }, image: { pixels, rows, columns }, mask, maxPassSize: 16 }), 'wasm', never, (p) => progress.push(p));
+    const r = await runOn(request({ task: { kind: 'inpaint' }, image: { pixels, rows, columns }, mask, maxPassSize: 16 }), 'wasm', never, (p) => progress.push(p));
     let changed = 0;
     for (let i = 0; i < pixels.length; i++) {
       if (mask[i] === 0) expect(r.pixels[i]).toBe(pixels[i]);
@@ -93,7 +101,7 @@ describe('runTask', () => {
   it('stops when cancelled, throws CancelledError and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
     const abort = new AbortController();
-    const run = runTask(pipeline, request({ options: { sampler: 'ddpm', steps: 50, seed: 0, samples: 1 } }), 'wasm', abort.signal, (p) => {
+    const run = runOn(request({ options: { sampler: 'ddpm', steps: 50, seed: 0, samples: 1 } }), 'wasm', abort.signal, (p) => {
       if (p.done === 3) abort.abort();
     });
     await expect(run).rejects.toBeInstanceOf(CancelledError);
@@ -113,6 +121,6 @@ describe('runTask', () => {
   });
 
   it('refuses a uniform slice, which cannot be normalised', async () => {
-    await expect(runTask(pipeline, request({ image: { pixels: new Float32Array(256).fill(7), rows: 16, columns: 16 } }), 'wasm', never, () => undefined)).rejects.toMatchObject({ code: 'UNIFORM_IMAGE' });
+    await expect(runOn(request({ image: { pixels: new Float32Array(256).fill(7), rows: 16, columns: 16 } }), 'wasm', never, () => undefined)).rejects.toMatchObject({ code: 'UNIFORM_IMAGE' });
   });
 });
