@@ -7,7 +7,7 @@ import { writeSampleStudies } from '@meddiff/imaging/node';
 import { hasOhifApp } from '../src/app/ohifApp.js';
 import { APP_DIR, hasBuiltPlugins, viewerPaths } from '../src/app/paths.js';
 import { startViewerServer, type RunningViewer } from '../src/app/server.js';
-import { ensureModels, PLACEHOLDER_ID } from '../src/data/placeholderModel.js';
+import { ensureModels, type ModelIndexEntry } from '../src/data/models.js';
 import { writeTestStudies } from '../src/data/testStudies.js';
 import { startOrthanc, uploadToOrthanc, type RunningOrthanc } from '../src/orthanc/orthanc.js';
 import { DICOMWEB_SOURCE } from '../src/app/appConfig.js';
@@ -48,10 +48,16 @@ function dicomFiles(dir: string): string[] {
   });
 }
 
-/** Models offered in the tests: the placeholder, a copy with one flipped byte, and one that does not exist. */
-function writeTestModels(source: string, dir: string): void {
-  cpSync(join(source, PLACEHOLDER_ID), join(dir, 'good'), { recursive: true });
-  cpSync(join(source, PLACEHOLDER_ID), join(dir, 'corrupt'), { recursive: true });
+/**
+ * Models offered in the tests: the shipped Med-cDiff model of each task, a copy of the denoising
+ * one with one flipped byte, and one that does not exist. `good` is the denoising model under
+ * another name with no task, for the model-switching test.
+ */
+function writeTestModels(shipped: ModelIndexEntry[], source: string, dir: string): void {
+  const denoising = shipped.find((m) => m.tasks.includes('denoise'))!;
+  for (const m of shipped) cpSync(join(source, m.id), join(dir, m.id), { recursive: true });
+  cpSync(join(source, denoising.id), join(dir, 'good'), { recursive: true });
+  cpSync(join(source, denoising.id), join(dir, 'corrupt'), { recursive: true });
   const shard = readdirSync(join(dir, 'corrupt')).find((f) => f.endsWith('.bin'))!;
   const bytes = readFileSync(join(dir, 'corrupt', shard));
   bytes[100] = bytes[100]! ^ 0x01;
@@ -61,8 +67,9 @@ function writeTestModels(source: string, dir: string): void {
     JSON.stringify({
       version: 1,
       models: [
-        { id: 'good', label: 'Placeholder (good)', url: '/models/good/', tasks: [] },
-        { id: 'corrupt', label: 'Placeholder (corrupt shard)', url: '/models/corrupt/', tasks: [] },
+        ...shipped,
+        { id: 'good', label: 'Denoising (good)', url: '/models/good/', tasks: [] },
+        { id: 'corrupt', label: 'Denoising (corrupt shard)', url: '/models/corrupt/', tasks: [] },
         { id: 'missing', label: 'Missing weights', url: '/models/missing/', tasks: [] },
       ],
     }),
@@ -94,7 +101,7 @@ export async function startHarness(): Promise<Harness> {
   if (!existsSync(join(paths.sampleStudies, 'index.json'))) throw new Error(`The sample studies are missing in ${paths.sampleStudies}: run \`npm run prepare-viewer -w apps/viewer\`.`);
   writeSampleStudies(paths.cacheDir);
   const testStudies = await writeTestStudies(paths.cacheDir, paths.sampleStudies);
-  await ensureModels(paths.models);
+  const shipped = await ensureModels(paths.models);
   const work = mkdtempSync(join(tmpdir(), 'meddiff-e2e-'));
   const modelsDir = join(work, 'models');
   mkdirSync(modelsDir);

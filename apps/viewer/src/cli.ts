@@ -7,7 +7,7 @@ import { writeSampleStudies } from '@meddiff/imaging/node';
 import { ensureOhifApp, hasOhifApp } from './app/ohifApp.js';
 import { hasBuiltPlugins, OHIF_APP_VERSION, viewerPaths, type ViewerPaths } from './app/paths.js';
 import { startViewerServer, type DicomwebBackend } from './app/server.js';
-import { ensureModels } from './data/placeholderModel.js';
+import { ensureModels } from './data/models.js';
 import { writeTestStudies } from './data/testStudies.js';
 import { DicomFolderStore } from './dicomweb/dicomFolderStore.js';
 import { DicomwebRouter } from './dicomweb/dicomwebRouter.js';

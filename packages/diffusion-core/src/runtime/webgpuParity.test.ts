@@ -12,6 +12,7 @@ import { sample } from '../samplers/sample';
 import { perturbWeights } from '../testing/perturbWeights';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { diffusionLoss } from '../train/objectives';
+import { globalNorm } from '../train/gradientClipping';
 import { registerWasmGradientKernels } from './wasm-gradients/index';
 
 // WebGPU runs here on SwiftShader (a CPU Vulkan driver, Debian's chromium package), so tensors stay tiny.
@@ -126,5 +127,18 @@ describe('WebGPU (Node, Dawn) against WASM', () => {
       worst = Math.max(worst, maxDiff(g, b[i]!) / scale);
     });
     expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('computes the global gradient norm over many tensors (more than a shader can bind at once)', async () => {
+    const norms = await Promise.all((['wasm', 'webgpu'] as const).map((b) => onBackend(b, async () => {
+      const grads = Array.from({ length: 40 }, (_, i) => tf.fill([3, 2], i % 5));
+      const n = globalNorm(grads);
+      const value = (await n.data())[0]!;
+      tf.dispose([...grads, n]);
+      return value;
+    })));
+    const expected = Math.sqrt(6 * 8 * (0 + 1 + 4 + 9 + 16));
+    expect(norms[0]).toBeCloseTo(expected, 3);
+    expect(norms[1]).toBeCloseTo(expected, 3);
   });
 });

@@ -35,8 +35,9 @@ export class AdamW {
     readonly config: AdamWConfig,
   ) {
     validateAdamW(config);
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    // tf.variable copies its initial value: create those inside tidy so they are freed.
+    this.m = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false)));
+    this.v = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false)));
   }
 
   /** One update with `grads[i]` for `params[i]`. Does not dispose the gradients. */

@@ -20,7 +20,7 @@ export class ExponentialMovingAverage {
     readonly config: EmaConfig,
   ) {
     if (!(config.maxDecay >= 0 && config.maxDecay < 1)) throw new ConfigError(`ema.maxDecay must be in [0, 1), got ${config.maxDecay}.`);
-    this.shadow = params.map((p) => tf.variable(p.clone(), false));
+    this.shadow = tf.tidy(() => params.map((p) => tf.variable(p.clone(), false)));
   }
 
   decayAt(step: number): number {

@@ -6,8 +6,16 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: tf.Scalar } {
   return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    const norm = globalNorm(grads);
     const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
     return { grads: grads.map((g) => tf.mul(g, scale)), norm };
   });
+}
+
+/**
+ * sqrt(sum of squares) over all gradients. Summed pairwise rather than with tf.addN: on WebGPU,
+ * addN over more than 8 tensors exceeds the storage buffers a shader may bind and returns 0.
+ */
+export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(grads.reduce<tf.Tensor>((acc, g) => tf.add(acc, tf.sum(tf.square(g))), tf.scalar(0))) as tf.Scalar);
 }

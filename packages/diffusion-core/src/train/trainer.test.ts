@@ -38,6 +38,16 @@ async function uninterrupted(): Promise<Float32Array[]> {
 }
 
 describe('Trainer', () => {
+  it('leaves no tensor behind from construction to disposal (optimiser moments, EMA shadows)', async () => {
+    const task = denoisingTask(RESUME_TASK);
+    const before = tf.memory().numTensors;
+    const trainer = new Trainer({ ...task.trainerOptions, config: { ...RESUME_TASK.config, steps: 2, checkpointEvery: 0 } });
+    await trainer.run();
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    task.dispose();
+  });
+
   it('learns a conditional denoising task on real MRI patches (wasm, with its gradient kernels)', async () => {
     const task = denoisingTask({ patch: 32, batchSize: 8, seed: 1, config: { steps: 60, logEvery: 1, checkpointEvery: 0, learningRate: { peak: 2e-3, warmupSteps: 10, decay: 'constant', totalSteps: 60, minimum: 0 } } });
     const logs: TrainingLog[] = [];

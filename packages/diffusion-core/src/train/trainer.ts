@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Gradients of every tfjs op; the umbrella @tensorflow/tfjs package would import this for us.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type * as tfl from '@tensorflow/tfjs-layers';
+// Importing tfjs-layers registers the gradient of every tfjs-core op, in ESM and CJS alike
+// (tfjs-core's own register_all_gradients file cannot be imported by plain Node from a bundle).
+import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, throwIfAborted, TrainingDivergedError } from '../errors';
 import { saveModel, type SaveModelOptions, type SavedModelMetadata } from '../io/savedModel';
 import type { WeightsStore } from '../io/weightsStore';
@@ -12,7 +12,7 @@ import { AdamW } from './adamW';
 import type { BatchSource } from './batchSource';
 import { CheckpointManager, type TrainingState } from './checkpoints';
 import { ExponentialMovingAverage } from './ema';
-import { clipByGlobalNorm } from './gradientClipping';
+import { clipByGlobalNorm, globalNorm } from './gradientClipping';
 import { learningRateAt } from './learningRate';
 import { configDifferences, resolveTrainerConfig, type TrainerConfig } from './trainerConfig';
 
@@ -177,7 +177,7 @@ export class Trainer<B> {
       const result = tf.variableGrads(() => this.o.loss(batch, { step: this.step, seed }), this.params);
       value = result.value;
       grads = this.params.map((p) => result.grads[p.name]!);
-      ({ grads: clipped, norm } = c.gradientClipNorm > 0 ? clipByGlobalNorm(grads, c.gradientClipNorm) : { grads, norm: tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar });
+      ({ grads: clipped, norm } = c.gradientClipNorm > 0 ? clipByGlobalNorm(grads, c.gradientClipNorm) : { grads, norm: globalNorm(grads) });
       const both = tf.tidy(() => tf.stack([value!, norm!]));
       const [loss, gradientNorm] = await both.data();
       both.dispose();
