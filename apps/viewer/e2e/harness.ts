@@ -105,7 +105,7 @@ export async function startHarness(): Promise<Harness> {
   const work = mkdtempSync(join(tmpdir(), 'meddiff-e2e-'));
   const modelsDir = join(work, 'models');
   mkdirSync(modelsDir);
-  writeTestModels(paths.models, modelsDir);
+  writeTestModels(shipped, paths.models, modelsDir);
   const orthancDir = join(work, 'orthanc');
   const orthancPort = await freePort();
   let orthanc = await startOrthanc({ dir: orthancDir, httpPort: orthancPort });

@@ -36,7 +36,7 @@ function slice(): ActiveSlice {
   return { viewportId: 'default', imageId: 'wadors:x', displaySet: { displaySetInstanceUID: 'ds1', SeriesInstanceUID: '1.2.826.0.1.3680043.8.498.22' }, image };
 }
 
-async function setUp(pacsFailures: number) {
+async function setUp(pacsFailures: number, models?: Array<{ id: string; label: string; url: string; tasks?: string[] }>) {
   const app = createOhifApp();
   const stored: Record<string, unknown>[] = [];
   let failures = pacsFailures;
@@ -63,7 +63,7 @@ async function setUp(pacsFailures: number) {
     extensionManager: app.extensionManager,
     client: new InferenceClient({ createWorker: () => new InProcessWorker(), preferredBackends: ['wasm'] }),
     config: { ...DEFAULT_CONFIG, modelsIndexUrl: 'index' },
-    fetchJson: async () => ({ models: [{ id: 'test', label: 'Test', url: weights.superResolution }] }),
+    fetchJson: async () => ({ models: models ?? [{ id: 'test', label: 'Test', url: weights.superResolution }] }),
     readSlice: () => slice(),
     cornerstone: () => undefined,
     displaySetTimeoutMs: 0,
@@ -72,6 +72,26 @@ async function setUp(pacsFailures: number) {
 }
 
 describe('DiffusionController', () => {
+  it('uses the model listed for the task when the chosen one serves other tasks', async () => {
+    const { controller } = await setUp(0, [
+      { id: 'den', label: 'Denoising', url: weights.good, tasks: ['denoise'] },
+      { id: 'sr', label: 'Super-resolution', url: weights.superResolution, tasks: ['super-resolve'] },
+      { id: 'other', label: 'Unlisted', url: weights.good },
+    ]);
+    await controller.init();
+    controller.selectTask({ kind: 'super-resolve', factor: 2 });
+    controller.setOptions({ steps: 1 });
+    await controller.selectModel(weights.good);
+    await controller.run();
+    expect(controller.getState()).toMatchObject({ outcome: 'done', modelUrl: weights.superResolution, card: { name: 'Med-cDiff super-resolution (x2, x4)' } });
+    // A model with no listed tasks is the user's choice: it is used as chosen (the e2e suite checks
+    // that a corrupt one picked this way is reported).
+    controller.selectTask({ kind: 'denoise' });
+    await controller.selectModel(weights.good);
+    await controller.run();
+    expect(controller.getState()).toMatchObject({ outcome: 'done', modelUrl: weights.good });
+  });
+
   it('runs, registers the derived series in the viewer and keeps it in this browser without touching the PACS', async () => {
     const { app, controller, stored, local, registered } = await setUp(0);
     controller.selectTask({ kind: 'super-resolve', factor: 2 });

@@ -180,9 +180,11 @@ export class DiffusionController {
     this.abort = abort;
     try {
       await this.init();
-      // Med-cDiff trains one model per task: switch to the one for this task when the list has it.
+      // Med-cDiff trains one model per task: when the chosen model's card names other tasks, switch to
+      // the listed model for this one. A model whose tasks are not listed is the user's call.
+      const chosen = this.state.models.find((m) => m.url === this.state.modelUrl);
       const forTask = this.modelFor(this.state.task);
-      if (forTask && forTask.url !== this.state.modelUrl) await this.selectModel(forTask.url);
+      if (forTask && chosen?.tasks?.length && !chosen.tasks.includes(this.state.task.kind)) await this.selectModel(forTask.url);
       if (!this.state.modelUrl || this.state.modelStatus !== 'ready') {
         await (this.state.modelUrl ? this.selectModel(this.state.modelUrl) : Promise.resolve());
         if (this.state.modelStatus !== 'ready') throw new DiffusionToolError('MODEL_NOT_FOUND', this.state.error?.message ?? 'No model is loaded; check the list of models.');
