@@ -119,7 +119,7 @@ describe('MDN', () => {
     // Within-mode spread (mean 1 - cosine to the nearest prototype): a plain x0 network snaps
     // samples onto the modes; the Gaussian skip keeps part of the spread (still below the data's).
     console.log(`MDN toy, within-mode spread: data ${dataSpread.toFixed(4)}, ${Object.entries(spreads).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
-    expect(spreads.unconditional!).toBeGreaterThan(2 * spreads['unconditional, no skip']!);
+    expect(spreads.unconditional!).toBeGreaterThan(1.5 * spreads['unconditional, no skip']!);
     expect(spreads.unconditional!).toBeLessThan(dataSpread * 1.5);
   });
 });
