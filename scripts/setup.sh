@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # chromium: headless browser for the end-to-end tests, and its SwiftShader Vulkan driver, which
 #           gives WebGPU in Node without a GPU. libvulkan1: the Vulkan loader Dawn (npm 'webgpu') opens.
-APT_PACKAGES=(chromium libvulkan1)
+# orthanc, orthanc-dicomweb: the PACS the end-to-end tests store results to (and `npm start -- --orthanc`).
+APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -32,4 +33,6 @@ fi
 # Open scans from Debian packages (apt-get download + dpkg -x, no root), the training datasets
 # built from them, and the viewer's sample studies: all cached in .cache/, a no-op when present.
 npm run --silent -w @meddiff/imaging setup-data
+# The prebuilt OHIF app (npm pack @ohif/app, cached), the extension build, sample studies and model weights.
+npx nx run @meddiff/viewer:prepare-viewer --outputStyle=stream
 echo "setup: done"
