@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -109,6 +109,29 @@ describe('cdm commands', () => {
     expect(derived.frameOfReferenceUID).toBe(study.index.frameOfReferenceUID);
     expect(derived.source.dicomAttributes?.['StudyInstanceUID']).toBe(study.index.studyInstanceUID);
     expect(String(derived.source.dicomAttributes?.['SeriesDescription'])).toMatch(/^RESEARCH ONLY/);
+  });
+});
+
+describe('training from a folder of co-registered NIfTI cases (BraTS layout)', () => {
+  it('pairs the contrasts by file-name suffix, splits by case and trains', async () => {
+    const root = join(work, 'brats');
+    for (const [c, seed] of [['case-a', 1], ['case-b', 2], ['case-c', 3]] as const) {
+      const study = writeSimulatedBrainStudy({ outDir: join(work, `study-${c}`), slices: 6, seed, modalities: ['T1', 'T2', 'FLAIR'] });
+      mkdirSync(join(root, c), { recursive: true });
+      for (const s of study.index.series) {
+        const volume = (await readDicomFolder(join(study.dir, s.folder))).series[0]!.volume;
+        writeFileSync(join(root, c, `${c}_${s.contrast.toLowerCase()}.nii.gz`), writeNifti(volume, { gzip: true }));
+      }
+    }
+    writeFileSync(join(root, 'case-c', 'notes.txt'), 'not an image');
+    const out = join(work, 'brats-run');
+    const { modalities: _preset, ...sizeOnly } = tiny;
+    const r = await train({ ...sizeOnly, sources: ['T1'], targets: ['T2', 'FLAIR'], stage: 'mrm', from: root, out, steps: 2, cacheDir: join(work, 'cache') });
+    expect(r.stages[0]).toMatchObject({ stage: 'mrm', steps: 2 });
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { data: string };
+    const manifest = JSON.parse(readFileSync(join(run.data, 'manifest.json'), 'utf8')) as { channels: string[]; subjects: Array<{ id: string; split: string }> };
+    expect(manifest.channels).toEqual(['t1', 't2', 'flair']);
+    expect(manifest.subjects.map((x) => x.split).sort()).toEqual(['train', 'train', 'val']);
   });
 });
 
