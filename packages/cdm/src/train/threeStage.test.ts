@@ -32,13 +32,12 @@ describe('three-stage training on simulated data', () => {
     const model = CdmModel.create(config);
     const stage = async (name: string, make: (onValidation: (step: number, m: Record<string, number>) => void) => Promise<{ trainer: { run(): Promise<unknown> }; validate?: () => Promise<Record<string, number>>; dispose(): void }>) => {
       const seen: Array<Record<string, number>> = [];
-      const wiring = await make((_, m) => seen.push(m));
-      // Counted after the trainer exists: diffusion-core's AdamW keeps two tensors per weight until disposed.
       const before = tf.memory().numTensors;
+      const wiring = await make((_, m) => seen.push(m));
       const initial = await wiring.validate!();
       await wiring.trainer.run();
-      expect(tf.memory().numTensors).toBe(before);
       wiring.dispose();
+      expect(tf.memory().numTensors).toBe(before);
       const last = seen[seen.length - 1]!;
       console.log(`${name}: ${JSON.stringify(initial)} -> ${JSON.stringify(last)}`);
       return { initial, last };
