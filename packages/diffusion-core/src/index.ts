@@ -67,7 +67,7 @@ export type { AdamWConfig } from './train/adamW';
 export { ExponentialMovingAverage } from './train/ema';
 export type { EmaConfig } from './train/ema';
 export { clipByGlobalNorm } from './train/gradientClipping';
-export { ArrayBatchSource, ShuffledIndices, seededUniform } from './train/batchSource';
+export { ArrayBatchSource, IndexedBatchSource, ShuffledIndices, seededUniform } from './train/batchSource';
 export type { BatchSource, BatchSourcePosition, ItemArray } from './train/batchSource';
 export { CheckpointManager } from './train/checkpoints';
 export type { TrainingState, TrainingTensors } from './train/checkpoints';

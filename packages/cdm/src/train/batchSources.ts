@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, ShuffledIndices, type BatchSource, type BatchSourcePosition } from '@meddiff/diffusion-core';
+import { IndexedBatchSource, ShapeError } from '@meddiff/diffusion-core';
 import { gatherNHWC, validatePairedSlices, type PairedSlices } from './pairedSlices';
 
 /** Per-slice vectors stored contiguously: [count, dim]. */
@@ -9,9 +9,7 @@ export interface VectorSet {
 }
 
 /** Images of single contrasts: every (slice, channel) pair of the chosen channels is one item. Yields (B, S, S, 1). */
-export class SingleContrastBatchSource implements BatchSource<tf.Tensor4D> {
-  private readonly indices: ShuffledIndices;
-
+export class SingleContrastBatchSource extends IndexedBatchSource<tf.Tensor4D> {
   constructor(
     private readonly slices: PairedSlices,
     private readonly channels: readonly number[],
@@ -19,23 +17,10 @@ export class SingleContrastBatchSource implements BatchSource<tf.Tensor4D> {
     seed: number,
   ) {
     validatePairedSlices(slices);
-    this.indices = new ShuffledIndices(slices.count * channels.length, batchSize, seed);
+    super(slices.count * channels.length, batchSize, seed);
   }
 
-  get position(): BatchSourcePosition {
-    return this.indices.position;
-  }
-
-  set position(p: BatchSourcePosition) {
-    this.indices.position = p;
-  }
-
-  describe(): string {
-    return this.indices.describe();
-  }
-
-  next(): tf.Tensor4D {
-    const batch = this.indices.next();
+  protected makeBatch(batch: Uint32Array): tf.Tensor4D {
     const { size } = this.slices;
     const n = size * size;
     const c = this.slices.channels.length;
@@ -56,9 +41,7 @@ export interface TranslationBatch {
   sourceVectors?: tf.Tensor2D;
 }
 
-export class TranslationBatchSource implements BatchSource<TranslationBatch> {
-  private readonly indices: ShuffledIndices;
-
+export class TranslationBatchSource extends IndexedBatchSource<TranslationBatch> {
   constructor(
     private readonly slices: PairedSlices,
     private readonly sourceChannels: readonly number[],
@@ -71,23 +54,11 @@ export class TranslationBatchSource implements BatchSource<TranslationBatch> {
     if (sourceVectors && sourceVectors.data.length !== slices.count * sourceVectors.dim) {
       throw new ShapeError(`TranslationBatchSource: ${sourceVectors.data.length} vector values for ${slices.count} slices of dimension ${sourceVectors.dim}.`);
     }
-    this.indices = new ShuffledIndices(slices.count, batchSize, seed);
+    super(slices.count, batchSize, seed);
   }
 
-  get position(): BatchSourcePosition {
-    return this.indices.position;
-  }
-
-  set position(p: BatchSourcePosition) {
-    this.indices.position = p;
-  }
-
-  describe(): string {
-    return this.indices.describe();
-  }
-
-  next(): TranslationBatch {
-    return translationBatch(this.slices, this.indices.next(), this.sourceChannels, this.targetChannels, this.sourceVectors);
+  protected makeBatch(batch: Uint32Array): TranslationBatch {
+    return translationBatch(this.slices, batch, this.sourceChannels, this.targetChannels, this.sourceVectors);
   }
 }
 

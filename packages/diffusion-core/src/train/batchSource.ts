@@ -96,28 +96,15 @@ export function seededUniform(seed: number): () => number {
   };
 }
 
-/** Items of one shape stored contiguously in a Float32Array (e.g. slices of a dataset split). */
-export interface ItemArray {
-  data: Float32Array;
-  /** Shape of one item, e.g. [H, W, C]. */
-  itemShape: number[];
-}
+/**
+ * A batch source over shuffled item indices: subclasses say how to make a batch from the items'
+ * indices (and a seed tied to the batch's position, for per-batch random choices).
+ */
+export abstract class IndexedBatchSource<B> implements BatchSource<B> {
+  protected readonly indices: ShuffledIndices;
 
-/** Shuffled batches of an in-memory array, as tensors [batch, ...itemShape]. */
-export class ArrayBatchSource implements BatchSource<tf.Tensor> {
-  private readonly itemSize: number;
-  private readonly indices: ShuffledIndices;
-
-  constructor(
-    private readonly items: ItemArray,
-    readonly batchSize: number,
-    readonly seed: number,
-  ) {
-    this.itemSize = items.itemShape.reduce((a, b) => a * b, 1);
-    if (this.itemSize === 0 || items.data.length % this.itemSize !== 0) {
-      throw new ShapeError(`ArrayBatchSource: ${items.data.length} values do not divide into items of shape [${items.itemShape}].`);
-    }
-    this.indices = new ShuffledIndices(items.data.length / this.itemSize, batchSize, seed);
+  constructor(count: number, batchSize: number, seed: number) {
+    this.indices = new ShuffledIndices(count, batchSize, seed);
   }
 
   get position(): BatchSourcePosition {
@@ -132,8 +119,39 @@ export class ArrayBatchSource implements BatchSource<tf.Tensor> {
     return this.indices.describe();
   }
 
-  next(): tf.Tensor {
-    const batch = this.indices.next();
+  next(): B {
+    const seed = this.indices.batchSeed;
+    return this.makeBatch(this.indices.next(), seed);
+  }
+
+  protected abstract makeBatch(items: Uint32Array, seed: number): B;
+}
+
+/** Items of one shape stored contiguously in a Float32Array (e.g. slices of a dataset split). */
+export interface ItemArray {
+  data: Float32Array;
+  /** Shape of one item, e.g. [H, W, C]. */
+  itemShape: number[];
+}
+
+/** Shuffled batches of an in-memory array, as tensors [batch, ...itemShape]. */
+export class ArrayBatchSource extends IndexedBatchSource<tf.Tensor> {
+  private readonly itemSize: number;
+
+  constructor(
+    private readonly items: ItemArray,
+    readonly batchSize: number,
+    readonly seed: number,
+  ) {
+    const itemSize = items.itemShape.reduce((a, b) => a * b, 1);
+    if (itemSize === 0 || items.data.length % itemSize !== 0) {
+      throw new ShapeError(`ArrayBatchSource: ${items.data.length} values do not divide into items of shape [${items.itemShape}].`);
+    }
+    super(items.data.length / itemSize, batchSize, seed);
+    this.itemSize = itemSize;
+  }
+
+  protected makeBatch(batch: Uint32Array): tf.Tensor {
     const out = new Float32Array(batch.length * this.itemSize);
     batch.forEach((item, b) => out.set(this.items.data.subarray(item * this.itemSize, (item + 1) * this.itemSize), b * this.itemSize));
     return tf.tensor(out, [batch.length, ...this.items.itemShape]);

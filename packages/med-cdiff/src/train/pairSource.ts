@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed, ShapeError, ShuffledIndices, type BatchSource, type BatchSourcePosition } from '@meddiff/diffusion-core';
+import { IndexedBatchSource, mixSeed, ShapeError } from '@meddiff/diffusion-core';
 import { conditionChannels, type DegradationConfig, type MedCDiffTask } from '../config';
 import { seededRandom } from '../degradations/random';
 import { degradeForTask } from '../degradations/taskPairs';
@@ -23,9 +23,7 @@ export interface TrainingPair {
  * a fresh degradation drawn from a seed tied to its position, so a resumed run sees exactly the
  * batches the uninterrupted one would have.
  */
-export class DegradedPairSource implements BatchSource<TrainingPair> {
-  private readonly indices: ShuffledIndices;
-
+export class DegradedPairSource extends IndexedBatchSource<TrainingPair> {
   constructor(
     private readonly slices: SliceSet,
     private readonly task: MedCDiffTask,
@@ -36,24 +34,10 @@ export class DegradedPairSource implements BatchSource<TrainingPair> {
     if (slices.data.length !== slices.count * slices.size * slices.size) {
       throw new ShapeError(`DegradedPairSource: ${slices.data.length} values are not ${slices.count} slices of ${slices.size} x ${slices.size}.`);
     }
-    this.indices = new ShuffledIndices(slices.count, batchSize, seed);
+    super(slices.count, batchSize, seed);
   }
 
-  get position(): BatchSourcePosition {
-    return this.indices.position;
-  }
-
-  set position(p: BatchSourcePosition) {
-    this.indices.position = p;
-  }
-
-  describe(): string {
-    return this.indices.describe();
-  }
-
-  next(): TrainingPair {
-    const seed = this.indices.batchSeed;
-    const batch = this.indices.next();
+  protected makeBatch(batch: Uint32Array, seed: number): TrainingPair {
     const { size } = this.slices;
     const n = size * size;
     const channels = conditionChannels(this.task);
