@@ -5,6 +5,7 @@ import { accessSync, constants, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendError } from './errors';
+import { selectBackend, type BackendChoice } from './runtime/selectBackend';
 
 export { fileWeightsStore } from './io/fileWeightsStore';
 export { consoleTrainingLogger } from './train/consoleTrainingLogger';
@@ -56,4 +57,15 @@ export async function installNodeWebGPU(): Promise<NodeWebGPUInfo> {
   }
   const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string } }).info;
   return { adapter: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown', vulkanIcd: process.env.VK_ICD_FILENAMES };
+}
+
+/** The backends a Node command offers: WASM on any CPU, WebGPU through Dawn. */
+export type NodeBackend = 'wasm' | 'webgpu';
+export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'webgpu'];
+
+/** Makes `backend` tfjs's backend in Node, exposing WebGPU through Dawn first when it is asked for. */
+export async function selectNodeBackend(backend: NodeBackend): Promise<BackendChoice> {
+  if (!NODE_BACKENDS.includes(backend)) throw new BackendError(`Unknown backend '${String(backend)}'. Allowed in Node: ${NODE_BACKENDS.join(', ')}.`);
+  if (backend === 'webgpu') await installNodeWebGPU();
+  return selectBackend({ preferred: [backend] });
 }

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { selectBackend, type BackendChoice } from '@meddiff/diffusion-core';
-import { fileWeightsStore, installNodeWebGPU } from '@meddiff/diffusion-core/node';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { MissingDataError } from '@meddiff/imaging';
 import { buildUserDataset, readDataset, resolveCacheDir } from '@meddiff/imaging/node';
 import { CdmPipeline } from '../pipeline/cdmPipeline';
@@ -9,22 +8,11 @@ import { prepareSlices, type PairedSlices } from '../train/pairedSlices';
 import type { CdmConfig } from '../config';
 import { UsageError } from './errors';
 
-/** The backends the commands offer: WASM (any CPU) and WebGPU (Dawn in Node). */
-export type CommandBackend = 'wasm' | 'webgpu';
-export const COMMAND_BACKENDS: readonly CommandBackend[] = ['wasm', 'webgpu'];
+/** The backends the commands offer, and how one is started: shared with every Node command. */
+export { NODE_BACKENDS as COMMAND_BACKENDS, selectNodeBackend as useBackend, type NodeBackend as CommandBackend } from '@meddiff/diffusion-core/node';
 
 /** Where progress lines go: stderr in the CLI, a collector in tests. */
 export type Log = (line: string) => void;
-
-export async function useBackend(backend: CommandBackend): Promise<BackendChoice> {
-  if (!COMMAND_BACKENDS.includes(backend)) throw new UsageError(`Unknown backend '${String(backend)}'. Allowed: ${COMMAND_BACKENDS.join(', ')}.`);
-  if (backend === 'webgpu') {
-    await installNodeWebGPU();
-    // The trainer registers WASM gradient kernels whatever the backend; they need the WASM kernels loaded.
-    await import('@tensorflow/tfjs-backend-wasm');
-  }
-  return selectBackend({ preferred: [backend] });
-}
 
 /** The default simulated dataset (built by `cdm simulate`). */
 export const DEFAULT_DATASET = 'cdm-sim-64';

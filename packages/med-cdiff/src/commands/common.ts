@@ -1,30 +1,17 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { selectBackend, type BackendChoice } from '@meddiff/diffusion-core';
-import { fileWeightsStore, installNodeWebGPU } from '@meddiff/diffusion-core/node';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { MissingDataError, type DatasetManifest } from '@meddiff/imaging';
 import { readDataset, resolveCacheDir } from '@meddiff/imaging/node';
 import { MedCDiffPipeline } from '../pipeline/medCDiffPipeline';
 import type { SliceSet } from '../train/pairSource';
 import { UsageError } from './errors';
 
-/** The backends the commands offer: WASM (any CPU) and WebGPU (Dawn in Node). */
-export type CommandBackend = 'wasm' | 'webgpu';
-export const COMMAND_BACKENDS: readonly CommandBackend[] = ['wasm', 'webgpu'];
+/** The backends the commands offer, and how one is started: shared with every Node command. */
+export { NODE_BACKENDS as COMMAND_BACKENDS, selectNodeBackend as useBackend, type NodeBackend as CommandBackend } from '@meddiff/diffusion-core/node';
 
-/** Where progress lines go; stderr in the CLI, a collector in tests. */
+/** Where progress lines go: stderr in the CLI, a collector in tests. */
 export type Log = (line: string) => void;
-
-export async function useBackend(backend: CommandBackend): Promise<BackendChoice> {
-  if (!COMMAND_BACKENDS.includes(backend)) throw new UsageError(`Unknown backend '${String(backend)}'. Allowed: ${COMMAND_BACKENDS.join(', ')}.`);
-  if (backend === 'webgpu') {
-    await installNodeWebGPU();
-    // diffusion-core's Trainer registers its WASM gradient kernels whatever the backend, which needs the
-    // WASM backend's kernels loaded (importing it registers them; it does not become the backend).
-    await import('@tensorflow/tfjs-backend-wasm');
-  }
-  return selectBackend({ preferred: [backend] });
-}
 
 /** The open dataset built at a side: `open` is the 128 px build, others are `open-<side>`. */
 export function openDatasetName(size: number): string {
