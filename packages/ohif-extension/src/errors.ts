@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'UNIFORM_IMAGE',
   'IMAGE_TOO_LARGE',
   'INVALID_TASK',
+  'NOT_COREGISTERED',
+  'UNSUPPORTED_MODALITY',
   'MODEL_NOT_FOUND',
   'MODEL_CORRUPT',
   'MODEL_MISMATCH',
@@ -80,6 +82,25 @@ export class InvalidTaskError extends DiffusionToolError {
   }
 }
 
+/**
+ * Translation sources that do not share one pixel grid at the slice shown (another size, spacing,
+ * position, orientation or frame of reference), or a source series with no slice there.
+ */
+export class NotCoregisteredError extends DiffusionToolError {
+  override name = 'NotCoregisteredError';
+  constructor(message: string) {
+    super('NOT_COREGISTERED', message);
+  }
+}
+
+/** A contrast the loaded model does not translate from or to. */
+export class UnsupportedModalityError extends DiffusionToolError {
+  override name = 'UnsupportedModalityError';
+  constructor(message: string) {
+    super('UNSUPPORTED_MODALITY', message);
+  }
+}
+
 export class ModelLoadError extends DiffusionToolError {
   override name = 'ModelLoadError';
   constructor(code: 'MODEL_NOT_FOUND' | 'MODEL_CORRUPT' | 'MODEL_MISMATCH', message: string) {
@@ -147,6 +168,12 @@ export function fromWire(w: WireError): Error {
       return new ModelLoadError('MODEL_MISMATCH', `The weights do not fit this model: ${w.message}`);
     case 'BACKEND_UNAVAILABLE':
       return new BackendUnavailableError(w.message);
+    case 'NOT_COREGISTERED':
+      return new NotCoregisteredError(w.message);
+    case 'UNSUPPORTED_MODALITY':
+      return new UnsupportedModalityError(w.message);
+    case 'INVALID_INPUT':
+      return new InvalidTaskError(w.message);
   }
   if (w.code && (ERROR_CODES as readonly string[]).includes(w.code)) {
     const e = new DiffusionToolError(w.code as ErrorCode, w.message);

@@ -1,3 +1,4 @@
+import { InvalidTaskError } from './errors.js';
 import { COMMANDS, PANEL_ID } from './id.js';
 import type { SamplingOptions, SrFactor, Task, TaskKind } from './model/taskTypes.js';
 export type { SamplingOptions };
@@ -8,6 +9,8 @@ import type { ControllerState, OptionsPatch, ResultEntry } from './state/diffusi
 export interface TaskOptions {
   kind?: TaskKind;
   factor?: SrFactor;
+  /** Translation: the target contrast (default the model's first). */
+  target?: string;
 }
 export type RunOptions = TaskOptions & OptionsPatch;
 
@@ -58,12 +61,14 @@ export function stateSummary(s: ControllerState) {
     outcome: s.outcome,
     error: s.error,
     results: s.results.map(summarize),
+    sources: s.sources,
   };
 }
 
 function taskFrom(o: TaskOptions, current: Task): Task {
   const kind = o.kind ?? current.kind;
   if (kind === 'super-resolve') return { kind, factor: o.factor ?? (current.kind === 'super-resolve' ? current.factor : 2) };
+  if (kind === 'translate') return { kind, target: o.target ?? (current.kind === 'translate' ? current.target : '') };
   return { kind } as Task;
 }
 
@@ -73,7 +78,7 @@ function taskFrom(o: TaskOptions, current: Task): Task {
  */
 export function createCommandsModule(runtime: () => Runtime, servicesManager: ServicesManager) {
   const actions = {
-    /** Chooses the task: { kind: 'super-resolve', factor: 2 | 4 } | { kind: 'denoise' } | { kind: 'inpaint' }. */
+    /** Chooses the task: { kind: 'super-resolve', factor: 2 | 4 } | { kind: 'denoise' } | { kind: 'inpaint' } | { kind: 'translate', target?: 'FLAIR' }. */
     selectTask: async (o: TaskOptions = {}) => {
       const c = runtime().controller;
       c.selectTask(taskFrom(o, c.getState().task));
@@ -87,11 +92,19 @@ export function createCommandsModule(runtime: () => Runtime, servicesManager: Se
     /** Runs on the active slice (optionally choosing task and options first); resolves with the result, or null. */
     run: async (o: RunOptions = {}) => {
       const c = runtime().controller;
-      const { kind, factor, ...options } = o;
-      if (kind || factor) c.selectTask(taskFrom({ ...(kind ? { kind } : {}), ...(factor ? { factor } : {}) }, c.getState().task));
+      const { kind, factor, target, ...options } = o;
+      if (kind || factor || target) c.selectTask(taskFrom({ ...(kind ? { kind } : {}), ...(factor ? { factor } : {}), ...(target ? { target } : {}) }, c.getState().task));
       if (Object.keys(options).length) c.setOptions(options);
       const result = await c.run();
       return result ? summarize(result) : null;
+    },
+    /** Translation: picks the series (by SeriesInstanceUID or displaySetInstanceUID) holding a source contrast. */
+    setSourceSeries: async ({ contrast, seriesInstanceUID, displaySetInstanceUID }: { contrast: string; seriesInstanceUID?: string; displaySetInstanceUID?: string }) => {
+      const c = runtime().controller;
+      const uid = displaySetInstanceUID ?? c.getState().sources.candidates.find((s) => s.seriesInstanceUID === seriesInstanceUID)?.displaySetInstanceUID;
+      if (!uid) throw new InvalidTaskError(`No image series ${seriesInstanceUID ?? ''} in the study shown; open it first.`);
+      c.setSourceSeries(contrast, uid);
+      return c.getState().sources;
     },
     cancel: async () => {
       runtime().controller.cancel();
@@ -111,6 +124,7 @@ export function createCommandsModule(runtime: () => Runtime, servicesManager: Se
     [COMMANDS.selectTask]: { commandFn: actions.selectTask },
     [COMMANDS.setOptions]: { commandFn: actions.setOptions },
     [COMMANDS.run]: { commandFn: actions.run },
+    [COMMANDS.setSourceSeries]: { commandFn: actions.setSourceSeries },
     [COMMANDS.cancel]: { commandFn: actions.cancel },
     [COMMANDS.storeResult]: { commandFn: actions.storeResult },
     [COMMANDS.getState]: { commandFn: actions.getState },

@@ -16,6 +16,7 @@ export const COMMANDS = {
   run: 'meddiff.run',
   cancel: 'meddiff.cancel',
   storeResult: 'meddiff.storeResult',
+  setSourceSeries: 'meddiff.setSourceSeries',
   getState: 'meddiff.getState',
   openPanel: 'meddiff.openPanel',
 } as const;
@@ -26,4 +27,5 @@ export const TOOLBAR_IDS = {
   superResolve4: 'MedDiffSuperResolve4',
   denoise: 'MedDiffDenoise',
   inpaint: 'MedDiffInpaint',
+  translate: 'MedDiffTranslate',
 } as const;

@@ -26,8 +26,9 @@ export const toolbarButtons = [
   taskButton(TOOLBAR_IDS.superResolve4, 'Super-resolve x4', 'Diffusion super-resolution x4 of the active slice', 'tool-magnify', { kind: 'super-resolve', factor: 4 }),
   taskButton(TOOLBAR_IDS.denoise, 'Denoise', 'Diffusion denoising of the active slice', 'tool-window-level', { kind: 'denoise' }),
   taskButton(TOOLBAR_IDS.inpaint, 'Inpaint', 'Regenerate a drawn rectangle or a segment of the active slice', 'tool-rectangle', { kind: 'inpaint' }),
+  taskButton(TOOLBAR_IDS.translate, 'Translate contrast', 'Synthesise another MRI contrast (e.g. FLAIR) from co-registered source series', 'tool-fusion-color', { kind: 'translate', target: '' }),
 ];
 
 export const toolbarSections = {
-  [TOOLBAR_IDS.section]: [TOOLBAR_IDS.superResolve2, TOOLBAR_IDS.superResolve4, TOOLBAR_IDS.denoise, TOOLBAR_IDS.inpaint],
+  [TOOLBAR_IDS.section]: [TOOLBAR_IDS.superResolve2, TOOLBAR_IDS.superResolve4, TOOLBAR_IDS.denoise, TOOLBAR_IDS.inpaint, TOOLBAR_IDS.translate],
 };

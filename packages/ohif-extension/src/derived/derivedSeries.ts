@@ -23,16 +23,30 @@ export interface DerivationInfo {
   sampling: SamplingOptions;
   modelName: string;
   backend: string;
+  /** Translation: the source contrasts, in the model's order (the result lies on the first's grid). */
+  sources?: string[];
 }
 
 /** DerivationDescription: which model did what, with which settings, so the result can be reproduced. */
 export function derivationDescription(info: DerivationInfo, samplesNote = ''): string {
   const s = info.sampling;
-  return `${info.modelName}: ${taskLabel(info.task)} (${s.sampler}, ${s.steps} steps, seed ${s.seed}, ${s.samples} sample${s.samples > 1 ? 's' : ''}${samplesNote}; ${info.backend})`;
+  const what = info.task.kind === 'translate' ? `${info.sources?.join(' + ') ?? 'sources'} to ${info.task.target}` : taskLabel(info.task);
+  // CDM samples its representation with DDIM whatever the sampler setting says.
+  const sampler = info.task.kind === 'translate' ? 'MDN DDIM' : s.sampler;
+  return `${info.modelName}: ${what} (${sampler}, ${s.steps} steps, seed ${s.seed}, ${s.samples} sample${s.samples > 1 ? 's' : ''}${samplesNote}; ${info.backend})`;
 }
 
 export function seriesLabelOf(task: Task): string {
-  return task.kind === 'super-resolve' ? `SR x${task.factor}` : task.kind === 'denoise' ? 'denoised' : 'inpainted';
+  switch (task.kind) {
+    case 'super-resolve':
+      return `SR x${task.factor}`;
+    case 'denoise':
+      return 'denoised';
+    case 'inpaint':
+      return 'inpainted';
+    case 'translate':
+      return `synthetic ${task.target}`;
+  }
 }
 
 /** The result's place in space: the source's plane, resampled to the result's size (half-pixel centres). */

@@ -47,7 +47,7 @@ describe('the Diffusion tools mode', () => {
     const toolbar = app.servicesManager.services.toolbarService;
     for (const id of ['Zoom', ...Object.values(TOOLBAR_IDS)]) expect(toolbar.getButton(id), id).toBeTruthy();
     expect(toolbar.state.buttonSections['primary']).toEqual(['Zoom', TOOLBAR_IDS.section]);
-    expect(toolbar.state.buttonSections[TOOLBAR_IDS.section]).toEqual([TOOLBAR_IDS.superResolve2, TOOLBAR_IDS.superResolve4, TOOLBAR_IDS.denoise, TOOLBAR_IDS.inpaint]);
+    expect(toolbar.state.buttonSections[TOOLBAR_IDS.section]).toEqual([TOOLBAR_IDS.superResolve2, TOOLBAR_IDS.superResolve4, TOOLBAR_IDS.denoise, TOOLBAR_IDS.inpaint, TOOLBAR_IDS.translate]);
   });
 
   it('says what is missing when the app has no basic mode', async () => {

@@ -1,6 +1,6 @@
 import { BackendUnavailableError, fromWire, TaskCancelledError, WorkerCrashedError } from '../errors.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
-import type { BackendName, BackendReport, ModelCard, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
+import type { BackendName, BackendReport, ModelCard, ModelFamily, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
 
 /** The part of Worker the client uses, so tests can give it an in-process double of the same protocol. */
 export interface WorkerLike {
@@ -62,9 +62,10 @@ export class InferenceClient {
     return this.readyPromise;
   }
 
-  async loadModel(url: string): Promise<ModelCard> {
+  /** Loads (and verifies) the model folder at `url`; `family` says which kind of model it holds (default Med-cDiff). */
+  async loadModel(url: string, family?: ModelFamily): Promise<ModelCard> {
     await this.ready();
-    return this.call<ModelCard>({ type: 'load-model', id: this.nextId++, url });
+    return this.call<ModelCard>({ type: 'load-model', id: this.nextId++, url, ...(family ? { family } : {}) });
   }
 
   async run(request: TaskRequest, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: TaskProgress) => void } = {}): Promise<TaskResult> {

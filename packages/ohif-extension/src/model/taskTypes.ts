@@ -2,9 +2,14 @@
  * The boundary between the viewer and the models: plain, structured-cloneable data that crosses
  * to the inference worker. Nothing here knows OHIF or tfjs.
  */
+import type { ImageGeometry } from '@meddiff/imaging';
 
-export const TASK_KINDS = ['super-resolve', 'denoise', 'inpaint'] as const;
+export const TASK_KINDS = ['super-resolve', 'denoise', 'inpaint', 'translate'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** Which model a folder of weights holds: Med-cDiff (one task per model) or CDM (contrast translation). */
+export const MODEL_FAMILIES = ['med-cdiff', 'cdm'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 export const SR_FACTORS = [2, 4] as const;
 export type SrFactor = (typeof SR_FACTORS)[number];
@@ -14,8 +19,14 @@ export type SamplerName = (typeof SAMPLERS)[number];
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
-/** What to do. A super-resolution names its factor, so a typo in the factor fails to compile. */
-export type Task = { kind: 'super-resolve'; factor: SrFactor } | { kind: 'denoise' } | { kind: 'inpaint' };
+/**
+ * What to do. A super-resolution names its factor, so a typo in the factor fails to compile; a
+ * translation names the target contrast ('' until a CDM model's card says which it offers).
+ */
+export type Task = { kind: 'super-resolve'; factor: SrFactor } | { kind: 'denoise' } | { kind: 'inpaint' } | { kind: 'translate'; target: string };
+/** The tasks that turn one slice into one slice (Med-cDiff's). */
+export type ImageTask = Exclude<Task, { kind: 'translate' }>;
+export type TranslateTask = Extract<Task, { kind: 'translate' }>;
 
 /** A grey slice in modality units (HU for CT), row-major. */
 export interface TaskImage {
@@ -24,7 +35,14 @@ export interface TaskImage {
   columns: number;
 }
 
+/** A slice with its place in space, so co-registration can be checked where the pixels are used. */
+export interface PlacedImage extends TaskImage {
+  geometry?: ImageGeometry;
+  frameOfReferenceUID?: string;
+}
+
 export interface SamplingOptions {
+  /** Med-cDiff's sampler; CDM always samples its representation with DDIM. */
   sampler: SamplerName;
   /** Network evaluations per sample (speed against quality). */
   steps: number;
@@ -34,8 +52,9 @@ export interface SamplingOptions {
   samples: number;
 }
 
-export interface TaskRequest {
-  task: Task;
+/** A Med-cDiff task on one slice. */
+export interface ImageTaskRequest {
+  task: ImageTask;
   image: TaskImage;
   /** Inpainting: 1 where pixels are generated, 0 where they are kept; rows x columns. */
   mask?: Uint8Array;
@@ -46,6 +65,18 @@ export interface TaskRequest {
   maxPassSize: number;
 }
 
+/** A CDM contrast translation of one slice position. */
+export interface TranslateRequest {
+  task: TranslateTask;
+  /** One co-registered slice per source contrast the model takes, keyed by contrast (e.g. T1, T2). */
+  sources: Record<string, PlacedImage>;
+  /** `steps` are the MDN's DDIM steps; `samples` MDN draws give a mean and a spread. */
+  options: SamplingOptions;
+  modelUrl: string;
+}
+
+export type TaskRequest = ImageTaskRequest | TranslateRequest;
+
 export interface TaskProgress {
   /** Network evaluations done and to do, over all tiles and samples. */
   done: number;
@@ -54,6 +85,8 @@ export interface TaskProgress {
   tiles: number;
   sample: number;
   samples: number;
+  /** What the model is doing, when it works in stages (CDM: encode, sample, translate). */
+  stage?: string;
   elapsedMs: number;
   etaMs: number;
 }
@@ -77,6 +110,9 @@ export interface ModelCard {
   trainedOn: string;
   intendedUse: string;
   tasks?: string[];
+  family?: ModelFamily;
+  /** CDM: the contrasts the model translates from (all needed) and to. */
+  modalities?: { sources: string[]; targets: string[] };
   [key: string]: unknown;
 }
 
@@ -97,5 +133,19 @@ export function outputSize(task: Task, rows: number, columns: number): { rows: n
 }
 
 export function taskLabel(task: Task): string {
-  return task.kind === 'super-resolve' ? `super-resolution x${task.factor}` : task.kind === 'denoise' ? 'denoising' : 'inpainting';
+  switch (task.kind) {
+    case 'super-resolve':
+      return `super-resolution x${task.factor}`;
+    case 'denoise':
+      return 'denoising';
+    case 'inpaint':
+      return 'inpainting';
+    case 'translate':
+      return `translation to ${task.target || 'a contrast'}`;
+  }
+}
+
+/** Narrows a request by its task (TypeScript does not narrow a union by a nested discriminant). */
+export function isTranslateRequest(r: TaskRequest): r is TranslateRequest {
+  return r.task.kind === 'translate';
 }

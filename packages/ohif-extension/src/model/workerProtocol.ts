@@ -1,9 +1,9 @@
-import type { BackendName, BackendReport, ModelCard, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
+import type { BackendName, BackendReport, ModelCard, ModelFamily, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
 
 /** Messages to the inference worker. */
 export type ToWorker =
   | { type: 'init'; preferredBackends?: BackendName[]; wasmPaths?: string }
-  | { type: 'load-model'; id: number; url: string }
+  | { type: 'load-model'; id: number; url: string; family?: ModelFamily }
   | { type: 'run'; id: number; request: TaskRequest }
   | { type: 'cancel'; id: number };
 

@@ -74,7 +74,7 @@ export interface CommandsManager {
 
 export interface ExtensionManager {
   getDataSources(name?: string): { store?: { dicom?: (dataset: unknown) => Promise<unknown> }; getConfig?(): Record<string, unknown> }[] | undefined;
-  getActiveDataSource?(): unknown[];
+  getActiveDataSource?(): { getImageIdsForInstance?(o: { instance: Record<string, unknown> }): string | undefined }[];
   appConfig?: Record<string, unknown>;
 }
 
@@ -102,6 +102,8 @@ export interface CornerstoneGlobals {
   cornerstone: {
     cache: { getImage(imageId: string): CornerstoneImage | undefined };
     metaData: { get(type: string, imageId: string): unknown };
+    /** Loads images of series no viewport shows (translation sources). */
+    imageLoader?: { loadAndCacheImage(imageId: string): Promise<CornerstoneImage> };
   };
   cornerstoneTools?: {
     annotation?: { state?: { getAllAnnotations?(): CornerstoneAnnotation[] } };

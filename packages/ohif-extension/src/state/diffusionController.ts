@@ -1,18 +1,32 @@
 import type { ExtensionConfig } from '../config.js';
 import { buildDerivedSeries, naturalize, type DerivedSeries } from '../derived/derivedSeries.js';
-import { DiffusionToolError, InvalidTaskError, RegisterFailedError, StoreFailedError, TaskCancelledError } from '../errors.js';
+import type { Image2D } from '@meddiff/imaging';
+import { DiffusionToolError, InvalidTaskError, RegisterFailedError, StoreFailedError, TaskCancelledError, UnsupportedModalityError } from '../errors.js';
 import type { InferenceClient } from '../model/inferenceClient.js';
-import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type SamplingOptions, type Task, type TaskProgress } from '../model/taskTypes.js';
+import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type ModelFamily, type PlacedImage, type SamplingOptions, type Task, type TaskProgress, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
 import { cornerstoneGlobals, type CommandsManager, type CornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
 import { readInpaintMask, type MaskSource } from '../viewer/activeMask.js';
 import { readActiveSlice, type ActiveSlice } from '../viewer/activeSlice.js';
 import { showSideBySide, waitForDisplaySet } from '../viewer/sideBySide.js';
+import { guessSources, locateSources, readSources, referencePlane, sourceCandidates, type LocatedSource, type SourceCandidate } from '../viewer/sourceSeries.js';
 
 export interface ModelEntry {
   id: string;
   label: string;
   url: string;
   tasks?: string[];
+  /** What the folder holds; Med-cDiff when not said. */
+  family?: ModelFamily;
+}
+
+/** Contrast translation: the series picked for each source contrast, and whether they fit together here. */
+export interface TranslationSources {
+  /** Image series of the study shown that can be sources. */
+  candidates: SourceCandidate[];
+  /** Source contrast -> displaySetInstanceUID. */
+  picks: Record<string, string>;
+  /** The co-registration check at the slice shown, when last made. */
+  check?: { ok: boolean; message: string };
 }
 
 export type StorageState = 'local' | 'storing' | 'stored' | 'failed';
@@ -51,6 +65,7 @@ export interface ControllerState {
   outcome?: 'done' | 'cancelled' | 'failed';
   error?: { code: string; message: string };
   results: ResultEntry[];
+  sources: TranslationSources;
 }
 
 export interface ControllerDeps {
@@ -63,6 +78,8 @@ export interface ControllerDeps {
   cornerstone?: () => CornerstoneGlobals | undefined;
   /** Reads the slice to process; default the active viewport's (readActiveSlice). */
   readSlice?: (services: OhifServices, cs: CornerstoneGlobals | undefined) => ActiveSlice;
+  /** Reads the located translation sources' pixels; default through cornerstone (readSources). */
+  readSources?: (located: Record<string, LocatedSource>, cs: CornerstoneGlobals | undefined) => Promise<Record<string, Image2D>>;
   /** How long to wait for OHIF to make a display set for a registered result. */
   displaySetTimeoutMs?: number;
 }
@@ -90,6 +107,7 @@ export class DiffusionController {
   private abort: AbortController | undefined;
   private nextResultId = 1;
   private initPromise: Promise<void> | undefined;
+  private unsubscribeDisplaySets: (() => void) | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
     this.state = {
@@ -101,6 +119,7 @@ export class DiffusionController {
       modelStatus: 'none',
       status: 'idle',
       results: [],
+      sources: { candidates: [], picks: {} },
     };
   }
 
@@ -121,6 +140,15 @@ export class DiffusionController {
   /** Lists the models and starts the worker; failures are shown in the panel, not thrown. */
   init(): Promise<void> {
     this.initPromise ??= (async () => {
+      // New series (a study loading, a result registered) can be translation sources.
+      const dss = this.deps.services.displaySetService;
+      const added = dss.EVENTS['DISPLAY_SETS_ADDED'];
+      if (added) {
+        const sub = dss.subscribe(added, () => {
+          if (this.state.task.kind === 'translate' && this.state.card?.modalities) this.refreshSources();
+        });
+        this.unsubscribeDisplaySets = () => sub.unsubscribe();
+      }
       const fetchJson = this.deps.fetchJson ?? (async (url: string) => (await fetch(url)).json());
       try {
         const index = (await fetchJson(this.deps.config.modelsIndexUrl)) as { models?: ModelEntry[] };
@@ -150,17 +178,90 @@ export class DiffusionController {
     this.state = rest as ControllerState;
     this.set({ modelUrl: url, modelStatus: 'loading' });
     try {
-      const card = await this.deps.client.loadModel(url);
-      if (this.state.modelUrl === url) this.set({ card, modelStatus: 'ready' });
+      const family = this.state.models.find((m) => m.url === url)?.family;
+      const card = await this.deps.client.loadModel(url, family);
+      if (this.state.modelUrl !== url) return;
+      this.set({ card, modelStatus: 'ready' });
+      if (this.state.task.kind === 'translate') this.fitTranslation();
     } catch (e) {
       if (this.state.modelUrl === url) this.set({ modelStatus: 'failed', error: errorInfo(e) });
     }
   }
 
+  /**
+   * Chooses the task. When the chosen model's card names other tasks and a listed model serves this
+   * one, that model is loaded (Med-cDiff trains one model per task; CDM translates). A translation
+   * with no target takes the model's first.
+   */
   selectTask(task: Task): void {
     if (!TASK_KINDS.includes(task.kind)) throw new InvalidTaskError(`Unknown task "${String(task.kind)}". Allowed: ${TASK_KINDS.join(', ')}.`);
     if (task.kind === 'super-resolve' && !SR_FACTORS.includes(task.factor)) throw new InvalidTaskError(`Super-resolution factor must be one of ${SR_FACTORS.join(', ')}, got ${String(task.factor)}.`);
+    if (task.kind === 'translate' && typeof task.target !== 'string') throw new InvalidTaskError('A translation names its target contrast, e.g. { kind: "translate", target: "FLAIR" }.');
     this.set({ task });
+    const forTask = this.modelToSwitchTo(task);
+    if (forTask) void this.selectModel(forTask.url);
+    else if (task.kind === 'translate') this.fitTranslation();
+  }
+
+  /** The listed model for `task` when the chosen model's card names other tasks; undefined to keep the chosen one. */
+  private modelToSwitchTo(task: Task): ModelEntry | undefined {
+    const chosen = this.state.models.find((m) => m.url === this.state.modelUrl);
+    const forTask = this.modelFor(task);
+    return forTask && forTask.url !== this.state.modelUrl && chosen?.tasks?.length && !chosen.tasks.includes(task.kind) ? forTask : undefined;
+  }
+
+  /** Picks the series holding one source contrast (a displaySetInstanceUID of the study shown) and checks the picks again. */
+  setSourceSeries(contrast: string, displaySetInstanceUID: string): void {
+    const contrasts = this.state.card?.modalities?.sources ?? [];
+    if (!contrasts.includes(contrast)) throw new UnsupportedModalityError(`The model translates from ${contrasts.join(' + ') || 'no contrast (load a CDM model)'}; it takes no ${contrast}.`);
+    this.set({ sources: { ...this.state.sources, picks: { ...this.state.sources.picks, [contrast]: displaySetInstanceUID } } });
+    this.checkSources();
+  }
+
+  /**
+   * Lists the study's series, keeps the user's picks that still exist, guesses the others from the
+   * series descriptions, and checks them at the slice shown. Call it when the study or slice changes.
+   */
+  refreshSources(): void {
+    const contrasts = this.state.card?.modalities?.sources ?? [];
+    let plane: ReturnType<typeof referencePlane> | undefined;
+    try {
+      plane = referencePlane(this.readSlice());
+    } catch {
+      plane = undefined;
+    }
+    const candidates = sourceCandidates(this.deps.services.displaySetService.getActiveDisplaySets(), plane?.studyInstanceUID);
+    this.set({ sources: { candidates, picks: guessSources(contrasts, candidates, this.state.sources.picks) } });
+    this.checkSources();
+  }
+
+  /** Checks the picked series at the slice shown (metadata only) and records the answer for the panel. */
+  checkSources(): { ok: boolean; message: string } {
+    const contrasts = this.state.card?.modalities?.sources ?? [];
+    let check: { ok: boolean; message: string };
+    try {
+      const located = locateSources(this.deps.services, contrasts, this.state.sources.picks, referencePlane(this.readSlice()));
+      const first = located[contrasts[0]!]!;
+      check = { ok: true, message: `Co-registered at this slice: ${contrasts.join(', ')} on one ${first.rows} x ${first.columns} grid.` };
+    } catch (e) {
+      check = { ok: false, message: errorInfo(e).message };
+    }
+    this.set({ sources: { ...this.state.sources, check } });
+    return check;
+  }
+
+  /** A translation's target and sources once a CDM card is known. */
+  private fitTranslation(): void {
+    const task = this.state.task;
+    const targets = this.state.card?.modalities?.targets;
+    if (task.kind !== 'translate' || !targets?.length) return;
+    if (!task.target) this.set({ task: { kind: 'translate', target: targets[0]! } });
+    this.refreshSources();
+  }
+
+  private readSlice(): ActiveSlice {
+    const cs = (this.deps.cornerstone ?? cornerstoneGlobals)();
+    return (this.deps.readSlice ?? readActiveSlice)(this.deps.services, cs);
   }
 
   setOptions(patch: OptionsPatch): void {
@@ -180,34 +281,43 @@ export class DiffusionController {
     this.abort = abort;
     try {
       await this.init();
-      // Med-cDiff trains one model per task: when the chosen model's card names other tasks, switch to
-      // the listed model for this one. A model whose tasks are not listed is the user's call.
-      const chosen = this.state.models.find((m) => m.url === this.state.modelUrl);
-      const forTask = this.modelFor(this.state.task);
-      if (forTask && chosen?.tasks?.length && !chosen.tasks.includes(this.state.task.kind)) await this.selectModel(forTask.url);
+      // A model that serves the task replaces a chosen one whose card names other tasks; a model
+      // whose tasks are not listed is the user's call.
+      const forTask = this.modelToSwitchTo(this.state.task);
+      if (forTask) await this.selectModel(forTask.url);
       if (!this.state.modelUrl || this.state.modelStatus !== 'ready') {
         await (this.state.modelUrl ? this.selectModel(this.state.modelUrl) : Promise.resolve());
         if (this.state.modelStatus !== 'ready') throw new DiffusionToolError('MODEL_NOT_FOUND', this.state.error?.message ?? 'No model is loaded; check the list of models.');
       }
       const { services } = this.deps;
       const cs = (this.deps.cornerstone ?? cornerstoneGlobals)();
-      const slice: ActiveSlice = (this.deps.readSlice ?? readActiveSlice)(services, cs);
+      const slice = this.readSlice();
       const task = this.state.task;
       const sampling = { ...this.state.sampling };
+      const run = (request: TaskRequest): Promise<TaskResult> => this.deps.client.run(request, { signal: abort.signal, onProgress: (progress) => this.set({ progress }) });
       let mask: { mask: Uint8Array; source: MaskSource } | undefined;
-      if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
-      const [rows, columns] = slice.image.shape;
-      const result = await this.deps.client.run(
-        { task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.state.maxPassSize },
-        { signal: abort.signal, onProgress: (progress) => this.set({ progress }) },
-      );
+      // The result is placed on this image's grid, in its study.
+      let placedOn = slice.image;
+      let sourceNames: string[] | undefined;
+      let result: TaskResult;
+      if (task.kind === 'translate') {
+        const sources = await this.translationSources(task.target, slice, cs);
+        sourceNames = Object.keys(sources);
+        placedOn = sources[sourceNames[0]!]!;
+        const placed = Object.fromEntries(Object.entries(sources).map(([name, img]): [string, PlacedImage] => [name, { pixels: img.data, rows: img.shape[0], columns: img.shape[1], geometry: img.geometry, ...(img.frameOfReferenceUID ? { frameOfReferenceUID: img.frameOfReferenceUID } : {}) }]));
+        result = await run({ task, sources: placed, options: sampling, modelUrl: this.state.modelUrl! });
+      } else {
+        if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
+        const [rows, columns] = slice.image.shape;
+        result = await run({ task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.state.maxPassSize });
+      }
       if (abort.signal.aborted) throw new TaskCancelledError();
-      const series = buildDerivedSeries(result, slice.image, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend });
+      const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, ...(sourceNames ? { sources: sourceNames } : {}) });
       const displaySetInstanceUIDs = await this.register(series);
       const entry: ResultEntry = {
         id: this.nextResultId++,
         label: `${series[0]!.seriesLabel} (${result.rows} x ${result.columns})`,
-        sourceSeriesInstanceUID: slice.displaySet.SeriesInstanceUID ?? '',
+        sourceSeriesInstanceUID: String(placedOn.source.dicomAttributes?.['SeriesInstanceUID'] ?? slice.displaySet.SeriesInstanceUID ?? ''),
         series,
         displaySetInstanceUIDs,
         storage: 'local',
@@ -227,6 +337,22 @@ export class DiffusionController {
     } finally {
       this.abort = undefined;
     }
+  }
+
+  /**
+   * The translation's source slices at the slice shown, one per contrast the model takes, in the
+   * model's order: picked (or guessed) series, checked co-registered, pixels read.
+   */
+  private async translationSources(target: string, slice: ActiveSlice, cs: CornerstoneGlobals | undefined): Promise<Record<string, Image2D>> {
+    const modalities = this.state.card?.modalities;
+    if (!modalities) throw new InvalidTaskError(`${this.state.card?.name ?? 'The chosen model'} does not translate contrasts: choose a CDM model in the Model list.`);
+    if (!target) throw new InvalidTaskError(`Choose the target contrast: ${modalities.targets.join(', ')}.`);
+    if (!modalities.targets.some((t) => t.toLowerCase() === target.toLowerCase())) throw new UnsupportedModalityError(`${this.state.card!.name} translates to ${modalities.targets.join(', ')}, not ${target}.`);
+    const missing = modalities.sources.filter((c) => !this.state.sources.picks[c]);
+    if (missing.length) this.refreshSources();
+    const located = locateSources(this.deps.services, modalities.sources, this.state.sources.picks, referencePlane(slice));
+    const read = this.deps.readSources ?? ((l, c) => readSources(l, c, (instance) => this.deps.extensionManager.getActiveDataSource?.()?.[0]?.getImageIdsForInstance?.({ instance })));
+    return read(located, cs);
   }
 
   /** Stops the run in progress; it ends as cancelled and writes nothing. */
@@ -283,6 +409,7 @@ export class DiffusionController {
   }
 
   dispose(): void {
+    this.unsubscribeDisplaySets?.();
     this.abort?.abort();
     this.listeners.clear();
   }

@@ -1,6 +1,7 @@
 import type { WorkerLike } from '../model/inferenceClient.js';
 import type { FromWorker, ToWorker } from '../model/workerProtocol.js';
-import type { Pipeline } from '../worker/pipeline.js';
+import type { ModelFamily } from '../model/taskTypes.js';
+import type { WorkerModel } from '../worker/workerModel.js';
 import { createWorkerHandler } from '../worker/workerHandler.js';
 
 /**
@@ -14,7 +15,7 @@ export class InProcessWorker implements WorkerLike {
   terminated = false;
   readonly received: ToWorker[] = [];
 
-  constructor(load?: (url: string) => Promise<Pipeline>) {
+  constructor(load?: (url: string, family?: ModelFamily) => Promise<WorkerModel>) {
     this.handle = createWorkerHandler((message) => {
       if (this.terminated) return;
       const copy = structuredClone(message);

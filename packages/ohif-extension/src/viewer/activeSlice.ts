@@ -19,7 +19,7 @@ const CARRIED_ATTRIBUTES = [
   'SeriesInstanceUID', 'SeriesNumber', 'SeriesDescription', 'Modality', 'BodyPartExamined',
 ] as const;
 
-type Instance = Record<string, unknown>;
+export type Instance = Record<string, unknown>;
 
 function first(v: unknown): unknown {
   return Array.isArray(v) ? v[0] : v;
@@ -35,7 +35,7 @@ function nums(inst: Instance, key: string, length: number): number[] | undefined
   const out = arr?.map((x) => Number(x));
   return out && out.length === length && out.every((x) => Number.isFinite(x)) ? out : undefined;
 }
-function str(inst: Instance, key: string): string | undefined {
+export function str(inst: Instance, key: string): string | undefined {
   const x = first(inst[key]);
   if (x === undefined || x === null) return undefined;
   if (typeof x === 'object' && 'Alphabetic' in (x as Instance)) return String((x as Instance)['Alphabetic']);
@@ -102,9 +102,17 @@ export function readActiveSlice(services: OhifServices, cs: CornerstoneGlobals |
   if (!instance) throw new NoActiveImageError('The metadata of the active image is not available yet; wait until the series has loaded.');
   const image = cs.cornerstone.cache.getImage(imageId);
   if (!image) throw new NoActiveImageError('The active image is not loaded yet; wait until it is shown.');
+  return { viewportId, displaySet, imageId, image: sliceImage(instance, image, imageId, displaySet) };
+}
+
+/**
+ * A loaded image as the models take it: modality values with the geometry, frame of reference and
+ * DICOM references a derived series needs. Throws ColourImageError for colour images.
+ */
+export function sliceImage(instance: Instance, image: CornerstoneImage, imageId: string, displaySet: OhifDisplaySet): Image2D {
   checkGreyscale({ photometricInterpretation: str(instance, 'PhotometricInterpretation'), samplesPerPixel: num(instance, 'SamplesPerPixel') ?? image.numberOfComponents, color: image.color });
   const data = toModalityUnits(image, instance);
-  if (data.length !== image.rows * image.columns) throw new NoActiveImageError(`The active image has ${data.length} values for ${image.rows} x ${image.columns} pixels; multi-component images are not supported.`);
+  if (data.length !== image.rows * image.columns) throw new NoActiveImageError(`The image has ${data.length} values for ${image.rows} x ${image.columns} pixels; multi-component images are not supported.`);
   const sopClassUID = str(instance, 'SOPClassUID') ?? displaySet.SOPClassUID ?? '';
   const sopInstanceUID = str(instance, 'SOPInstanceUID') ?? '';
   const frameMatch = /[?&]frame=(\d+)|\/frames\/(\d+)/.exec(imageId);
@@ -114,21 +122,16 @@ export function readActiveSlice(services: OhifServices, cs: CornerstoneGlobals |
   const frameOfReferenceUID = str(instance, 'FrameOfReferenceUID');
   const modality = str(instance, 'Modality') ?? displaySet.Modality;
   return {
-    viewportId,
-    displaySet,
-    imageId,
-    image: {
-      data,
-      shape: [image.rows, image.columns],
-      geometry: sliceGeometry(instance),
-      ...(frameOfReferenceUID ? { frameOfReferenceUID } : {}),
-      ...(modality ? { modality } : {}),
-      source: {
-        format: 'dicom',
-        files: [],
-        dicom: [{ sopClassUID, sopInstanceUID, ...(frameNumber && frameNumber > 1 ? { frameNumber } : {}) }],
-        dicomAttributes: attributes,
-      },
+    data,
+    shape: [image.rows, image.columns],
+    geometry: sliceGeometry(instance),
+    ...(frameOfReferenceUID ? { frameOfReferenceUID } : {}),
+    ...(modality ? { modality } : {}),
+    source: {
+      format: 'dicom',
+      files: [],
+      dicom: [{ sopClassUID, sopInstanceUID, ...(frameNumber && frameNumber > 1 ? { frameNumber } : {}) }],
+      dicomAttributes: attributes,
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * THE model-specific file of the extension: how one pass of a task runs on a loaded model.
- * Everything else (worker, tiling, samples, normalisation, progress, cancel) is model-agnostic and
- * talks to the model only through `Pipeline`.
+ * Med-cDiff's side of the worker: how one pass of a slice task runs on a loaded model. runTask
+ * (tiling, samples, normalisation, progress, cancel) talks to the model only through `Pipeline`;
+ * workerModel.ts wraps both as the worker's Med-cDiff model.
  *
  * A pass is delegated whole to @meddiff/med-cdiff's pipeline: it builds the task's condition (the
  * bicubic-upsampled tile for super-resolution, the masked tile and mask for inpainting), pads to

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, type WeightsStore } from '@meddiff/diffusion-core';
 import { testImage, tinyModelStore } from '../testing/tinyModel.js';
-import type { TaskProgress, TaskRequest } from '../model/taskTypes.js';
+import type { TaskProgress, ImageTaskRequest } from '../model/taskTypes.js';
 import { loadPipeline, type Pipeline } from './pipeline.js';
 import { planInputTiles, runTask, validateRequest } from './runTask.js';
 
 // Med-cDiff trains one model per task: one small test model each.
-const pipelines: Partial<Record<TaskRequest['task']['kind'], Pipeline>> = {};
+const pipelines: Partial<Record<ImageTaskRequest['task']['kind'], Pipeline>> = {};
 let store: WeightsStore;
 
 beforeAll(async () => {
@@ -18,11 +18,11 @@ beforeAll(async () => {
 });
 
 /** runTask on the test model for the request's task. */
-function runOn(req: TaskRequest, ...rest: [Parameters<typeof runTask>[2], Parameters<typeof runTask>[3], Parameters<typeof runTask>[4]]) {
+function runOn(req: ImageTaskRequest, ...rest: [Parameters<typeof runTask>[2], Parameters<typeof runTask>[3], Parameters<typeof runTask>[4]]) {
   return runTask(pipelines[req.task.kind]!, req, ...rest);
 }
 
-function request(partial: Partial<TaskRequest> = {}): TaskRequest {
+function request(partial: Partial<ImageTaskRequest> = {}): ImageTaskRequest {
   return {
     task: { kind: 'denoise' },
     image: { pixels: testImage(16, 16), rows: 16, columns: 16 },

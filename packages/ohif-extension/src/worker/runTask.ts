@@ -1,7 +1,7 @@
 import { applyNormalization, blendTiles, computeNormalization, planTiles, splitTiles, type NormalizationStats, type TileLayout } from '@meddiff/imaging';
 import { CancelledError } from '@meddiff/diffusion-core';
 import { ImageTooLargeError, InvalidTaskError, NoMaskError, UniformImageError } from '../errors.js';
-import { outputSize, SAMPLERS, type BackendName, type TaskProgress, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
+import { outputSize, SAMPLERS, type BackendName, type ImageTaskRequest, type TaskProgress, type TaskResult } from '../model/taskTypes.js';
 import type { Pipeline } from './pipeline.js';
 
 /** Largest result edge written: beyond it a slice is no longer a sensible single DICOM image here. */
@@ -10,7 +10,7 @@ export const MAX_SAMPLES = 16;
 export const MAX_STEPS = 2000;
 
 /** Validates a request up front, one rule per message. */
-export function validateRequest(r: TaskRequest): void {
+export function validateRequest(r: ImageTaskRequest): void {
   const { rows, columns, pixels } = r.image;
   if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 1 || columns < 1) throw new InvalidTaskError(`The image size must be positive integers, got ${rows} x ${columns}.`);
   if (pixels.length !== rows * columns) throw new InvalidTaskError(`The image has ${pixels.length} pixels but ${rows} x ${columns} = ${rows * columns} were expected.`);
@@ -64,7 +64,7 @@ function scaleLayout(layout: TileLayout, factor: number): TileLayout {
  */
 export async function runTask(
   pipeline: Pipeline,
-  request: TaskRequest,
+  request: ImageTaskRequest,
   backend: BackendName,
   signal: AbortSignal,
   onProgress: (p: TaskProgress) => void,

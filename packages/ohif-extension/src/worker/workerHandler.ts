@@ -1,8 +1,8 @@
 import { selectBackend, type BackendChoice } from '@meddiff/diffusion-core';
 import { toWire } from '../errors.js';
 import type { FromWorker, ToWorker } from '../model/workerProtocol.js';
-import { loadPipeline, type Pipeline } from './pipeline.js';
-import { runTask } from './runTask.js';
+import type { ModelFamily } from '../model/taskTypes.js';
+import { loadWorkerModel, type WorkerModel } from './workerModel.js';
 
 /** Progress messages at most this often: progress is for people, not a log. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -12,18 +12,18 @@ const PROGRESS_INTERVAL_MS = 100;
  * (inferenceWorker.ts) or the same process in tests. It picks the tfjs backend, loads and caches
  * models, runs one task at a time and aborts a run when asked.
  */
-export function createWorkerHandler(post: (message: FromWorker, transfer?: Transferable[]) => void, load: (url: string) => Promise<Pipeline> = loadPipeline) {
+export function createWorkerHandler(post: (message: FromWorker, transfer?: Transferable[]) => void, load: (url: string, family?: ModelFamily) => Promise<WorkerModel> = loadWorkerModel) {
   let backend: BackendChoice | undefined;
-  const pipelines = new Map<string, Promise<Pipeline>>();
+  const models = new Map<string, Promise<WorkerModel>>();
   const running = new Map<number, AbortController>();
 
-  function pipelineFor(url: string): Promise<Pipeline> {
-    let p = pipelines.get(url);
+  function modelAt(url: string, family?: ModelFamily): Promise<WorkerModel> {
+    let p = models.get(url);
     if (!p) {
-      p = load(url);
-      pipelines.set(url, p);
+      p = load(url, family);
+      models.set(url, p);
       // A failed load is not cached, so fixing the weights and running again works.
-      p.catch(() => pipelines.delete(url));
+      p.catch(() => models.delete(url));
     }
     return p;
   }
@@ -41,8 +41,8 @@ export function createWorkerHandler(post: (message: FromWorker, transfer?: Trans
       }
       case 'load-model': {
         try {
-          const p = await pipelineFor(msg.url);
-          post({ type: 'model', id: msg.id, card: p.card, url: msg.url });
+          const m = await modelAt(msg.url, msg.family);
+          post({ type: 'model', id: msg.id, card: m.card, url: msg.url });
         } catch (e) {
           post({ type: 'failed', id: msg.id, error: toWire(e) });
         }
@@ -53,14 +53,19 @@ export function createWorkerHandler(post: (message: FromWorker, transfer?: Trans
         running.set(msg.id, controller);
         try {
           if (!backend) throw new Error('the worker was asked to run before it was initialised');
-          const pipeline = await pipelineFor(msg.request.modelUrl);
+          // A model is loaded (with its family) before it runs; an unknown URL is taken as Med-cDiff.
+          const model = await modelAt(msg.request.modelUrl);
           let last = -Infinity;
-          const result = await runTask(pipeline, msg.request, backend.backend, controller.signal, (progress) => {
-            const now = performance.now();
-            if (now - last >= PROGRESS_INTERVAL_MS || progress.done === progress.total) {
-              last = now;
-              post({ type: 'progress', id: msg.id, progress });
-            }
+          const result = await model.run(msg.request, {
+            backend: backend.backend,
+            signal: controller.signal,
+            onProgress: (progress) => {
+              const now = performance.now();
+              if (now - last >= PROGRESS_INTERVAL_MS || progress.done === progress.total) {
+                last = now;
+                post({ type: 'progress', id: msg.id, progress });
+              }
+            },
           });
           post({ type: 'result', id: msg.id, result }, [result.pixels.buffer, ...(result.std ? [result.std.buffer] : [])]);
         } catch (e) {
