@@ -8,6 +8,7 @@ import { hasOhifApp } from '../src/app/ohifApp.js';
 import { APP_DIR, hasBuiltPlugins, viewerPaths } from '../src/app/paths.js';
 import { startViewerServer, type RunningViewer } from '../src/app/server.js';
 import { ensureModels, type ModelIndexEntry } from '../src/data/models.js';
+import { ensureSimulatedStudy, type SimulatedStudy } from '../src/data/simulatedStudy.js';
 import { writeTestStudies } from '../src/data/testStudies.js';
 import { startOrthanc, uploadToOrthanc, type RunningOrthanc } from '../src/orthanc/orthanc.js';
 import { DICOMWEB_SOURCE } from '../src/app/appConfig.js';
@@ -78,6 +79,8 @@ function writeTestModels(shipped: ModelIndexEntry[], source: string, dir: string
 
 export interface Harness {
   viewer: RunningViewer;
+  /** The simulated multi-contrast study in Orthanc (UIDs per contrast); TEST_SERIES.shiftedT2 joins it. */
+  simulated: SimulatedStudy;
   orthanc: RunningOrthanc;
   orthancDir: string;
   orthancPort: number;
@@ -90,8 +93,9 @@ export interface Harness {
 
 /**
  * Everything the end-to-end tests run against, on free ports and in temporary folders: a fresh
- * Orthanc (Debian's, with the project's configuration) holding the test study, the viewer server
- * proxying DICOMweb to it, and headless Chromium with WebGPU. Nothing here reaches the network:
+ * Orthanc (Debian's, with the project's configuration) holding the test study and the simulated
+ * multi-contrast study (with the shifted T2 fixture), the viewer server proxying DICOMweb to it,
+ * and headless Chromium with WebGPU. Nothing here reaches the network:
  * the OHIF app and sample data must have been prepared (`npm run prepare-viewer -w apps/viewer`).
  */
 export async function startHarness(): Promise<Harness> {
@@ -100,7 +104,8 @@ export async function startHarness(): Promise<Harness> {
   if (!hasBuiltPlugins(paths.plugins)) throw new Error(`The extension is not built in ${paths.plugins}: run \`npm run build\` at the repository root.`);
   if (!existsSync(join(paths.sampleStudies, 'index.json'))) throw new Error(`The sample studies are missing in ${paths.sampleStudies}: run \`npm run prepare-viewer -w apps/viewer\`.`);
   writeSampleStudies(paths.cacheDir);
-  const testStudies = await writeTestStudies(paths.cacheDir, paths.sampleStudies);
+  const simulated = ensureSimulatedStudy(paths.cacheDir, paths.simulatedStudies);
+  const testStudies = await writeTestStudies(paths.cacheDir, paths.sampleStudies, simulated);
   const shipped = await ensureModels(paths.models);
   const work = mkdtempSync(join(tmpdir(), 'meddiff-e2e-'));
   const modelsDir = join(work, 'models');
@@ -109,7 +114,7 @@ export async function startHarness(): Promise<Harness> {
   const orthancDir = join(work, 'orthanc');
   const orthancPort = await freePort();
   let orthanc = await startOrthanc({ dir: orthancDir, httpPort: orthancPort });
-  await uploadToOrthanc(orthanc.url, dicomFiles(testStudies));
+  await uploadToOrthanc(orthanc.url, [...dicomFiles(testStudies), ...dicomFiles(simulated.dir)]);
   const viewer = await startViewerServer({
     host: '127.0.0.1',
     port: 0,
@@ -125,6 +130,7 @@ export async function startHarness(): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const harness: Harness = {
     viewer,
+    simulated,
     orthanc,
     orthancDir,
     orthancPort,

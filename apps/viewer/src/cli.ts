@@ -8,6 +8,7 @@ import { ensureOhifApp, hasOhifApp } from './app/ohifApp.js';
 import { hasBuiltPlugins, OHIF_APP_VERSION, viewerPaths, type ViewerPaths } from './app/paths.js';
 import { startViewerServer, type DicomwebBackend } from './app/server.js';
 import { ensureModels } from './data/models.js';
+import { ensureSimulatedStudy } from './data/simulatedStudy.js';
 import { writeTestStudies } from './data/testStudies.js';
 import { DicomFolderStore } from './dicomweb/dicomFolderStore.js';
 import { DicomwebRouter } from './dicomweb/dicomwebRouter.js';
@@ -31,7 +32,8 @@ export async function prepare(paths: ViewerPaths): Promise<void> {
   const t0 = Date.now();
   ensureOhifApp(paths.ohifDist, OHIF_APP_VERSION, log);
   writeSampleStudies(paths.cacheDir, { log });
-  await writeTestStudies(paths.cacheDir, paths.sampleStudies, log);
+  const simulated = ensureSimulatedStudy(paths.cacheDir, paths.simulatedStudies, log);
+  await writeTestStudies(paths.cacheDir, paths.sampleStudies, simulated, log);
   await ensureModels(paths.models, log);
   log(`prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s (cache ${paths.cacheDir})`);
 }
@@ -56,8 +58,10 @@ async function start(argv: string[]): Promise<void> {
     writeSampleStudies(paths.cacheDir, { log });
     await ensureModels(paths.models, log);
   }
-  const folders = [paths.sampleStudies];
-  if (values['with-test-studies']) folders.push(await writeTestStudies(paths.cacheDir, paths.sampleStudies, log));
+  // Cached: does nothing when prepare wrote it already.
+  const simulated = ensureSimulatedStudy(paths.cacheDir, paths.simulatedStudies, log);
+  const folders = [paths.sampleStudies, simulated.dir];
+  if (values['with-test-studies']) folders.push(await writeTestStudies(paths.cacheDir, paths.sampleStudies, simulated, log));
   let backend: DicomwebBackend;
   let stopOrthanc: (() => Promise<void>) | undefined;
   if (values.orthanc) {

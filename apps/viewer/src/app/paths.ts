@@ -15,6 +15,8 @@ export interface ViewerPaths {
   ohifDist: string;
   /** Sample studies written by @meddiff/imaging. */
   sampleStudies: string;
+  /** The simulated multi-contrast brain study written by @meddiff/cdm (T1, T2, PD, FLAIR). */
+  simulatedStudies: string;
   /** Weights served under /models/ (with index.json). */
   models: string;
   /** Instances received by STOW-RS on the embedded server. */
@@ -30,6 +32,7 @@ export function viewerPaths(cacheDir: string = resolveCacheDir(undefined, APP_DI
     cacheDir,
     ohifDist: join(cacheDir, 'ohif-app', OHIF_APP_VERSION, 'dist'),
     sampleStudies: join(cacheDir, 'sample-studies'),
+    simulatedStudies: join(cacheDir, 'sample-studies-cdm'),
     models: join(cacheDir, 'viewer', 'models'),
     stowStore: join(cacheDir, 'viewer', 'stow'),
     orthanc: join(cacheDir, 'orthanc'),

@@ -2,9 +2,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { readDicomSeries, resizeImage, stackSlices, volumeSlice, writeDicomSeries, writePart10 } from '@meddiff/imaging';
 import { uidFromName } from '@meddiff/imaging/node';
+import { writeShiftedSeries } from './shiftedSeries.js';
+import type { SimulatedStudy } from './simulatedStudy.js';
 
 /** Bump when the files change, so caches are rebuilt. */
-const TEST_STUDIES_VERSION = 2;
+const TEST_STUDIES_VERSION = 3;
+
+/** How far the not-co-registered T2 copy is moved along its rows, in mm. */
+export const SHIFTED_T2_MM = 6;
 
 /** Edge of the small MR slices. */
 export const SMALL_MR_SIZE = 32;
@@ -17,6 +22,11 @@ export const TEST_SERIES = {
   colour: uidFromName('meddiff viewer test series colour'),
   /** An Encapsulated PDF: a series that is not an image. */
   pdf: uidFromName('meddiff viewer test series pdf'),
+  /**
+   * In the SIMULATED study (same patient, study and frame of reference): its T2 series with every
+   * slice moved SHIFTED_T2_MM along the rows, so it is not co-registered with the other contrasts.
+   */
+  shiftedT2: uidFromName('meddiff viewer test series shifted-t2'),
 } as const;
 
 const PATIENT = { 'PatientName': 'Fixtures^Viewer Test', 'PatientID': 'MEDDIFF-TEST', 'PatientBirthDate': '', 'PatientSex': 'O' };
@@ -58,15 +68,35 @@ export function tinyPdf(text: string): Uint8Array {
   return new TextEncoder().encode(pdf);
 }
 
+/** The simulated T2 with every slice moved along its rows; its files go in `<out>/shifted-t2/`. */
+async function writeShiftedT2(simulated: SimulatedStudy, out: string): Promise<void> {
+  const t2 = simulated.series.T2;
+  const files = readdirSync(t2.dir).filter((f) => f.endsWith('.dcm')).sort().map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(t2.dir, f))) }));
+  const shifted = await writeShiftedSeries(files, {
+    rowShiftMm: SHIFTED_T2_MM,
+    seriesInstanceUID: TEST_SERIES.shiftedT2,
+    seriesNumber: 12,
+    description: `T2 (shifted ${SHIFTED_T2_MM} mm: not co-registered, test fixture)`,
+    sopInstanceUIDs: files.map((_, i) => uidFromName(`meddiff viewer test shifted-t2 ${i}`)),
+    now: new Date(Date.UTC(2024, 0, 2, 12)),
+    imageComments: `Test fixture: the simulated T2 series ${t2.seriesInstanceUID} moved ${SHIFTED_T2_MM} mm along its rows, so it is not co-registered with the other contrasts. Simulated, not an acquisition.`,
+  });
+  mkdirSync(join(out, 'shifted-t2'));
+  shifted.forEach((bytes, i) => writeFileSync(join(out, 'shifted-t2', `IM${String(i + 1).padStart(4, '0')}.dcm`), bytes));
+}
+
 /**
- * Writes the end-to-end tests' study (one patient, three series) into `<cacheDir>/viewer/test-studies`:
- * a small MR series for fast model runs, an RGB image and an encapsulated PDF for the viewer's
- * refusals. Everything comes from the MR sample study, so it needs `writeSampleStudies` first.
+ * Writes the end-to-end tests' fixtures into `<cacheDir>/viewer/test-studies`: a study (one patient,
+ * three series) with a small MR series for fast model runs, an RGB image and an encapsulated PDF for
+ * the viewer's refusals, all from the MR sample study (so `writeSampleStudies` first); and one more
+ * series in the simulated multi-contrast study (so `ensureSimulatedStudy` first): its T2 moved out
+ * of register. Rewritten when this file's fixtures or the simulated study change.
  */
-export async function writeTestStudies(cacheDir: string, sampleDir: string, log: (m: string) => void = () => undefined): Promise<string> {
+export async function writeTestStudies(cacheDir: string, sampleDir: string, simulated: SimulatedStudy, log: (m: string) => void = () => undefined): Promise<string> {
   const dir = join(cacheDir, 'viewer', 'test-studies');
   const stamp = join(dir, '.version');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === String(TEST_STUDIES_VERSION)) return dir;
+  const version = `${TEST_STUDIES_VERSION} ${simulated.key}`;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === version) return dir;
   const tmp = `${dir}.partial`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -155,7 +185,8 @@ export async function writeTestStudies(cacheDir: string, sampleDir: string, log:
       _vrMap: { EncapsulatedDocument: 'OB' },
     }),
   );
-  writeFileSync(join(tmp, '.version'), String(TEST_STUDIES_VERSION));
+  await writeShiftedT2(simulated, tmp);
+  writeFileSync(join(tmp, '.version'), version);
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
   log(`viewer test study written to ${dir}`);
