@@ -50,9 +50,9 @@ function dicomFiles(dir: string): string[] {
 }
 
 /**
- * Models offered in the tests: the shipped Med-cDiff model of each task, a copy of the denoising
- * one with one flipped byte, and one that does not exist. `good` is the denoising model under
- * another name with no task, for the model-switching test.
+ * Models offered in the tests: every shipped model (the Med-cDiff model of each task and the CDM
+ * contrast translation), a copy of the denoising one with one flipped byte, and one that does not
+ * exist. `good` is the denoising model under another name with no task, for the model-switching test.
  */
 function writeTestModels(shipped: ModelIndexEntry[], source: string, dir: string): void {
   const denoising = shipped.find((m) => m.tasks.includes('denoise'))!;
@@ -69,10 +69,10 @@ function writeTestModels(shipped: ModelIndexEntry[], source: string, dir: string
       version: 1,
       models: [
         ...shipped,
-        { id: 'good', label: 'Denoising (good)', url: '/models/good/', tasks: [] },
-        { id: 'corrupt', label: 'Denoising (corrupt shard)', url: '/models/corrupt/', tasks: [] },
-        { id: 'missing', label: 'Missing weights', url: '/models/missing/', tasks: [] },
-      ],
+        { id: 'good', label: 'Denoising (good)', url: '/models/good/', tasks: [], family: 'med-cdiff' },
+        { id: 'corrupt', label: 'Denoising (corrupt shard)', url: '/models/corrupt/', tasks: [], family: 'med-cdiff' },
+        { id: 'missing', label: 'Missing weights', url: '/models/missing/', tasks: [], family: 'med-cdiff' },
+      ] satisfies ModelIndexEntry[],
     }),
   );
 }

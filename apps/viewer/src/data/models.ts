@@ -1,52 +1,144 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { CDM_INDEX_FILE, CDM_MODEL_CLASS, CDM_PARTS, CDM_SIZE_PRESETS, cdmConfig, validateCdmConfig, type CdmConfig, type ModelCard } from '@meddiff/cdm';
 import { APP_DIR } from '../app/paths.js';
+
+/** The kinds of model the extension can load; each folder holds one. */
+export const MODEL_FAMILIES = ['med-cdiff', 'cdm'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 /** An entry of /models/index.json, which the extension reads to offer models. */
 export interface ModelIndexEntry {
   id: string;
   label: string;
-  /** Folder URL of a Med-cDiff model (model.json + shards). */
+  /** Folder URL of the model (Med-cDiff: model.json + shards; CDM: cdm.json + mrm/, mdn/, cunet/). */
   url: string;
-  /** The viewer tasks it serves: Med-cDiff trains one model per task. */
+  /** The viewer tasks it serves: Med-cDiff trains one model per task; CDM translates contrasts. */
   tasks: string[];
+  family: ModelFamily;
 }
 
 /** The weights the viewer ships, committed under apps/viewer/models/<id>/ with their model cards. */
 export const SHIPPED_MODELS_DIR = join(APP_DIR, 'models');
 
-const VIEWER_TASK: Record<string, string> = { 'super-resolution': 'super-resolve', denoising: 'denoise', inpainting: 'inpaint' };
-
-interface SavedCard {
-  task: string;
-  trainingSteps?: number;
+/** A shipped model folder the viewer cannot offer: unreadable, of two families at once, or inconsistent. */
+export class ShippedModelError extends Error {
+  override readonly name = 'ShippedModelError';
+  constructor(dir: string, detail: string) {
+    super(`shipped model ${dir}: ${detail}`);
+  }
 }
 
-/** Reads a shipped model's task and training length from its model.json. */
-function describe(dir: string): { task: string; steps: number } {
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata: { meddiff: { card?: SavedCard; config: { task: string } } } };
-  const meta = json.userDefinedMetadata.meddiff;
-  return { task: meta.config.task, steps: meta.card?.trainingSteps ?? 0 };
+/** The file at a model folder's root that says which family the folder holds. */
+const FAMILY_FILE: Record<ModelFamily, string> = { 'med-cdiff': 'model.json', cdm: CDM_INDEX_FILE };
+
+const VIEWER_TASK: Record<string, string> = { 'super-resolution': 'super-resolve', denoising: 'denoise', inpainting: 'inpaint' };
+
+function readJson(dir: string, file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  } catch (e) {
+    throw new ShippedModelError(dir, `${file} is not readable JSON (${(e as Error).message})`);
+  }
+}
+
+interface Described {
+  label: string;
+  tasks: string[];
+}
+
+/** Med-cDiff: the task and training length from model.json's card. */
+function describeMedCDiff(dir: string): Described {
+  const json = readJson(dir, 'model.json') as { userDefinedMetadata?: { meddiff?: { card?: { trainingSteps?: number }; config?: { task?: string } } } };
+  const meta = json.userDefinedMetadata?.meddiff;
+  const task = meta?.config?.task;
+  if (typeof task !== 'string') throw new ShippedModelError(dir, 'model.json has no userDefinedMetadata.meddiff.config.task; is it a Med-cDiff model saved by @meddiff/med-cdiff?');
+  return { label: `Med-cDiff ${task} (tiny, ${meta?.card?.trainingSteps ?? 0} training steps)`, tasks: [VIEWER_TASK[task] ?? task] };
+}
+
+/** The size preset a CDM config was built from, or 'custom' when it matches none. */
+function sizePresetOf(config: CdmConfig): string {
+  // Compared as JSON data, since the config was read from JSON.
+  const preset = CDM_SIZE_PRESETS.find((size) => isDeepStrictEqual(JSON.parse(JSON.stringify(cdmConfig({ modalities: config.modalities, size }))), config));
+  return preset ?? 'custom';
+}
+
+/** CDM: contrasts, size and training lengths from cdm.json, after checking the config and the parts are there. */
+function describeCdm(dir: string): Described {
+  const index = readJson(dir, CDM_INDEX_FILE) as { format?: unknown; modelClass?: unknown; config?: CdmConfig; card?: ModelCard | null; parts?: Record<string, unknown> };
+  if (index.format !== 'meddiff-cdm' || index.modelClass !== CDM_MODEL_CLASS || !index.config) {
+    throw new ShippedModelError(dir, `${CDM_INDEX_FILE} is not a CDM model index (format 'meddiff-cdm', modelClass '${CDM_MODEL_CLASS}', config); save the model with @meddiff/cdm`);
+  }
+  const config = index.config;
+  try {
+    validateCdmConfig(config);
+  } catch (e) {
+    throw new ShippedModelError(dir, `${CDM_INDEX_FILE} has an invalid config: ${(e as Error).message}`);
+  }
+  for (const part of CDM_PARTS) {
+    const folder = index.parts?.[part];
+    if (typeof folder !== 'string' || !existsSync(join(dir, folder, 'model.json'))) throw new ShippedModelError(dir, `the ${part} part is missing (no ${typeof folder === 'string' ? folder : part}/model.json); copy the whole model folder`);
+  }
+  const steps = index.card?.trainingSteps;
+  const missing = CDM_PARTS.filter((p) => typeof steps?.[p] !== 'number');
+  if (missing.length > 0) throw new ShippedModelError(dir, `${CDM_INDEX_FILE}'s card does not give the training steps of ${missing.join(', ')}; shipped models carry their card`);
+  const { sources, targets } = config.modalities;
+  const size = `${sizePresetOf(config)}, ${config.imageSize} px, ${CDM_PARTS.map((p) => steps![p]).join('/')} training steps`;
+  return { label: `CDM ${sources.join(' + ')} -> ${targets.join(', ')} (${size})`, tasks: ['translate'] };
+}
+
+const DESCRIBE: Record<ModelFamily, (dir: string) => Described> = { 'med-cdiff': describeMedCDiff, cdm: describeCdm };
+
+/** The family of the model in `dir`, from the file at its root; undefined when it holds no model. */
+export function modelFamilyOf(dir: string): ModelFamily | undefined {
+  const found = MODEL_FAMILIES.filter((f) => existsSync(join(dir, FAMILY_FILE[f])));
+  if (found.length > 1) throw new ShippedModelError(dir, `it has both ${found.map((f) => FAMILY_FILE[f]).join(' and ')} at its root; a model folder holds one model`);
+  return found[0];
+}
+
+/** SHA-256 over every file's relative path and bytes, in path order: equal digests, equal folders. */
+export function folderDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string): string[] => readdirSync(d).flatMap((name) => (statSync(join(d, name)).isDirectory() ? walk(join(d, name)) : [join(d, name)]));
+  if (!existsSync(dir)) return '';
+  for (const file of walk(dir).sort()) {
+    const bytes = readFileSync(file);
+    hash.update(`${relative(dir, file)}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
 }
 
 /**
- * Copies the shipped Med-cDiff weights (one model per task) into the folder served under /models/
- * and writes /models/index.json; returns the index. Copies are refreshed when the shipped files change.
+ * Copies the shipped models (Med-cDiff, one per task; CDM, one per set of contrasts) into the folder
+ * served under /models/ and writes /models/index.json; returns the index, Med-cDiff first, then CDM,
+ * each by id. A copy is replaced whenever any of its files differs from the shipped ones.
  */
-export async function ensureModels(modelsDir: string, log: (m: string) => void = () => undefined): Promise<ModelIndexEntry[]> {
+export async function ensureModels(modelsDir: string, log: (m: string) => void = () => undefined, shippedDir: string = SHIPPED_MODELS_DIR): Promise<ModelIndexEntry[]> {
   mkdirSync(modelsDir, { recursive: true });
-  const ids = readdirSync(SHIPPED_MODELS_DIR).filter((d) => existsSync(join(SHIPPED_MODELS_DIR, d, 'model.json'))).sort();
-  const entries = ids.map((id): ModelIndexEntry => {
-    const source = join(SHIPPED_MODELS_DIR, id);
+  const found = readdirSync(shippedDir)
+    .filter((id) => statSync(join(shippedDir, id)).isDirectory())
+    .flatMap((id) => {
+      const family = modelFamilyOf(join(shippedDir, id));
+      return family ? [{ id, family }] : [];
+    })
+    .sort((a, b) => MODEL_FAMILIES.indexOf(a.family) - MODEL_FAMILIES.indexOf(b.family) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const entries = found.map(({ id, family }): ModelIndexEntry => {
+    const source = join(shippedDir, id);
+    // Described before copying, so a broken shipped model never replaces a served one.
+    const { label, tasks } = DESCRIBE[family](source);
     const target = join(modelsDir, id);
-    const shipped = readFileSync(join(source, 'model.json'), 'utf8');
-    if (!existsSync(join(target, 'model.json')) || readFileSync(join(target, 'model.json'), 'utf8') !== shipped) {
+    if (folderDigest(source) !== folderDigest(target)) {
+      const tmp = `${target}.partial`;
+      rmSync(tmp, { recursive: true, force: true });
+      cpSync(source, tmp, { recursive: true });
       rmSync(target, { recursive: true, force: true });
-      cpSync(source, target, { recursive: true });
+      renameSync(tmp, target);
       log(`model ${id} copied to ${target}`);
     }
-    const { task, steps } = describe(source);
-    return { id, label: `Med-cDiff ${task} (tiny, ${steps} training steps)`, url: `/models/${id}/`, tasks: [VIEWER_TASK[task] ?? task] };
+    return { id, label, url: `/models/${id}/`, tasks, family };
   });
   const text = JSON.stringify({ version: 1, models: entries }, null, 1);
   const indexFile = join(modelsDir, 'index.json');
