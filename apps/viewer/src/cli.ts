@@ -69,7 +69,7 @@ async function start(argv: string[]): Promise<void> {
     stopOrthanc = orthanc.stop;
     const files = folders.flatMap(dicomFiles);
     const { stored, already } = await uploadToOrthanc(orthanc.url, files);
-    log(`uploaded the sample studies to Orthanc: ${stored} new, ${already} already there`);
+    log(`uploaded the studies to Orthanc: ${stored} new, ${already} already there`);
     backend = { kind: 'proxy', target: orthanc.url, name: 'Orthanc (local)' };
   } else {
     const store = new DicomFolderStore(folders, paths.stowStore).load();
