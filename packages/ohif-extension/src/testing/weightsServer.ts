@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import type { MedCDiffTask } from '@meddiff/med-cdiff';
+import { tinyCdmStore } from './tinyCdm.js';
 import { testCard, testModel, useWasm } from './tinyModel.js';
 
 export interface WeightsServer {
   /** Folder URLs: a good (denoising) model, a super-resolution model, the first with one flipped byte in a shard, and one that does not exist. */
   good: string;
   superResolution: string;
+  /** A CDM model translating T1 + T2 to FLAIR, PD. */
+  cdm: string;
   corrupt: string;
   missing: string;
   close(): Promise<void>;
@@ -30,6 +33,7 @@ export async function startWeightsServer(): Promise<WeightsServer> {
   };
   await save('denoising', 'good');
   await save('super-resolution', 'super-resolution');
+  await tinyCdmStore(fileWeightsStore(join(root, 'cdm')));
   cpSync(join(root, 'good'), join(root, 'corrupt'), { recursive: true });
   const shard = readdirSync(join(root, 'corrupt')).find((f) => f.endsWith('.bin'))!;
   const bytes = readFileSync(join(root, 'corrupt', shard));
@@ -48,6 +52,7 @@ export async function startWeightsServer(): Promise<WeightsServer> {
   return {
     good: `${base}/good/`,
     superResolution: `${base}/super-resolution/`,
+    cdm: `${base}/cdm/`,
     corrupt: `${base}/corrupt/`,
     missing: `${base}/missing/`,
     close: () => new Promise((r) => server.close(() => r())),
