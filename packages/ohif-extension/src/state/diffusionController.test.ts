@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Image2D } from '@meddiff/imaging';
 import { DEFAULT_CONFIG } from '../config.js';
 import { naturalize } from '../derived/derivedSeries.js';
@@ -9,7 +9,8 @@ import { addCreateStoreFunction, createOhifApp } from '../testing/ohifCore.js';
 import { InProcessWorker } from '../testing/inProcessWorker.js';
 import { testImage } from '../testing/tinyModel.js';
 import { startWeightsServer, type WeightsServer } from '../testing/weightsServer.js';
-import type { ActiveSlice } from '../viewer/activeSlice.js';
+import { addSeries, fakeCornerstone, useStackDisplaySets, type SeriesSpec } from '../testing/studyFixtures.js';
+import { sliceImage, type ActiveSlice } from '../viewer/activeSlice.js';
 import { DiffusionController } from './diffusionController.js';
 
 let weights: WeightsServer;
@@ -36,8 +37,7 @@ function slice(): ActiveSlice {
   return { viewportId: 'default', imageId: 'wadors:x', displaySet: { displaySetInstanceUID: 'ds1', SeriesInstanceUID: '1.2.826.0.1.3680043.8.498.22' }, image };
 }
 
-async function setUp(pacsFailures: number, models?: Array<{ id: string; label: string; url: string; tasks?: string[] }>) {
-  const app = createOhifApp();
+async function setUp(pacsFailures: number, models?: Array<{ id: string; label: string; url: string; tasks?: string[]; family?: 'med-cdiff' | 'cdm' }>, viewer: Partial<ConstructorParameters<typeof DiffusionController>[0]> = {}, app = createOhifApp()) {
   const stored: Record<string, unknown>[] = [];
   let failures = pacsFailures;
   const pacs = {
@@ -67,6 +67,7 @@ async function setUp(pacsFailures: number, models?: Array<{ id: string; label: s
     readSlice: () => slice(),
     cornerstone: () => undefined,
     displaySetTimeoutMs: 0,
+    ...viewer,
   });
   return { app, controller, stored, local, registered };
 }
@@ -142,5 +143,79 @@ describe('DiffusionController', () => {
     expect(controller.getState()).toMatchObject({ status: 'idle', outcome: 'cancelled', results: [] });
     expect(controller.getState().error).toBeUndefined();
     expect(registered).toHaveLength(0);
+  });
+});
+
+describe('DiffusionController: Translate contrast', () => {
+  const frame = '1.2.826.0.1.3680043.8.498.41';
+  // OHIF caches display sets by series UID across app instances: a new study per test.
+  let study = '';
+  let studies = 0;
+  const series = (n: number, description: string, change: Partial<SeriesSpec> = {}): SeriesSpec => ({ studyInstanceUID: study, seriesInstanceUID: `${study}.${n}`, seriesNumber: n, description, frameOfReferenceUID: frame, rows: 20, columns: 24, z: [0, 3, 6], ...change });
+
+  async function translationSetUp() {
+    study = `1.2.826.0.1.3680043.8.498.40.${++studies}`;
+    const app = createOhifApp();
+    await useStackDisplaySets(app);
+    const t1 = addSeries(app, series(1, 'T1 (simulated: spin echo)'));
+    const t2 = addSeries(app, series(2, 'T2 (simulated: spin echo)'));
+    addSeries(app, series(3, 'FLAIR (simulated: inversion recovery)'));
+    const shifted = addSeries(app, series(4, 'T2 shifted', { x0: -2 }));
+    // Pixels per image: a different smooth pattern per series and slice.
+    const cs = fakeCornerstone(20, 24, (id) => testImage(20, 24).map((v, i) => v * (1 + (id.length % 5) / 10) + 40 * Math.sin(i / 9)));
+    // The user looks at the middle T1 slice.
+    const shown = t1.instances![1]!;
+    const activeSlice = (): ActiveSlice => ({ viewportId: 'default', displaySet: t1, imageId: String(shown['imageId']), image: sliceImage(shown, cs.cornerstone.cache.getImage(String(shown['imageId'])) ?? { rows: 20, columns: 24, preScale: { scaled: true }, getPixelData: () => testImage(20, 24) }, String(shown['imageId']), t1) });
+    const parts = await setUp(
+      0,
+      [
+        { id: 'den', label: 'Denoising', url: weights.good, tasks: ['denoise'], family: 'med-cdiff' },
+        { id: 'cdm', label: 'CDM', url: weights.cdm, tasks: ['translate'], family: 'cdm' },
+      ],
+      { readSlice: activeSlice, cornerstone: () => cs },
+      app,
+    );
+    return { ...parts, t1, t2, shifted, cs };
+  }
+
+  it('switches to the CDM model, guesses the source series, checks them and writes the synthetic contrast as a series of the study', async () => {
+    const { app, controller, registered, t1, t2, cs } = await translationSetUp();
+    await controller.init();
+    controller.selectTask({ kind: 'translate', target: '' });
+    await vi.waitFor(() => expect(controller.getState()).toMatchObject({ modelStatus: 'ready', card: { family: 'cdm' } }), { timeout: 20_000 });
+    const state = controller.getState();
+    expect(state.modelUrl).toBe(weights.cdm);
+    expect(state.task).toEqual({ kind: 'translate', target: 'FLAIR' });
+    expect(state.sources.picks).toEqual({ T1: t1.displaySetInstanceUID, T2: t2.displaySetInstanceUID });
+    expect(state.sources.candidates.map((c) => c.label)).toEqual(['1: T1 (simulated: spin echo)', '2: T2 (simulated: spin echo)', '3: FLAIR (simulated: inversion recovery)', '4: T2 shifted']);
+    expect(state.sources.check).toEqual({ ok: true, message: 'Co-registered at this slice: T1, T2 on one 20 x 24 grid.' });
+
+    controller.setOptions({ steps: 3, seed: 4 });
+    const result = await controller.run();
+    expect(controller.getState().error?.message).toBeUndefined();
+    expect(result).toMatchObject({ storage: 'local', preview: { rows: 20, columns: 24 }, backend: 'wasm', label: 'synthetic FLAIR (20 x 24)', sourceSeriesInstanceUID: t1.SeriesInstanceUID });
+    // The T2 slice at the position shown was loaded; the T1 one is the slice shown.
+    expect(cs.loaded).toContain(`test:${study}.2/2`);
+    const written = registered[0] as Record<string, unknown>;
+    expect(written).toMatchObject({ StudyInstanceUID: study, FrameOfReferenceUID: frame, SeriesDescription: expect.stringMatching(/synthetic FLAIR/), Rows: 20, Columns: 24 });
+    expect(written['ImagePositionPatient']).toEqual([-10, -12, 3]);
+    expect(String(written['DerivationDescription'])).toMatch(/CDM T1 \+ T2 to FLAIR, PD: T1 \+ T2 to FLAIR \(MDN DDIM, 3 steps, seed 4, 1 sample; wasm\)/);
+    expect(app.core.DicomMetadataStore.getStudy(study).series.map((s: { SeriesInstanceUID: string }) => s.SeriesInstanceUID)).toContain(result!.series[0]!.seriesInstanceUID);
+  });
+
+  it('refuses sources that are not co-registered at the slice shown, before running, and writes nothing', async () => {
+    const { controller, registered, shifted } = await translationSetUp();
+    await controller.init();
+    controller.selectTask({ kind: 'translate', target: 'PD' });
+    await vi.waitFor(() => expect(controller.getState().sources.check?.ok).toBe(true), { timeout: 20_000 });
+    controller.setSourceSeries('T2', shifted.displaySetInstanceUID);
+    expect(controller.getState().sources.check).toMatchObject({ ok: false, message: expect.stringMatching(/T2's first pixel is at \(-2, -12, 3\) mm but T1's at \(-10, -12, 3\) mm/) });
+    expect(await controller.run()).toBeUndefined();
+    expect(controller.getState()).toMatchObject({ outcome: 'failed', error: { code: 'NOT_COREGISTERED' } });
+    expect(registered).toHaveLength(0);
+    expect(() => controller.setSourceSeries('FLAIR', shifted.displaySetInstanceUID)).toThrow(/translates from T1 \+ T2; it takes no FLAIR/);
+    controller.selectTask({ kind: 'translate', target: 'T1ce' });
+    expect(await controller.run()).toBeUndefined();
+    expect(controller.getState().error).toMatchObject({ code: 'UNSUPPORTED_MODALITY', message: expect.stringMatching(/translates to FLAIR, PD, not T1ce/) });
   });
 });
