@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { saveModel, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { createPlainUNet, BASELINE_MODEL_CLASS } from '../baselines/plainUNet';
@@ -168,7 +168,8 @@ export async function train(o: TrainCommandOptions): Promise<{ runDir: string; m
 
 function modelCard(run: RunFile, dataDir: string): ModelCard {
   return {
-    trainedOn: `${dataDir} (${run.config.modalities.sources.join(' + ')} -> ${run.config.modalities.targets.join(', ')})`,
+    // The data set's name, not this machine's path: cards are published with the weights.
+    trainedOn: `data set ${basename(dataDir)} (${run.config.modalities.sources.join(' + ')} -> ${run.config.modalities.targets.join(', ')})`,
     trainingSteps: Object.fromEntries(Object.entries(run.stages).map(([k, v]) => [k, v.steps])),
     intendedUse: RESEARCH_USE,
     validation: Object.fromEntries(Object.entries(run.stages).map(([k, v]) => [k, v.validation])),
