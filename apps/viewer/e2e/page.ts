@@ -11,7 +11,9 @@ export interface PanelState {
   backend?: { backend: string; summary: string; unavailable: { backend: string; reason: string }[] };
   modelStatus: string;
   progress?: { done: number; total: number; tiles: number };
-  results: { id: number; storage: string; storeError?: string; rows: number; columns: number; series: { seriesInstanceUID: string; studyInstanceUID: string; sopInstanceUIDs: string[] }[]; displaySetInstanceUIDs: string[] }[];
+  card?: { name: string; family?: string; modalities?: { sources: string[]; targets: string[] } };
+  sources?: { candidates: { displaySetInstanceUID: string; seriesInstanceUID: string; label: string }[]; picks: Record<string, string>; check?: { ok: boolean; message: string } };
+  results: { id: number; label: string; storage: string; storeError?: string; rows: number; columns: number; series: { seriesInstanceUID: string; studyInstanceUID: string; sopInstanceUIDs: string[] }[]; displaySetInstanceUIDs: string[] }[];
 }
 
 type Win = {
@@ -167,4 +169,42 @@ export function expectNonTrivial(s: PixelStats): void {
   expect(s.finite).toBe(true);
   expect(s.std).toBeGreaterThan(0);
   expect(s.max).toBeGreaterThan(s.min);
+}
+
+/**
+ * Modality values of the slice of another series at the position of `imageId`'s slice (same
+ * ImagePositionPatient), loaded through cornerstone as the viewer loads images.
+ */
+export async function slicePixels(page: Page, seriesInstanceUID: string, imageId: string): Promise<number[]> {
+  return page.evaluate(
+    async ({ seriesInstanceUID, imageId }) => {
+      const w = window as unknown as Win;
+      const position = (w.cornerstone.metaData.get('imagePlaneModule', imageId) as { imagePositionPatient: number[] }).imagePositionPatient;
+      const ds = w.services.displaySetService.getActiveDisplaySets().find((d: { SeriesInstanceUID: string }) => d.SeriesInstanceUID === seriesInstanceUID);
+      const instance = ds.instances.find((i: { ImagePositionPatient: number[] }) => i.ImagePositionPatient.every((v, k) => Math.abs(v - position[k]!) < 1e-3));
+      if (!instance) throw new Error(`series ${seriesInstanceUID} has no slice at ${position.join(', ')}`);
+      const img = await w.cornerstone.imageLoader.loadAndCacheImage(instance.imageId);
+      const raw = img.voxelManager?.getScalarData() ?? img.getPixelData();
+      const scaled = !!img.preScale?.scaled;
+      return Array.from(raw as ArrayLike<number>, (v) => (scaled ? v : v * (img.slope ?? 1) + (img.intercept ?? 0)));
+    },
+    { seriesInstanceUID, imageId },
+  );
+}
+
+/** Pearson correlation of two equally long pixel lists. */
+export function pearson(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new Error(`pearson: ${a.length} and ${b.length} values`);
+  const n = a.length;
+  const ma = a.reduce((x, y) => x + y, 0) / n;
+  const mb = b.reduce((x, y) => x + y, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
 }

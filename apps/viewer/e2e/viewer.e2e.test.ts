@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { SMALL_MR_SIZE, TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
+import { SHIFTED_T2_MM, SMALL_MR_SIZE, TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
 import { CHROMIUM, chromiumArgs, startHarness, type Harness } from './harness.js';
-import { canvasStats, expectNonTrivial, openStudy, panelState, runFromPanel, screenshot, showSeries, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
+import { canvasStats, expectNonTrivial, openStudy, panelState, pearson, slicePixels, runFromPanel, screenshot, showSeries, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
 
 let h: Harness;
 
@@ -300,6 +300,67 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
       } finally {
         await browser.close();
       }
+    });
+  });
+
+  describe('Translate contrast (CDM) on the simulated multi-contrast study', () => {
+    it('synthesises FLAIR from the T1 and T2 series picked in the panel, as a new series of the study', async () => {
+      const sim = h.simulated;
+      await openStudy(h.page, h.viewer.url, sim.studyInstanceUID);
+      await showSeries(h.page, sim.series.T1.seriesInstanceUID);
+      // The model list switches to the CDM model for this task; its card names the contrasts.
+      await h.page.selectOption('[data-testid="meddiff-task"]', 'translate');
+      const ready = await waitForPanel(h.page, (x) => x.modelStatus === 'ready' && x.card?.family === 'cdm' && !!x.sources?.check, 'the CDM model and the source check');
+      expect(ready.card!.modalities).toEqual({ sources: ['T1', 'T2'], targets: ['FLAIR', 'PD'] });
+      const t1 = ready.sources!.candidates.find((c) => c.seriesInstanceUID === sim.series.T1.seriesInstanceUID)!;
+      const t2 = ready.sources!.candidates.find((c) => c.seriesInstanceUID === sim.series.T2.seriesInstanceUID)!;
+      // Guessed from the series descriptions; the shifted fixture also starts with "T2" but comes later.
+      expect(ready.sources!.picks).toEqual({ T1: t1.displaySetInstanceUID, T2: t2.displaySetInstanceUID });
+      expect(await h.page.getAttribute('[data-testid="meddiff-source-check"]', 'data-ok')).toBe('true');
+      expect(await h.page.inputValue('[data-testid="meddiff-source-T2"]')).toBe(t2.displaySetInstanceUID);
+      await h.page.selectOption('[data-testid="meddiff-target"]', 'FLAIR');
+      await h.page.fill('[data-testid="meddiff-steps"]', '10');
+      const n = ready.results.length;
+      await h.page.click('[data-testid="meddiff-run"]');
+      const s = await waitForPanel(h.page, done(n), 'the translation');
+      expect(s.error).toBeUndefined();
+      const result = s.results[n]!;
+      const source = await viewportPixels(h.page, 'default');
+      expect([result.rows, result.columns]).toEqual([source.rows, source.columns]);
+      expect(result.label).toMatch(/^synthetic FLAIR/);
+      expect(result.series[0]!.studyInstanceUID).toBe(sim.studyInstanceUID);
+      const vp = await viewportShowing(h.page, result.series[0]!.seriesInstanceUID);
+      expect(vp).not.toBe('default');
+      const px = await viewportPixels(h.page, vp);
+      expectNonTrivial(stats(px.rows, px.columns, px.values));
+      const canvas = await canvasStats(h.page, vp);
+      expect(canvas.nonBlack).toBeGreaterThan(0.05);
+      // Inside the head, the synthetic FLAIR follows the simulated FLAIR at this slice better than
+      // either source does (whole-slice correlation is dominated by head against background).
+      const flair = await slicePixels(h.page, sim.series.FLAIR.seriesInstanceUID, source.imageId);
+      const t2Pixels = await slicePixels(h.page, sim.series.T2.seriesInstanceUID, source.imageId);
+      const top = Math.max(...source.values);
+      const head = source.values.flatMap((v, i) => (v > 0.1 * top ? [i] : []));
+      const inHead = (values: readonly number[]) => head.map((i) => values[i]!);
+      const r = { synthetic: pearson(inHead(px.values), inHead(flair)), t1: pearson(inHead(source.values), inHead(flair)), t2: pearson(inHead(t2Pixels), inHead(flair)) };
+      console.log(`translate e2e: correlation with the simulated FLAIR inside the head (${head.length} pixels): synthetic ${r.synthetic.toFixed(3)}, T1 ${r.t1.toFixed(3)}, T2 ${r.t2.toFixed(3)}`);
+      expect(r.synthetic).toBeGreaterThan(r.t1 + 0.03);
+      expect(r.synthetic).toBeGreaterThan(r.t2);
+      await screenshot(h.page, 'translate-flair');
+    });
+
+    it('refuses a T2 series that is not co-registered, says why before running, and writes nothing', async () => {
+      const before = await panelState(h.page);
+      const shifted = before.sources!.candidates.find((c) => c.seriesInstanceUID === TEST_SERIES.shiftedT2)!;
+      expect(shifted).toBeDefined();
+      await h.page.selectOption('[data-testid="meddiff-source-T2"]', shifted.displaySetInstanceUID);
+      await h.page.waitForSelector('[data-testid="meddiff-source-check"][data-ok="false"]');
+      expect(await h.page.textContent('[data-testid="meddiff-source-check"]')).toMatch(new RegExp(`${SHIFTED_T2_MM}\\.00 mm apart`));
+      await h.page.click('[data-testid="meddiff-run"]');
+      const s = await waitForPanel(h.page, (x) => x.status === 'idle' && x.outcome === 'failed', 'the refusal');
+      expect(s.error).toMatchObject({ code: 'NOT_COREGISTERED', message: expect.stringMatching(/not co-registered/) });
+      expect(s.results).toHaveLength(before.results.length);
+      await screenshot(h.page, 'translate-refused');
     });
   });
 });
