@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => weights.close());
 
-async function controller() {
+async function controller(models?: Array<{ id: string; label: string; url: string; tasks?: string[]; family?: 'med-cdiff' | 'cdm' }>) {
   const app = createOhifApp();
   const local = createLocalResultsDataSource();
   await app.extensionManager.registerExtensions([{ id: 'test-sources', getDataSourcesModule: () => [{ name: 'local', type: 'localApi', createDataSource: () => local }] }], [
@@ -41,7 +41,7 @@ async function controller() {
     extensionManager: app.extensionManager,
     client: new InferenceClient({ createWorker: () => new InProcessWorker(), preferredBackends: ['wasm'] }),
     config: { ...DEFAULT_CONFIG },
-    fetchJson: async () => ({ models: [{ id: 'a', label: 'A', url: weights.superResolution }, { id: 'b', label: 'B (corrupt)', url: weights.corrupt }] }),
+    fetchJson: async () => ({ models: models ?? [{ id: 'a', label: 'A', url: weights.superResolution }, { id: 'b', label: 'B (corrupt)', url: weights.corrupt }] }),
     readSlice: () => ({ viewportId: 'v', imageId: 'i', displaySet: { displaySetInstanceUID: 'd' }, image }),
     cornerstone: () => undefined,
     displaySetTimeoutMs: 0,
@@ -95,6 +95,40 @@ describe('DiffusionPanel', () => {
     expect(q('meddiff-preview')).not.toBeNull();
     expect(q('meddiff-result-1')!.dataset['storage']).toBe('local');
     expect(q('meddiff-store-1')!.textContent).toBe('Store to PACS');
+    act(() => root.unmount());
+    el.remove();
+  });
+
+  it('offers the CDM model\'s contrasts for Translate contrast and says which source series are missing', async () => {
+    const c = await controller([
+      { id: 'sr', label: 'SR', url: weights.superResolution, tasks: ['super-resolve'] },
+      { id: 'cdm', label: 'CDM', url: weights.cdm, tasks: ['translate'], family: 'cdm' },
+    ]);
+    const el = document.createElement('div');
+    document.body.append(el);
+    const root = createRoot(el);
+    await act(async () => root.render(<DiffusionPanel controller={c} />));
+    await until(() => q('meddiff-model-card')?.dataset['status'] === 'ready');
+    expect(q('meddiff-target')).toBeNull();
+    await act(async () => {
+      const select = q('meddiff-task') as HTMLSelectElement;
+      select.value = 'translate';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await until(() => q('meddiff-target') !== null);
+    expect(q('meddiff-model-card')!.textContent).toContain('CDM T1 + T2 to FLAIR, PD');
+    expect([...(q('meddiff-target') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['FLAIR', 'PD']);
+    expect((q('meddiff-target') as HTMLSelectElement).value).toBe('FLAIR');
+    expect(q('meddiff-source-T1')).not.toBeNull();
+    expect(q('meddiff-source-T2')).not.toBeNull();
+    // CDM samples with DDIM: no sampler choice, and the steps are the MDN's.
+    expect(q('meddiff-sampler')).toBeNull();
+    expect(q('meddiff-panel')!.textContent).toContain('MDN steps');
+    expect(q('meddiff-source-check')!.dataset['ok']).toBe('false');
+    expect(q('meddiff-source-check')!.textContent).toMatch(/Choose the series that holds T1/);
+    await act(async () => q('meddiff-run')!.click());
+    await until(() => q('meddiff-progress')?.dataset['outcome'] === 'failed');
+    expect(q('meddiff-error')!.dataset['code']).toBe('INVALID_TASK');
     act(() => root.unmount());
     el.remove();
   });
