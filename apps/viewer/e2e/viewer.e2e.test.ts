@@ -349,6 +349,25 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
       await screenshot(h.page, 'translate-flair');
     });
 
+    it('translates every slice of the series into one scrollable derived series', async () => {
+      const sim = h.simulated;
+      await h.page.check('[data-testid="meddiff-translate-all"]');
+      await h.page.selectOption('[data-testid="meddiff-target"]', 'PD');
+      await h.page.fill('[data-testid="meddiff-steps"]', '2');
+      const n = (await panelState(h.page)).results.length;
+      await h.page.click('[data-testid="meddiff-run"]');
+      const s = await waitForPanel(h.page, done(n), 'the whole-series translation');
+      expect(s.error).toBeUndefined();
+      const result = s.results[n]!;
+      expect(result.label).toMatch(new RegExp(`^synthetic PD \\(${sim.series.T1.instances} x `));
+      expect(result.series[0]!.sopInstanceUIDs).toHaveLength(sim.series.T1.instances);
+      const vp = await viewportShowing(h.page, result.series[0]!.seriesInstanceUID);
+      const px = await viewportPixels(h.page, vp);
+      expectNonTrivial(stats(px.rows, px.columns, px.values));
+      await h.page.uncheck('[data-testid="meddiff-translate-all"]');
+      await screenshot(h.page, 'translate-pd-series');
+    });
+
     it('refuses a T2 series that is not co-registered, says why before running, and writes nothing', async () => {
       const before = await panelState(h.page);
       const shifted = before.sources!.candidates.find((c) => c.seriesInstanceUID === TEST_SERIES.shiftedT2)!;

@@ -1,5 +1,5 @@
 import dcmjs from 'dcmjs';
-import { resizeImage, writeDerivedSeries, type Image2D } from '@meddiff/imaging';
+import { resizeImage, writeDerivedSeries, type Image2D, type Volume } from '@meddiff/imaging';
 import { taskLabel, type SamplingOptions, type Task, type TaskResult } from '../model/taskTypes.js';
 
 /** A naturalised dcmjs dataset, the form OHIF's DicomMetadataStore and data sources take. */
@@ -49,8 +49,17 @@ export function seriesLabelOf(task: Task): string {
   }
 }
 
-/** The result's place in space: the source's plane, resampled to the result's size (half-pixel centres). */
-export function resultImage(source: Image2D, rows: number, columns: number, pixels: Float32Array): Image2D {
+const isVolume = (image: Image2D | Volume): image is Volume => image.shape.length === 3;
+
+/**
+ * The result's place in space: the source's plane, resampled to the result's size (half-pixel
+ * centres); a volume result (a whole translated series) lies on its source volume's grid.
+ */
+export function resultImage(source: Image2D | Volume, rows: number, columns: number, pixels: Float32Array): Image2D | Volume {
+  if (isVolume(source)) {
+    if (source.shape[1] !== rows || source.shape[2] !== columns || pixels.length !== source.data.length) throw new Error(`a volume result must match its source's ${source.shape.join(' x ')} grid`);
+    return { ...source, data: pixels };
+  }
   const placed = rows === source.shape[0] && columns === source.shape[1] ? source : resizeImage(source, rows, columns, 'nearest');
   return { ...placed, data: pixels, shape: [rows, columns] };
 }
@@ -61,7 +70,7 @@ export function resultImage(source: Image2D, rows: number, columns: number, pixe
  * second series (labelled as uncertainty). Both say in SeriesDescription and ImageComments that
  * they are research output of a generative model.
  */
-export function buildDerivedSeries(result: TaskResult, source: Image2D, info: DerivationInfo): DerivedSeries[] {
+export function buildDerivedSeries(result: TaskResult, source: Image2D | Volume, info: DerivationInfo): DerivedSeries[] {
   const label = seriesLabelOf(info.task);
   const out: DerivedSeries[] = [];
   const add = (kind: DerivedSeries['kind'], pixels: Float32Array, seriesLabel: string, description: string, seriesNumberOffset: number) => {

@@ -62,6 +62,10 @@ function TranslationControls({ state, controller, running }: { state: Controller
           Check
         </button>
       </div>
+      <label style={s.row}>
+        <input type="checkbox" data-testid="meddiff-translate-all" checked={state.sources.wholeSeries} disabled={running} onChange={(e) => controller.setOptions({ wholeSeries: e.target.checked })} />
+        Every slice of the {modalities.sources[0]} series, not only this one
+      </label>
       <span style={s.hint}>The sources must be co-registered series of one session; the result is a new series on the first source's grid.</span>
     </>
   );

@@ -203,6 +203,26 @@ describe('DiffusionController: Translate contrast', () => {
     expect(app.core.DicomMetadataStore.getStudy(study).series.map((s: { SeriesInstanceUID: string }) => s.SeriesInstanceUID)).toContain(result!.series[0]!.seriesInstanceUID);
   });
 
+  it('translates every slice of the series into one derived series when asked', async () => {
+    const { controller, registered, t1 } = await translationSetUp();
+    await controller.init();
+    controller.selectTask({ kind: 'translate', target: 'PD' });
+    await vi.waitFor(() => expect(controller.getState().sources.check?.ok).toBe(true), { timeout: 20_000 });
+    controller.setOptions({ steps: 2, wholeSeries: true });
+    const progress: string[] = [];
+    const unsubscribe = controller.subscribe((s) => s.progress?.stage && progress.push(`${s.progress.tile}/${s.progress.tiles}`));
+    const result = await controller.run();
+    unsubscribe();
+    expect(controller.getState().error?.message).toBeUndefined();
+    expect(result).toMatchObject({ label: 'synthetic PD (3 x 20 x 24)', preview: { rows: 20, columns: 24 } });
+    expect(result!.series[0]!.sopInstanceUIDs).toHaveLength(3);
+    expect(new Set(progress)).toEqual(new Set(['1/3', '2/3', '3/3']));
+    // One instance per source slice, at its position, referencing it.
+    const written = registered as Record<string, unknown>[];
+    expect(written.map((w) => (w['ImagePositionPatient'] as number[])[2])).toEqual([0, 3, 6]);
+    expect(written.map((w) => (w['SourceImageSequence'] as { ReferencedSOPInstanceUID: string }[])[0]!.ReferencedSOPInstanceUID)).toEqual(t1.instances!.map((i) => i['SOPInstanceUID']));
+  });
+
   it('refuses sources that are not co-registered at the slice shown, before running, and writes nothing', async () => {
     const { controller, registered, shifted } = await translationSetUp();
     await controller.init();

@@ -1,14 +1,14 @@
 import type { ExtensionConfig } from '../config.js';
 import { buildDerivedSeries, naturalize, type DerivedSeries } from '../derived/derivedSeries.js';
-import type { Image2D } from '@meddiff/imaging';
+import { stackSlices, type Image2D, type Volume } from '@meddiff/imaging';
 import { DiffusionToolError, InvalidTaskError, RegisterFailedError, StoreFailedError, TaskCancelledError, UnsupportedModalityError } from '../errors.js';
 import type { InferenceClient } from '../model/inferenceClient.js';
-import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type ModelFamily, type PlacedImage, type SamplingOptions, type Task, type TaskProgress, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
+import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type ModelFamily, type PlacedImage, type SamplingOptions, type Task, type TaskProgress, type TaskRequest, type TaskResult, type TranslateTask } from '../model/taskTypes.js';
 import { cornerstoneGlobals, type CommandsManager, type CornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
 import { readInpaintMask, type MaskSource } from '../viewer/activeMask.js';
 import { readActiveSlice, type ActiveSlice } from '../viewer/activeSlice.js';
 import { showSideBySide, waitForDisplaySet } from '../viewer/sideBySide.js';
-import { guessSources, locateSources, readSources, referencePlane, sourceCandidates, type LocatedSource, type SourceCandidate } from '../viewer/sourceSeries.js';
+import { guessSources, locateSources, readSources, referencePlane, seriesPlanes, sourceCandidates, type LocatedSource, type ReferencePlane, type SourceCandidate } from '../viewer/sourceSeries.js';
 
 export interface ModelEntry {
   id: string;
@@ -27,6 +27,8 @@ export interface TranslationSources {
   picks: Record<string, string>;
   /** The co-registration check at the slice shown, when last made. */
   check?: { ok: boolean; message: string };
+  /** Translate every slice of the first source series (one derived series of them all), not only the slice shown. */
+  wholeSeries: boolean;
 }
 
 export type StorageState = 'local' | 'storing' | 'stored' | 'failed';
@@ -86,7 +88,7 @@ export interface ControllerDeps {
 
 type Listener = (state: ControllerState) => void;
 
-export type OptionsPatch = Partial<SamplingOptions> & { storeToPacs?: boolean; maxPassSize?: number };
+export type OptionsPatch = Partial<SamplingOptions> & { storeToPacs?: boolean; maxPassSize?: number; wholeSeries?: boolean };
 
 function errorInfo(e: unknown): { code: string; message: string } {
   if (e instanceof DiffusionToolError) return { code: e.code, message: e.message };
@@ -119,7 +121,7 @@ export class DiffusionController {
       modelStatus: 'none',
       status: 'idle',
       results: [],
-      sources: { candidates: [], picks: {} },
+      sources: { candidates: [], picks: {}, wholeSeries: false },
     };
   }
 
@@ -231,7 +233,7 @@ export class DiffusionController {
       plane = undefined;
     }
     const candidates = sourceCandidates(this.deps.services.displaySetService.getActiveDisplaySets(), plane?.studyInstanceUID);
-    this.set({ sources: { candidates, picks: guessSources(contrasts, candidates, this.state.sources.picks) } });
+    this.set({ sources: { ...this.state.sources, candidates, picks: guessSources(contrasts, candidates, this.state.sources.picks) } });
     this.checkSources();
   }
 
@@ -265,7 +267,8 @@ export class DiffusionController {
   }
 
   setOptions(patch: OptionsPatch): void {
-    const { storeToPacs, maxPassSize, ...sampling } = patch;
+    const { storeToPacs, maxPassSize, wholeSeries, ...sampling } = patch;
+    if (wholeSeries !== undefined) this.set({ sources: { ...this.state.sources, wholeSeries } });
     if (maxPassSize !== undefined && (!Number.isInteger(maxPassSize) || maxPassSize < 16)) throw new InvalidTaskError(`The largest pass must be an integer of at least 16 pixels, got ${maxPassSize}.`);
     if (sampling.sampler !== undefined && !SAMPLERS.includes(sampling.sampler)) throw new InvalidTaskError(`Unknown sampler "${String(sampling.sampler)}". Allowed: ${SAMPLERS.join(', ')}.`);
     this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}), ...(maxPassSize !== undefined ? { maxPassSize } : {}) });
@@ -296,16 +299,15 @@ export class DiffusionController {
       const sampling = { ...this.state.sampling };
       const run = (request: TaskRequest): Promise<TaskResult> => this.deps.client.run(request, { signal: abort.signal, onProgress: (progress) => this.set({ progress }) });
       let mask: { mask: Uint8Array; source: MaskSource } | undefined;
-      // The result is placed on this image's grid, in its study.
-      let placedOn = slice.image;
+      // The result is placed on this image's (or volume's) grid, in its study.
+      let placedOn: Image2D | Volume = slice.image;
       let sourceNames: string[] | undefined;
       let result: TaskResult;
+      let preview: ResultEntry['preview'] | undefined;
       if (task.kind === 'translate') {
-        const sources = await this.translationSources(task.target, slice, cs);
-        sourceNames = Object.keys(sources);
-        placedOn = sources[sourceNames[0]!]!;
-        const placed = Object.fromEntries(Object.entries(sources).map(([name, img]): [string, PlacedImage] => [name, { pixels: img.data, rows: img.shape[0], columns: img.shape[1], geometry: img.geometry, ...(img.frameOfReferenceUID ? { frameOfReferenceUID: img.frameOfReferenceUID } : {}) }]));
-        result = await run({ task, sources: placed, options: sampling, modelUrl: this.state.modelUrl! });
+        const translated = await this.runTranslation(task, slice, cs, sampling, abort.signal);
+        ({ result, placedOn, preview } = translated);
+        sourceNames = translated.sources;
       } else {
         if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
         const [rows, columns] = slice.image.shape;
@@ -316,12 +318,12 @@ export class DiffusionController {
       const displaySetInstanceUIDs = await this.register(series);
       const entry: ResultEntry = {
         id: this.nextResultId++,
-        label: `${series[0]!.seriesLabel} (${result.rows} x ${result.columns})`,
+        label: `${series[0]!.seriesLabel} (${placedOn.shape.length === 3 ? `${placedOn.shape[0]} x ` : ''}${result.rows} x ${result.columns})`,
         sourceSeriesInstanceUID: String(placedOn.source.dicomAttributes?.['SeriesInstanceUID'] ?? slice.displaySet.SeriesInstanceUID ?? ''),
         series,
         displaySetInstanceUIDs,
         storage: 'local',
-        preview: { rows: result.rows, columns: result.columns, pixels: result.pixels, ...(result.std ? { std: result.std } : {}) },
+        preview: preview ?? { rows: result.rows, columns: result.columns, pixels: result.pixels, ...(result.std ? { std: result.std } : {}) },
         ...(mask ? { maskSource: mask.source } : {}),
         backend: result.backend,
         elapsedMs: result.elapsedMs,
@@ -340,19 +342,58 @@ export class DiffusionController {
   }
 
   /**
-   * The translation's source slices at the slice shown, one per contrast the model takes, in the
-   * model's order: picked (or guessed) series, checked co-registered, pixels read.
+   * Translates the slice shown, or every slice of the first source series: at each position the
+   * picked (or guessed) series' slices are located, checked co-registered and read, then translated
+   * in the worker. Several slices become one volume on the first source's grid.
    */
-  private async translationSources(target: string, slice: ActiveSlice, cs: CornerstoneGlobals | undefined): Promise<Record<string, Image2D>> {
+  private async runTranslation(task: TranslateTask, slice: ActiveSlice, cs: CornerstoneGlobals | undefined, sampling: SamplingOptions, signal: AbortSignal) {
     const modalities = this.state.card?.modalities;
     if (!modalities) throw new InvalidTaskError(`${this.state.card?.name ?? 'The chosen model'} does not translate contrasts: choose a CDM model in the Model list.`);
-    if (!target) throw new InvalidTaskError(`Choose the target contrast: ${modalities.targets.join(', ')}.`);
-    if (!modalities.targets.some((t) => t.toLowerCase() === target.toLowerCase())) throw new UnsupportedModalityError(`${this.state.card!.name} translates to ${modalities.targets.join(', ')}, not ${target}.`);
-    const missing = modalities.sources.filter((c) => !this.state.sources.picks[c]);
-    if (missing.length) this.refreshSources();
-    const located = locateSources(this.deps.services, modalities.sources, this.state.sources.picks, referencePlane(slice));
+    if (!task.target) throw new InvalidTaskError(`Choose the target contrast: ${modalities.targets.join(', ')}.`);
+    if (!modalities.targets.some((t) => t.toLowerCase() === task.target.toLowerCase())) throw new UnsupportedModalityError(`${this.state.card!.name} translates to ${modalities.targets.join(', ')}, not ${task.target}.`);
+    if (modalities.sources.some((c) => !this.state.sources.picks[c])) this.refreshSources();
+    const { picks, wholeSeries } = this.state.sources;
+    const shown = referencePlane(slice);
+    // The slice shown is checked first, so a misregistration is reported before any work.
+    locateSources(this.deps.services, modalities.sources, picks, shown);
+    const firstSeries = this.deps.services.displaySetService.getDisplaySetByUID(picks[modalities.sources[0]!]!)!;
+    const planes: ReferencePlane[] = wholeSeries ? seriesPlanes(firstSeries) : [shown];
     const read = this.deps.readSources ?? ((l, c) => readSources(l, c, (instance) => this.deps.extensionManager.getActiveDataSource?.()?.[0]?.getImageIdsForInstance?.({ instance })));
-    return read(located, cs);
+    const n = planes.length;
+    const started = performance.now();
+    const inputs: Image2D[] = [];
+    const outputs: TaskResult[] = [];
+    for (const [i, plane] of planes.entries()) {
+      if (signal.aborted) throw new TaskCancelledError();
+      const images = await read(locateSources(this.deps.services, modalities.sources, picks, plane), cs);
+      const placed = Object.fromEntries(Object.entries(images).map(([name, img]): [string, PlacedImage] => [name, { pixels: img.data, rows: img.shape[0], columns: img.shape[1], geometry: img.geometry, ...(img.frameOfReferenceUID ? { frameOfReferenceUID: img.frameOfReferenceUID } : {}) }]));
+      inputs.push(images[modalities.sources[0]!]!);
+      const onProgress = (p: TaskProgress) => {
+        if (n === 1) return this.set({ progress: p });
+        const done = i * p.total + p.done;
+        const total = n * p.total;
+        const elapsedMs = performance.now() - started;
+        this.set({ progress: { ...p, done, total, tile: i + 1, tiles: n, stage: `slice ${i + 1}/${n}, ${p.stage ?? ''}`, elapsedMs, etaMs: (elapsedMs / done) * (total - done) } });
+      };
+      outputs.push(await this.deps.client.run({ task, sources: placed, options: sampling, modelUrl: this.state.modelUrl! }, { signal, onProgress }));
+    }
+    const sources = [...modalities.sources];
+    if (n === 1) return { result: outputs[0]!, placedOn: inputs[0]! as Image2D | Volume, sources, preview: undefined };
+    // One volume of all slices; the preview shows the slice nearest the one on screen.
+    const placedOn = stackSlices(inputs);
+    const { rows, columns } = outputs[0]!;
+    const concat = (parts: Float32Array[]) => {
+      const out = new Float32Array(parts.length * rows * columns);
+      parts.forEach((p, k) => out.set(p, k * rows * columns));
+      return out;
+    };
+    const std = outputs.every((o) => o.std) ? concat(outputs.map((o) => o.std!)) : undefined;
+    const result: TaskResult = { pixels: concat(outputs.map((o) => o.pixels)), rows, columns, ...(std ? { std } : {}), samples: outputs[0]!.samples, tiles: n, backend: outputs[0]!.backend, elapsedMs: performance.now() - started };
+    const normal = shown.geometry.direction.slice(6, 9);
+    const along = (g: ReferencePlane['geometry']) => g.origin[0] * normal[0]! + g.origin[1] * normal[1]! + g.origin[2] * normal[2]!;
+    const k = planes.reduce((best, p, j) => (Math.abs(along(p.geometry) - along(shown.geometry)) < Math.abs(along(planes[best]!.geometry) - along(shown.geometry)) ? j : best), 0);
+    const preview = { rows, columns, pixels: outputs[k]!.pixels, ...(outputs[k]!.std ? { std: outputs[k]!.std! } : {}) };
+    return { result, placedOn: placedOn as Image2D | Volume, sources, preview };
   }
 
   /** Stops the run in progress; it ends as cancelled and writes nothing. */

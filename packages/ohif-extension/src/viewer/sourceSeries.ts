@@ -156,6 +156,16 @@ export function locateSources(services: OhifServices, contrasts: readonly string
   return located;
 }
 
+/** The plane of every slice of a series, in order along its normal (what a whole-series run visits). */
+export function seriesPlanes(ds: OhifDisplaySet): ReferencePlane[] {
+  const planes = instancesOf(ds).map((instance): ReferencePlane => {
+    const f = str(instance, 'FrameOfReferenceUID');
+    return { geometry: sliceGeometry(instance), ...(f ? { frameOfReferenceUID: f } : {}) };
+  });
+  const n = planes[0]?.geometry.direction.slice(6, 9) ?? [0, 0, 1];
+  return planes.sort((a, b) => dot(a.geometry.origin, n) - dot(b.geometry.origin, n));
+}
+
 /** The image ID of an instance: OHIF keeps it on the instance; a data source can also make it. */
 export type ImageIdOf = (instance: Instance) => string | undefined;
 
