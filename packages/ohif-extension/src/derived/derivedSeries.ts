@@ -11,6 +11,7 @@ export interface DerivedSeries {
   seriesLabel: string;
   studyInstanceUID: string;
   seriesInstanceUID: string;
+  seriesNumber: number;
   sopInstanceUIDs: string[];
   /** The Part-10 files, kept so a failed store can be retried from exactly the same bytes. */
   part10: Uint8Array[];
@@ -25,6 +26,8 @@ export interface DerivationInfo {
   backend: string;
   /** Translation: the source contrasts, in the model's order (the result lies on the first's grid). */
   sources?: string[];
+  /** SeriesNumber of the result (the spread, if any, takes the next); default the source's + 1000. */
+  seriesNumber?: number;
 }
 
 /** DerivationDescription: which model did what, with which settings, so the result can be reproduced. */
@@ -74,16 +77,14 @@ export function buildDerivedSeries(result: TaskResult, source: Image2D | Volume,
   const label = seriesLabelOf(info.task);
   const out: DerivedSeries[] = [];
   const add = (kind: DerivedSeries['kind'], pixels: Float32Array, seriesLabel: string, description: string, seriesNumberOffset: number) => {
-    const written = writeDerivedSeries(resultImage(source, result.rows, result.columns, pixels), source, {
-      description,
-      seriesLabel,
-      seriesNumber: (Number(source.source.dicomAttributes?.['SeriesNumber']) || 0) + 1000 + seriesNumberOffset,
-    });
+    const seriesNumber = (info.seriesNumber ?? (Number(source.source.dicomAttributes?.['SeriesNumber']) || 0) + 1000) + seriesNumberOffset;
+    const written = writeDerivedSeries(resultImage(source, result.rows, result.columns, pixels), source, { description, seriesLabel, seriesNumber });
     out.push({
       kind,
       seriesLabel,
       studyInstanceUID: written.studyInstanceUID,
       seriesInstanceUID: written.seriesInstanceUID,
+      seriesNumber,
       sopInstanceUIDs: written.sopInstanceUIDs,
       part10: written.files,
       rows: result.rows,

@@ -218,8 +218,13 @@ describe('DiffusionController: Translate contrast', () => {
     expect(result!.series[0]!.sopInstanceUIDs).toHaveLength(3);
     expect(new Set(progress)).toEqual(new Set(['1/3', '2/3', '3/3']));
     // One instance per source slice, at its position, referencing it.
-    const written = registered as Record<string, unknown>[];
+    const written = [...registered] as Record<string, unknown>[];
     expect(written.map((w) => (w['ImagePositionPatient'] as number[])[2])).toEqual([0, 3, 6]);
+    expect(written.map((w) => w['SeriesNumber'])).toEqual([1001, 1001, 1001]);
+    // A second result from the same source gets its own series number.
+    controller.setOptions({ wholeSeries: false });
+    await controller.run();
+    expect((registered[3] as Record<string, unknown>)['SeriesNumber']).toBe(1002);
     expect(written.map((w) => (w['SourceImageSequence'] as { ReferencedSOPInstanceUID: string }[])[0]!.ReferencedSOPInstanceUID)).toEqual(t1.instances!.map((i) => i['SOPInstanceUID']));
   });
 

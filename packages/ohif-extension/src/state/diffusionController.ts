@@ -314,7 +314,7 @@ export class DiffusionController {
         result = await run({ task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.state.maxPassSize });
       }
       if (abort.signal.aborted) throw new TaskCancelledError();
-      const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, ...(sourceNames ? { sources: sourceNames } : {}) });
+      const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, seriesNumber: this.freeSeriesNumber(placedOn), ...(sourceNames ? { sources: sourceNames } : {}) });
       const displaySetInstanceUIDs = await this.register(series);
       const entry: ResultEntry = {
         id: this.nextResultId++,
@@ -394,6 +394,22 @@ export class DiffusionController {
     const k = planes.reduce((best, p, j) => (Math.abs(along(p.geometry) - along(shown.geometry)) < Math.abs(along(planes[best]!.geometry) - along(shown.geometry)) ? j : best), 0);
     const preview = { rows, columns, pixels: outputs[k]!.pixels, ...(outputs[k]!.std ? { std: outputs[k]!.std! } : {}) };
     return { result, placedOn: placedOn as Image2D | Volume, sources, preview };
+  }
+
+  /**
+   * The source's SeriesNumber + 1000, or past the highest number in the study when that is taken,
+   * so each result gets its own number in the viewer's series list.
+   */
+  private freeSeriesNumber(source: Image2D | Volume): number {
+    const attributes = source.source.dicomAttributes ?? {};
+    const study = attributes['StudyInstanceUID'];
+    const numbers = [
+      ...this.deps.services.displaySetService.getActiveDisplaySets().filter((d) => d.StudyInstanceUID === study).map((d) => Number(d.SeriesNumber) || 0),
+      // Results not yet made into display sets by the viewer.
+      ...this.state.results.flatMap((r) => r.series.filter((s) => s.studyInstanceUID === study).map((s) => s.seriesNumber)),
+    ];
+    const wanted = (Number(attributes['SeriesNumber']) || 0) + 1000;
+    return numbers.includes(wanted) || numbers.includes(wanted + 1) ? Math.max(wanted, ...numbers) + 1 : wanted;
   }
 
   /** Stops the run in progress; it ends as cancelled and writes nothing. */
