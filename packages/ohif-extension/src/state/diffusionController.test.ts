@@ -228,6 +228,21 @@ describe('DiffusionController: Translate contrast', () => {
     expect(written.map((w) => (w['SourceImageSequence'] as { ReferencedSOPInstanceUID: string }[])[0]!.ReferencedSOPInstanceUID)).toEqual(t1.instances!.map((i) => i['SOPInstanceUID']));
   });
 
+  it('a whole-series translation cancelled midway writes nothing', async () => {
+    const { controller, registered } = await translationSetUp();
+    await controller.init();
+    controller.selectTask({ kind: 'translate', target: 'FLAIR' });
+    await vi.waitFor(() => expect(controller.getState().sources.check?.ok).toBe(true), { timeout: 20_000 });
+    controller.setOptions({ steps: 20, wholeSeries: true });
+    const unsubscribe = controller.subscribe((s) => {
+      if (s.status === 'running' && (s.progress?.tile ?? 0) >= 2) controller.cancel();
+    });
+    expect(await controller.run()).toBeUndefined();
+    unsubscribe();
+    expect(controller.getState()).toMatchObject({ status: 'idle', outcome: 'cancelled', results: [] });
+    expect(registered).toHaveLength(0);
+  });
+
   it('refuses sources that are not co-registered at the slice shown, before running, and writes nothing', async () => {
     const { controller, registered, shifted } = await translationSetUp();
     await controller.init();
