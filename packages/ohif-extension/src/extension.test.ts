@@ -43,6 +43,11 @@ describe('the extension in the real @ohif/core managers', () => {
     const state = await commandsManager.runCommand(COMMANDS.getState);
     expect(state).toMatchObject({ task: { kind: 'super-resolve', factor: 4 }, sampling: { sampler: 'ddim', steps: 7, seed: 11, samples: 3 }, storeToPacs: true, maxPassSize: 64, status: 'idle' });
     await expect(commandsManager.runCommand(COMMANDS.setOptions, { sampler: 'euler' })).rejects.toThrow(/Allowed: ddpm, ddim, dpm-solver/);
+    // Translation: a target chosen stays when the toolbar button (no target) is pressed again.
+    await commandsManager.runCommand(COMMANDS.selectTask, { kind: 'translate', target: 'PD' });
+    await commandsManager.runCommand(COMMANDS.selectTask, { kind: 'translate', target: '' });
+    await commandsManager.runCommand(COMMANDS.setOptions, { wholeSeries: true });
+    expect(await commandsManager.runCommand(COMMANDS.getState)).toMatchObject({ task: { kind: 'translate', target: 'PD' }, sources: { wholeSeries: true } });
   });
 
   it('loads the configured models, reports the backend and the model card', async () => {

@@ -68,7 +68,8 @@ export function stateSummary(s: ControllerState) {
 function taskFrom(o: TaskOptions, current: Task): Task {
   const kind = o.kind ?? current.kind;
   if (kind === 'super-resolve') return { kind, factor: o.factor ?? (current.kind === 'super-resolve' ? current.factor : 2) };
-  if (kind === 'translate') return { kind, target: o.target ?? (current.kind === 'translate' ? current.target : '') };
+  // No target (the toolbar button gives '') keeps the one chosen.
+  if (kind === 'translate') return { kind, target: o.target || (current.kind === 'translate' ? current.target : '') };
   return { kind } as Task;
 }
 
