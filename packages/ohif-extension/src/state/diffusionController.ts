@@ -234,15 +234,15 @@ export class DiffusionController {
     }
     const candidates = sourceCandidates(this.deps.services.displaySetService.getActiveDisplaySets(), plane?.studyInstanceUID);
     this.set({ sources: { ...this.state.sources, candidates, picks: guessSources(contrasts, candidates, this.state.sources.picks) } });
-    this.checkSources();
+    this.checkSources(plane);
   }
 
   /** Checks the picked series at the slice shown (metadata only) and records the answer for the panel. */
-  checkSources(): { ok: boolean; message: string } {
+  checkSources(plane?: ReferencePlane): { ok: boolean; message: string } {
     const contrasts = this.state.card?.modalities?.sources ?? [];
     let check: { ok: boolean; message: string };
     try {
-      const located = locateSources(this.deps.services, contrasts, this.state.sources.picks, referencePlane(this.readSlice()));
+      const located = locateSources(this.deps.services, contrasts, this.state.sources.picks, plane ?? referencePlane(this.readSlice()));
       const first = located[contrasts[0]!]!;
       check = { ok: true, message: `Co-registered at this slice: ${contrasts.join(', ')} on one ${first.rows} x ${first.columns} grid.` };
     } catch (e) {
