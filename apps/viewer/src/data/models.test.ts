@@ -55,12 +55,13 @@ describe('ensureModels', () => {
     expect(existsSync(join(served, 'not-a-model'))).toBe(false);
   });
 
-  it('names the size preset a CDM config matches, and "custom" when it matches none', async () => {
+  it('names the size preset a CDM config matches (at any image size), and "custom" when it matches none', async () => {
     const shipped = tempDir();
     writeCdm(join(shipped, 'small'), cdmConfig({ modalities: 't1-to-t2-flair', size: 'small' }));
     writeCdm(join(shipped, 'custom'), cdmConfig({ modalities: 't1-to-t2-flair', size: 'tiny', overrides: { loss: 'mse' } }));
+    writeCdm(join(shipped, 'tiny-64'), cdmConfig({ modalities: 't1-to-t2-flair', size: 'tiny', overrides: { imageSize: 64 } }));
     const labels = (await ensureModels(tempDir(), () => undefined, shipped)).map((e) => e.label);
-    expect(labels).toEqual(['CDM T1 -> T2, FLAIR (custom, 32 px, 600/2000/1500 training steps)', 'CDM T1 -> T2, FLAIR (small, 64 px, 600/2000/1500 training steps)']);
+    expect(labels).toEqual(['CDM T1 -> T2, FLAIR (custom, 32 px, 600/2000/1500 training steps)', 'CDM T1 -> T2, FLAIR (small, 64 px, 600/2000/1500 training steps)', 'CDM T1 -> T2, FLAIR (tiny, 64 px, 600/2000/1500 training steps)']);
   });
 
   it('replaces a served copy when any shipped file changes, and leaves it when none does', async () => {

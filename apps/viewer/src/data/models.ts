@@ -58,10 +58,10 @@ function describeMedCDiff(dir: string): Described {
   return { label: `Med-cDiff ${task} (tiny, ${meta?.card?.trainingSteps ?? 0} training steps)`, tasks: [VIEWER_TASK[task] ?? task] };
 }
 
-/** The size preset a CDM config was built from, or 'custom' when it matches none. */
+/** The size preset a CDM config was built from (at any image size, which the label states), or 'custom' when it matches none. */
 function sizePresetOf(config: CdmConfig): string {
   // Compared as JSON data, since the config was read from JSON.
-  const preset = CDM_SIZE_PRESETS.find((size) => isDeepStrictEqual(JSON.parse(JSON.stringify(cdmConfig({ modalities: config.modalities, size }))), config));
+  const preset = CDM_SIZE_PRESETS.find((size) => isDeepStrictEqual(JSON.parse(JSON.stringify(cdmConfig({ modalities: config.modalities, size, overrides: { imageSize: config.imageSize } }))), config));
   return preset ?? 'custom';
 }
 
