@@ -354,10 +354,13 @@ export class DiffusionController {
     if (modalities.sources.some((c) => !this.state.sources.picks[c])) this.refreshSources();
     const { picks, wholeSeries } = this.state.sources;
     const shown = referencePlane(slice);
-    // The slice shown is checked first, so a misregistration is reported before any work.
-    locateSources(this.deps.services, modalities.sources, picks, shown);
-    const firstSeries = this.deps.services.displaySetService.getDisplaySetByUID(picks[modalities.sources[0]!]!)!;
-    const planes: ReferencePlane[] = wholeSeries ? seriesPlanes(firstSeries) : [shown];
+    // A whole series is checked at the slice shown first, so a misregistration is reported before
+    // any work; a single slice is checked by locating it below.
+    let planes: ReferencePlane[] = [shown];
+    if (wholeSeries) {
+      const first = locateSources(this.deps.services, modalities.sources, picks, shown)[modalities.sources[0]!]!;
+      planes = seriesPlanes(first.displaySet);
+    }
     const read = this.deps.readSources ?? ((l, c) => readSources(l, c, (instance) => this.deps.extensionManager.getActiveDataSource?.()?.[0]?.getImageIdsForInstance?.({ instance })));
     const n = planes.length;
     const started = performance.now();

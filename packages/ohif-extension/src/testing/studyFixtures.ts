@@ -1,5 +1,4 @@
-import type { OhifDisplaySet } from '../ohif/ohifTypes.js';
-import type { CornerstoneGlobals, CornerstoneImage } from '../ohif/ohifTypes.js';
+import type { CornerstoneGlobals, CornerstoneImage, OhifDisplaySet } from '../ohif/ohifTypes.js';
 import type { createOhifApp } from './ohifCore.js';
 
 export const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
