@@ -11,7 +11,8 @@ import { ensureModels } from './data/models.js';
 import { ensureSimulatedStudy } from './data/simulatedStudy.js';
 import { writeTestStudies } from './data/testStudies.js';
 import { DicomFolderStore } from './dicomweb/dicomFolderStore.js';
-import { DicomwebRouter } from './dicomweb/dicomwebRouter.js';
+import { DEFAULT_MAX_STOW_BYTES, DicomwebRouter } from './dicomweb/dicomwebRouter.js';
+import { requestPolicy } from './app/requestPolicy.js';
 import { startOrthanc, uploadToOrthanc } from './orthanc/orthanc.js';
 import { DICOMWEB_SOURCE } from './app/appConfig.js';
 
@@ -47,8 +48,14 @@ async function start(argv: string[]): Promise<void> {
       orthanc: { type: 'boolean', default: false },
       'orthanc-port': { type: 'string', default: '8043' },
       'with-test-studies': { type: 'boolean', default: false },
+      'allowed-host': { type: 'string', multiple: true, default: [] },
+      'allowed-origin': { type: 'string', multiple: true, default: [] },
+      'max-stow-mb': { type: 'string', default: String(DEFAULT_MAX_STOW_BYTES / 1024 / 1024) },
     },
   });
+  const maxStowMb = Number(values['max-stow-mb']);
+  if (!Number.isFinite(maxStowMb) || maxStowMb <= 0) throw new Error(`--max-stow-mb ${values['max-stow-mb']} is not a positive number of megabytes`);
+  const policy = requestPolicy(values.host!, { hosts: values['allowed-host'], origins: values['allowed-origin'] });
   const paths = viewerPaths();
   if (!hasBuiltPlugins(paths.plugins)) {
     throw new Error(`the extension is not built (${paths.plugins} is missing): run \`npm run build\` at the repository root, or start with \`npm start\`, which builds it first`);
@@ -74,7 +81,7 @@ async function start(argv: string[]): Promise<void> {
   } else {
     const store = new DicomFolderStore(folders, paths.stowStore).load();
     log(`embedded DICOMweb server: ${store.summary()}`);
-    backend = { kind: 'embedded', router: new DicomwebRouter(store) };
+    backend = { kind: 'embedded', router: new DicomwebRouter(store, { maxStowBytes: Math.round(maxStowMb * 1024 * 1024) }) };
   }
   const viewer = await startViewerServer({
     host: values.host!,
@@ -84,8 +91,10 @@ async function start(argv: string[]): Promise<void> {
     modelsDir: paths.models,
     dicomweb: backend,
     extension: { pacsDataSource: DICOMWEB_SOURCE },
+    policy,
     log,
   });
+  log(`answering to the host names ${policy.allowedHosts.join(', ')}${policy.allowedOrigins.length ? `; writes also from ${policy.allowedOrigins.join(', ')}` : ''} (--allowed-host, --allowed-origin add more)`);
   log(`OHIF ${OHIF_APP_VERSION} with the diffusion tools is ready:`);
   process.stdout.write(`\n    ${viewer.url}/\n\n`);
   log('open a study and choose "Diffusion tools"; Ctrl+C stops the server');
@@ -103,7 +112,7 @@ try {
   if (command === 'prepare') await prepare(viewerPaths());
   else if (command === 'start') await start(rest);
   else {
-    process.stderr.write('usage: tsx src/cli.ts prepare | start [--port 3000] [--host 127.0.0.1] [--orthanc] [--orthanc-port 8043] [--with-test-studies]\n');
+    process.stderr.write('usage: tsx src/cli.ts prepare | start [--port 3000] [--host 127.0.0.1] [--orthanc] [--orthanc-port 8043] [--with-test-studies] [--allowed-host NAME]... [--allowed-origin URL]... [--max-stow-mb 256]\n');
     process.exit(2);
   }
 } catch (e) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type AppConfigOptions, renderAppConfig } from './appConfig.js';
 import { proxyRequest } from './proxy.js';
+import { checkRequest, requestPolicy, type RequestPolicy } from './requestPolicy.js';
 import { resolveStatic, sendFile } from './staticFiles.js';
 import type { DicomwebRouter } from '../dicomweb/dicomwebRouter.js';
 
@@ -20,6 +21,8 @@ export interface ViewerServerOptions {
   modelsDir: string;
   dicomweb: DicomwebBackend;
   extension: Omit<AppConfigOptions['extension'], 'modelsIndexUrl'>;
+  /** Host names and origins served besides loopback (see requestPolicy.ts); default: loopback and `host` only. */
+  policy?: RequestPolicy;
   log?: (m: string) => void;
 }
 
@@ -30,10 +33,6 @@ export interface RunningViewer {
   close(): Promise<void>;
 }
 
-function originOf(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? 'localhost'}`;
-}
-
 /**
  * One HTTP origin for everything the browser needs: the OHIF app (with an SPA fallback to
  * index.html, since the app routes on the client), a generated app-config.js, the extension's
@@ -41,13 +40,23 @@ function originOf(req: IncomingMessage): string {
  * or proxied to Orthanc together with /wado, since Orthanc sends no CORS headers).
  */
 export async function startViewerServer(o: ViewerServerOptions): Promise<RunningViewer> {
+  const policy = o.policy ?? requestPolicy(o.host);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Before anything else, the proxy included: a request under a name we do not serve, or a
+    // write from another site's page, gets no further.
+    const verdict = checkRequest(req, policy);
+    if (!verdict.ok) {
+      o.log?.(`refused ${req.method} ${req.url}: ${verdict.message}`);
+      res.writeHead(verdict.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      return void res.end(JSON.stringify({ error: verdict.message }));
+    }
+    const origin = verdict.origin;
     const url = new URL(req.url ?? '/', 'http://viewer');
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === DICOMWEB_PATH || path.startsWith(`${DICOMWEB_PATH}/`) || (o.dicomweb.kind === 'proxy' && (path === '/wado' || path.startsWith('/wado?')))) {
       if (o.dicomweb.kind === 'proxy') return proxyRequest(req, res, o.dicomweb.target);
-      return o.dicomweb.router.handle(req, res, path.slice(DICOMWEB_PATH.length), url.searchParams, `${originOf(req)}${DICOMWEB_PATH}`);
+      return o.dicomweb.router.handle(req, res, path.slice(DICOMWEB_PATH.length), url.searchParams, `${origin}${DICOMWEB_PATH}`);
     }
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(405, { 'Content-Type': 'text/plain' });
@@ -55,7 +64,7 @@ export async function startViewerServer(o: ViewerServerOptions): Promise<Running
     }
     if (path === '/app-config.js') {
       const body = renderAppConfig({
-        origin: originOf(req),
+        origin,
         dicomwebPath: DICOMWEB_PATH,
         pacsName: o.dicomweb.kind === 'proxy' ? o.dicomweb.name : 'Embedded DICOMweb (sample studies)',
         pluginsPath: '/plugins',

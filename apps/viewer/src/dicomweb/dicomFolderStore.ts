@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import dcmjs, { type DicomDict, type DicomDictObject } from 'dcmjs';
+import { isValidUid } from '@meddiff/imaging';
 import { type DicomJson, jsonNumber, jsonString, toDicomJson } from './dicomJson.js';
+import { pixelDataProblem } from './pixelDataLength.js';
 
 dcmjs.log.setLevel('error');
 
@@ -202,22 +204,36 @@ export class DicomFolderStore {
     const seriesUID = uidOf(parsed.dict, '0020000E');
     const ids = { ...(sopClassUID ? { sopClassUID } : {}), ...(sopUID ? { sopUID } : {}) };
     if (!sopUID || !studyUID || !seriesUID || !sopClassUID) return { ok: false, reason: 0xa900, message: 'missing SOPClassUID, SOPInstanceUID, StudyInstanceUID or SeriesInstanceUID', ...ids };
+    // The UIDs become folder and file names: only the PS3.5 9.1 grammar (digits and dots, no empty
+    // component) is let through, so "..", "/" or a drive letter can never reach a path.
+    const badUid = ([['StudyInstanceUID', studyUID], ['SeriesInstanceUID', seriesUID], ['SOPInstanceUID', sopUID]] as const).find(([, uid]) => !isValidUid(uid));
+    if (badUid) return { ok: false, reason: 0xa900, message: `${badUid[0]} ${JSON.stringify(badUid[1].slice(0, 80))} is not a valid UID (digits and dots, at most 64 characters)`, ...ids };
     if (expectedStudyUID && expectedStudyUID !== studyUID) return { ok: false, reason: 0xa900, message: `the instance belongs to study ${studyUID}, not to ${expectedStudyUID} named in the URL`, ...ids };
+    const transferSyntax = String(parsed.meta['00020010']?.Value?.[0] ?? IMPLICIT_LITTLE).replace(/\0/g, '').trim();
+    const truncated = pixelDataProblem(parsed.dict, transferSyntax, bytes);
+    if (truncated) return { ok: false, reason: 0xc000, message: truncated, ...ids };
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = this.byUid.get(sopUID);
     if (existing) {
       if (existing.sha256 === sha256) return { ok: true, record: existing, alreadyStored: true };
       return { ok: false, reason: 0x0111, message: `SOP Instance ${sopUID} is already stored with different content; it is not overwritten`, ...ids };
     }
-    const dir = join(this.stowDir, studyUID, seriesUID);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${sopUID}.dcm`);
+    const file = this.stowPath(studyUID, seriesUID, sopUID);
+    mkdirSync(join(file, '..'), { recursive: true });
     const tmp = `${file}.${process.pid}.partial`;
     writeFileSync(tmp, bytes);
     renameSync(tmp, file);
     const record = this.describe(file, parsed, bytes);
     this.byUid.set(sopUID, record);
     return { ok: true, record, alreadyStored: false };
+  }
+
+  /** Where a STOW-RS instance is written; checked to lie inside the STOW folder whatever the UIDs say. */
+  private stowPath(studyUID: string, seriesUID: string, sopUID: string): string {
+    const root = resolve(this.stowDir);
+    const file = resolve(root, studyUID, seriesUID, `${sopUID}.dcm`);
+    if (!file.startsWith(root + sep)) throw new DicomwebRequestError(400, `the UIDs of instance ${sopUID} would place it outside the store`);
+    return file;
   }
 
   /** For logs: how many studies, series and instances, and from where. */

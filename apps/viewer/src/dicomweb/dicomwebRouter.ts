@@ -1,19 +1,61 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DicomJson } from './dicomJson.js';
 import { DicomFolderStore, DicomwebRequestError, type InstanceRecord } from './dicomFolderStore.js';
-import { encodeMultipart, newBoundary, parseMultipart, MultipartError } from './multipart.js';
+import { parseFrameList } from './frameList.js';
+import { contentTypeParam, encodeMultipart, newBoundary, parseMultipart, MultipartError } from './multipart.js';
 import { qidoSearch } from './qido.js';
 
 const JSON_TYPE = 'application/dicom+json';
-/** Largest STOW-RS request accepted, so a runaway client cannot exhaust memory. */
-const MAX_STOW_BYTES = 1024 * 1024 * 1024;
+/**
+ * Default cap on one STOW-RS request. The whole body is held in memory while it is parsed, so the
+ * cap bounds what one request can take; 256 MiB holds a few hundred CT slices, far more than the
+ * viewer's derived series. Larger uploads: `--max-stow-mb`, or several requests.
+ */
+export const DEFAULT_MAX_STOW_BYTES = 256 * 1024 * 1024;
+
+export interface DicomwebRouterOptions {
+  /** Largest STOW-RS request body in bytes; larger ones are a 413. */
+  readonly maxStowBytes?: number;
+}
+
+/** A URL segment that should be a UID: digits and dots, no empty component (so never ".." or "/"). */
+const UID_SEGMENT = /^\d{1,64}(\.\d{1,64}){0,63}$/;
+
+function uidSegment(value: string, what: string): string {
+  if (value.length > 64 || !UID_SEGMENT.test(value)) throw new DicomwebRequestError(400, `${what} ${JSON.stringify(value.slice(0, 80))} is not a UID (digits and dots, at most 64 characters)`);
+  return value;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new DicomwebRequestError(400, `the path segment ${JSON.stringify(segment.slice(0, 80))} has a malformed %-escape`);
+  }
+}
+
+/**
+ * STOW-RS bodies must be `multipart/related; type="application/dicom"` (PS3.18 10.5.1.1). That is
+ * not a type a web page may send cross-site without a CORS preflight, which this server never
+ * grants; `multipart/form-data` and `text/plain` are, so they are refused outright (415).
+ */
+function checkStowType(contentType: string): void {
+  const media = contentType.split(';')[0]!.trim().toLowerCase();
+  const type = contentTypeParam(contentType, 'type')?.toLowerCase();
+  if (media !== 'multipart/related' || type !== 'application/dicom') {
+    throw new DicomwebRequestError(415, `STOW-RS takes Content-Type multipart/related; type="application/dicom", not ${JSON.stringify(contentType.slice(0, 120))}`);
+  }
+}
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  // Refused before a byte is read when the client says how much it will send.
+  if (Number.isFinite(declared) && declared > limit) throw new DicomwebRequestError(413, `request body of ${declared} bytes is larger than the ${limit} accepted; send fewer instances per request`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new DicomwebRequestError(413, `request body larger than ${limit} bytes`);
+    if (size > limit) throw new DicomwebRequestError(413, `request body larger than the ${limit} bytes accepted; send fewer instances per request`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -52,20 +94,32 @@ function withAbsoluteBulkData(json: DicomJson, root: string): DicomJson {
  * path below the service root (e.g. "/studies/1.2.3/series") and answers every request it is given.
  */
 export class DicomwebRouter {
-  constructor(readonly store: DicomFolderStore) {}
+  private readonly maxStowBytes: number;
+
+  constructor(
+    readonly store: DicomFolderStore,
+    options: DicomwebRouterOptions = {},
+  ) {
+    this.maxStowBytes = options.maxStowBytes ?? DEFAULT_MAX_STOW_BYTES;
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, root: string): Promise<void> {
     try {
       await this.route(req, res, path, query, root);
     } catch (e) {
-      if (e instanceof DicomwebRequestError) sendJson(res, e.status, { error: e.message });
+      if (e instanceof DicomwebRequestError) {
+        // A refused upload may still be arriving; closing the connection stops it rather than reading it all.
+        if (e.status === 413 || e.status === 415) res.setHeader('Connection', 'close');
+        sendJson(res, e.status, { error: e.message });
+      }
       else if (e instanceof MultipartError) sendJson(res, 400, { error: e.message });
       else sendJson(res, 500, { error: (e as Error).message });
     }
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, root: string): Promise<void> {
-    const s = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const s = path.split('/').filter(Boolean).map(decodeSegment);
+    for (const [i, what] of [[1, 'StudyInstanceUID'], [3, 'SeriesInstanceUID'], [5, 'SOPInstanceUID']] as const) if (s[i] !== undefined) uidSegment(s[i]!, what);
     const method = req.method ?? 'GET';
     if (method === 'POST') {
       if (s[0] === 'studies' && s.length <= 2) return this.stow(req, res, s[1], root);
@@ -97,7 +151,7 @@ export class DicomwebRouter {
     if (s.length === 6) return this.sendInstances(res, [record], root);
     if (s.length === 7 && s[6] === 'metadata') return sendJson(res, 200, [withAbsoluteBulkData(record.json, root)]);
     if (s.length === 8 && s[6] === 'frames') {
-      const numbers = s[7]!.split(',').map((n) => Number(n.trim()));
+      const numbers = parseFrameList(s[7]!, record.numberOfFrames);
       const { transferSyntax, frames } = store.frames(record, numbers);
       // Compressed frames keep their syntax; OHIF's loader decodes them by the transfer-syntax parameter.
       const type = 'application/octet-stream';
@@ -121,8 +175,9 @@ export class DicomwebRouter {
   /** STOW-RS (PS3.18 10.5): stores each application/dicom part and reports each success and failure. */
   private async stow(req: IncomingMessage, res: ServerResponse, studyUID: string | undefined, root: string): Promise<void> {
     const contentType = req.headers['content-type'] ?? '';
-    const body = await readBody(req, MAX_STOW_BYTES);
-    const parts = /^application\/dicom\b/i.test(contentType) ? [{ headers: { 'content-type': 'application/dicom' }, body: new Uint8Array(body) }] : parseMultipart(body, contentType);
+    checkStowType(contentType);
+    const body = await readBody(req, this.maxStowBytes);
+    const parts = parseMultipart(body, contentType);
     if (parts.length === 0) throw new DicomwebRequestError(400, 'the STOW-RS request holds no instances');
     const referenced: DicomJson[] = [];
     const failed: DicomJson[] = [];

@@ -3,6 +3,7 @@ import type { DicomJson, JsonAttribute } from './dicomJson.js';
 import { jsonString } from './dicomJson.js';
 import type { InstanceRecord } from './dicomFolderStore.js';
 import { DicomwebRequestError } from './dicomFolderStore.js';
+import { checkPattern, wildcardMatch } from './wildcard.js';
 
 /** Attributes returned at each QIDO-RS level (PS3.18 Tables 10.6.3-3 to -5), taken from the instances. */
 const STUDY_TAGS = ['00080005', '00080020', '00080030', '00080050', '00080090', '00081030', '00100010', '00100020', '00100030', '00100040', '0020000D', '00200010'];
@@ -47,11 +48,6 @@ function tagOf(key: string): string | undefined {
   return entry ? dcmjs.data.DicomMetaDictionary.unpunctuateTag(entry.tag).toUpperCase() : undefined;
 }
 
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
-}
-
 function attrStrings(attr: JsonAttribute | undefined): string[] {
   return (attr?.Value ?? []).map((v) => (typeof v === 'object' && v !== null && 'Alphabetic' in v ? String((v as { Alphabetic: unknown }).Alphabetic ?? '') : String(v)));
 }
@@ -70,10 +66,10 @@ function matches(attr: JsonAttribute | undefined, value: string, fuzzy: boolean)
   }
   if (vr === 'PN') {
     // Fuzzy matching (when asked) lets "colin" find "Colin27^Sample": a prefix of any name component.
-    const re = wildcard(fuzzy && !/[*?]/.test(value) ? `${value}*` : value);
-    return have.some((h) => re.test(h) || (fuzzy && h.split(/[\^ ]/).some((part) => re.test(part))));
+    const pattern = fuzzy && !/[*?]/.test(value) ? `${value}*` : value;
+    return have.some((h) => wildcardMatch(pattern, h) || (fuzzy && h.split(/[\^ ]/).some((part) => wildcardMatch(pattern, part))));
   }
-  if (/[*?]/.test(value)) return have.some((h) => wildcard(value).test(h));
+  if (/[*?]/.test(value)) return have.some((h) => wildcardMatch(value, h));
   return have.some((h) => h === value);
 }
 
@@ -89,6 +85,7 @@ export function qidoSearch(level: QidoLevel, instances: readonly InstanceRecord[
     if (RESERVED.has(key.toLowerCase())) continue;
     const tag = tagOf(key);
     if (!tag) throw new DicomwebRequestError(400, `unknown QIDO-RS query key "${key}"`);
+    checkPattern(value);
     filters.push({ tag, value });
   }
   // Match on the instances, so series- and instance-level keys also narrow study results.
@@ -99,7 +96,16 @@ export function qidoSearch(level: QidoLevel, instances: readonly InstanceRecord[
     const wanted = modalities.value.split(/[,\\]/).filter(Boolean);
     rows = rows.filter((row) => wanted.length === 0 || attrStrings(row['00080061']).some((m) => wanted.includes(m)));
   }
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const limit = Number(query.get('limit') ?? 0) || Infinity;
+  const offset = countParam(query, 'offset') ?? 0;
+  // limit=0 has always meant no limit here.
+  const limit = countParam(query, 'limit') || Infinity;
   return rows.slice(offset, offset + limit);
+}
+
+/** `limit` and `offset`: a non-negative integer, or absent; anything else is a 400, not a silent default. */
+function countParam(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  if (!/^\d{1,9}$/.test(text.trim())) throw new DicomwebRequestError(400, `${name}=${JSON.stringify(text)} is not a non-negative integer; give e.g. ${name}=10`);
+  return Number(text);
 }
