@@ -15,6 +15,8 @@ export type ImagingErrorCode =
   | 'NON_FINITE_VOXELS'
   | 'EMPTY_VOLUME'
   | 'INVALID_ARGUMENT'
+  | 'RESOURCE_LIMIT'
+  | 'MULTI_VOLUME'
   | 'MISSING_DATA'
   | 'EXTERNAL_COMMAND_FAILED';
 
@@ -104,6 +106,32 @@ export class NonFiniteVoxelError extends ImagingError {
 export class EmptyVolumeError extends ImagingError {
   constructor(file: string | undefined, detail: string) {
     super('EMPTY_VOLUME', `empty image: ${detail}. Check that the right file was given.`, file);
+  }
+}
+
+/** A file whose header asks for more than a reader's limits allow; checked before anything is allocated. */
+export class ResourceLimitError extends ImagingError {
+  readonly limit: string;
+  constructor(file: string | undefined, detail: string, limit: string, value: number, max: number) {
+    super(
+      'RESOURCE_LIMIT',
+      `${detail} is ${value.toLocaleString('en')}, more than the ${limit} limit of ${max.toLocaleString('en')}. If the file is meant to be this large, raise \`limits.${limit}\`; a damaged or hostile header can claim any size.`,
+      file,
+    );
+    this.limit = limit;
+  }
+}
+
+/** A file that holds several 3-D volumes when one was expected and none was chosen. */
+export class MultiVolumeError extends ImagingError {
+  readonly volumes: number;
+  constructor(file: string | undefined, volumes: number, dims: readonly number[]) {
+    super(
+      'MULTI_VOLUME',
+      `holds ${volumes} 3-D volumes (dimensions ${dims.join(' x ')}), and which one to read was not said. Give \`volumeIndex\` (0..${volumes - 1}), or split the file into 3-D files first (for example \`fslsplit\` or nibabel).`,
+      file,
+    );
+    this.volumes = volumes;
   }
 }
 

@@ -5,7 +5,8 @@ import { openFile } from '../testing/openData.js';
 import { readNifti } from './readNifti.js';
 import { geometryToAffine } from './affine.js';
 import { writeNifti } from './writeNifti.js';
-import { ColourImageError, NonFiniteVoxelError, NotNiftiError } from '../errors.js';
+import { gzipSync } from 'fflate';
+import { ColourImageError, InconsistentGeometryError, MultiVolumeError, NonFiniteVoxelError, NotNiftiError, ResourceLimitError } from '../errors.js';
 import type { Volume } from '../image.js';
 
 interface Ref { version: number; shape: number[]; affineRAS: number[][]; min: number; max: number; sum: number; voxels: Record<string, number> }
@@ -44,7 +45,8 @@ function checkAgainst(vol: Volume, r: Ref, version: number, infoVersion: number,
 describe('readNifti against nibabel', () => {
   for (const [key, r] of Object.entries(refs)) {
     it(`${key.split('/').pop()}: shape, scaled values and affine`, () => {
-      const { volume, info } = readNifti(new Uint8Array(readFileSync(pathOf(key))), { file: key });
+      const volumes = r.shape.slice(3).reduce((a, b) => a * b, 1);
+      const { volume, info } = readNifti(new Uint8Array(readFileSync(pathOf(key))), { file: key, ...(volumes > 1 ? { volumeIndex: 0 } : {}) });
       checkAgainst(volume, r, r.version, info.version, info.qformCode === 0 && info.sformCode === 0);
       if (r.shape.length > 3) expect(info.volumes).toBe(r.shape.slice(3).reduce((a, b) => a * b, 1));
     });
@@ -112,3 +114,72 @@ describe('readNifti errors', () => {
     expect(() => readNifti(b, { file: 'rgb.nii' })).toThrow(ColourImageError);
   });
 });
+
+/** A small NIfTI-1 file (depth x 2 x 2, float32) whose header the test then edits. */
+function small(depth = 4): { bytes: Uint8Array; view: DataView } {
+  const bytes = writeNifti({ data: new Float32Array(depth * 4).map((_, i) => i), shape: [depth, 2, 2], geometry: { spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, source: { format: 'array', files: [] } });
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+const DIM = 40;
+
+describe('readNifti limits: checked from the header before anything is allocated', () => {
+  it('a 1 KB .nii.gz claiming 16384 x 16384 x 2 voxels is refused, naming the file and the limit', () => {
+    const { bytes, view } = small();
+    view.setInt16(DIM + 2, 16384, true);
+    view.setInt16(DIM + 4, 16384, true);
+    view.setInt16(DIM + 6, 2, true);
+    const gz = gzipSync(bytes);
+    expect(gz.length).toBeLessThan(1024);
+    expect(() => readNifti(gz, { file: 'bomb.nii.gz' })).toThrow(ResourceLimitError);
+    expect(() => readNifti(gz, { file: 'bomb.nii.gz' })).toThrow(/^bomb\.nii\.gz: the image size along x in the header is 16,384, more than the maxDimension limit of 8,192\. .*limits\.maxDimension/);
+    // With the dimension cap raised, the voxel cap still holds.
+    expect(() => readNifti(gz, { file: 'bomb.nii.gz', limits: { maxDimension: 20000 } })).toThrow(/maxVoxels limit/);
+    // With every cap raised, the file is found to be short: nothing of the claimed size was made.
+    expect(() => readNifti(gz, { file: 'bomb.nii.gz', limits: { maxDimension: 20000, maxVoxels: 1e9, maxBytes: 1e10 } })).toThrow(/bomb\.nii\.gz.*truncated.*once inflated/);
+  });
+
+  it('refuses a file needing more bytes than maxBytes, and reads it when the limit is raised', () => {
+    const { bytes } = small();
+    expect(() => readNifti(bytes, { file: 'a.nii', limits: { maxBytes: 100 } })).toThrow(expect.objectContaining({ code: 'RESOURCE_LIMIT', limit: 'maxBytes' }));
+    expect(readNifti(bytes, { limits: { maxBytes: 10_000 } }).volume.shape).toEqual([4, 2, 2]);
+  });
+
+  it('inflates a .nii.gz no further than the volume read', () => {
+    const { bytes } = small();
+    const gz = gzipSync(new Uint8Array([...bytes, ...new Uint8Array(1_000_000)]));
+    expect(readNifti(gz, { limits: { maxBytes: 352 + 64 } }).volume.data[15]).toBe(15);
+  });
+});
+
+describe('readNifti refuses what it would otherwise read wrongly', () => {
+  it('a 4-D file without a volumeIndex is refused; with one, that volume is read', () => {
+    const { bytes, view } = small(4);
+    view.setInt16(DIM, 4, true);
+    view.setInt16(DIM + 6, 2, true);
+    view.setInt16(DIM + 8, 2, true);
+    expect(() => readNifti(bytes, { file: 'dwi.nii' })).toThrow(MultiVolumeError);
+    expect(() => readNifti(bytes, { file: 'dwi.nii' })).toThrow(/^dwi\.nii: holds 2 3-D volumes \(dimensions 2 x 2 x 2 x 2\).*volumeIndex/);
+    const second = readNifti(bytes, { volumeIndex: 1 });
+    expect(second.info.volumes).toBe(2);
+    expect(Array.from(second.volume.data)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+  });
+
+  it('negative and zero dimensions are refused, not clamped to 1', () => {
+    for (const d of [-2, 0]) {
+      const { bytes, view } = small();
+      view.setInt16(DIM + 4, d, true);
+      expect(() => readNifti(bytes, { file: 'neg.nii' })).toThrow(NotNiftiError);
+      expect(() => readNifti(bytes, { file: 'neg.nii' })).toThrow(new RegExp(`neg\\.nii: .*dim\\[2\\] is ${d}`));
+    }
+  });
+
+  it('a voxel size of 0 is an error that names the file', () => {
+    const { bytes, view } = small();
+    view.setInt16(252, 0, true); // qform_code
+    view.setInt16(254, 0, true); // sform_code
+    view.setFloat32(76 + 4, 0, true); // pixdim[1]
+    expect(() => readNifti(bytes, { file: 'flat.nii' })).toThrow(InconsistentGeometryError);
+    expect(() => readNifti(bytes, { file: 'flat.nii' })).toThrow(/^flat\.nii: .*voxel size of 0.*pixdim/);
+  });
+});
+
