@@ -8,3 +8,4 @@ export { buildOpenDataset, type BuildOpenDatasetOptions } from './node/buildData
 export { discoverUserVolumes, buildUserDataset, type UserFolderOptions } from './node/userFolder.js';
 export { writeSampleStudies, uidFromName, type SampleStudyIndex } from './node/sampleStudies.js';
 export { readDicomFolder, readFile, readImageFile } from './node/files.js';
+export { foreignEntries, removeOwnEntries } from './node/outputFolder.js';

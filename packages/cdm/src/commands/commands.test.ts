@@ -109,6 +109,15 @@ describe('cdm commands', () => {
     expect(derived.frameOfReferenceUID).toBe(study.index.frameOfReferenceUID);
     expect(derived.source.dicomAttributes?.['StudyInstanceUID']).toBe(study.index.studyInstanceUID);
     expect(String(derived.source.dicomAttributes?.['SeriesDescription'])).toMatch(/^RESEARCH ONLY/);
+    // --force with fewer slices: the earlier run's other instances do not stay beside the new series.
+    await runModel({ model: join(work, 'run2', 'model'), sources: { T1: folder('T1'), T2: folder('T2') }, out, slices: [0, 1], ddimSteps: 2, force: true, log });
+    const again = readdirSync(join(out, 'PD')).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(out, 'PD', f))) }));
+    expect(again.map((f) => f.name)).toEqual(['IM0001.dcm', 'IM0002.dcm']);
+    expect((await readDicomFiles(again)).series).toHaveLength(1);
+    // Files it did not write are neither deleted nor joined, even with --force; nothing is translated.
+    writeFileSync(join(out, 'PD', 'theirs.dcm'), 'theirs');
+    await expect(runModel({ model: join(work, 'run2', 'model'), sources: { T1: folder('T1'), T2: folder('T2') }, out, ddimSteps: 2, force: true, log })).rejects.toThrow(/PD holds files this command did not write \(theirs\.dcm\)/);
+    expect(readdirSync(join(out, 'PD'))).toEqual(['IM0001.dcm', 'IM0002.dcm', 'theirs.dcm']);
   });
 });
 

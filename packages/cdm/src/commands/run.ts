@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { computeNormalization, reorientToLPS, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
-import { readImageFile } from '@meddiff/imaging/node';
+import { foreignEntries, readImageFile, removeOwnEntries } from '@meddiff/imaging/node';
 import { InvalidInputError } from '../errors';
 import { resolveRequest, type Modality } from '../modalities';
 import { checkCoregistered } from '../pipeline/coregistration';
@@ -39,6 +39,9 @@ export interface RunCommandResult {
   shape: [number, number, number];
 }
 
+/** The instances a DICOM run writes into each target's folder. */
+const OWN_DICOM = /^IM\d{4,}\.dcm$/;
+
 /**
  * Translates co-registered source volumes slice by slice (axial, after orientation to LPS) and
  * writes each target as a NIfTI file or as a derived DICOM series of the first source's study.
@@ -66,6 +69,19 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     for (const n of names) if (volumes[n]!.shape[0] !== depth) throw new InvalidInputError(`${n} has ${volumes[n]!.shape[0]} slices but ${names[0]} has ${depth}; give co-registered volumes.`);
     const format = o.format ?? (first.source.format === 'dicom' ? 'dicom' : 'nifti');
     if (format === 'dicom' && !first.source.dicom?.length) throw new UsageError(`DICOM output joins the first source's study, but ${names[0]} is not a DICOM series; use --format nifti.`);
+    const targetNames = targets.map((_, j) => config.modalities.targets[targetIndices[j]!]!);
+    // Checked before any slice is translated: --force replaces this command's own instances, and
+    // a target folder holding anything else would end up with two series in it.
+    if (format === 'dicom' && o.force) {
+      for (const target of targetNames) {
+        const foreign = foreignEntries(join(out, target), OWN_DICOM);
+        if (foreign.length) {
+          throw new OutputExistsError(
+            `${join(out, target)} holds files this command did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''}); --force replaces only its own IM*.dcm, and the folder would then hold two series. Choose another --out.`,
+          );
+        }
+      }
+    }
     const ks = o.slices ?? Array.from({ length: depth }, (_, k) => k);
     for (const k of ks) if (!Number.isInteger(k) || k < 0 || k >= depth) throw new UsageError(`Slice ${k} is outside 0..${depth - 1}.`);
     const results = targets.map(() => [] as Image2D[]);
@@ -91,8 +107,7 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     }
     mkdirSync(out, { recursive: true });
     const files: string[] = [];
-    for (const [j, t] of targets.entries()) {
-      const target = config.modalities.targets[targetIndices[j]!]!;
+    for (const [j, target] of targetNames.entries()) {
       const volume = { ...stackSlices(results[j]!, first.source), modality: 'MR' } as Volume;
       if (format === 'nifti') {
         const file = join(out, `${target}.nii.gz`);
@@ -102,6 +117,8 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
         const source = ks.length === depth ? first : stackSlices(ks.map((k) => volumeSlice(first, k)));
         const series = writeDerivedSeries(volume, source, { description: `CDM translation ${names.join(' + ')} to ${target} (MDN DDIM ${o.ddimSteps ?? config.mdn.samplingSteps} steps, seed ${o.seed ?? 0})`, seriesLabel: `CDM ${target}` });
         const dir = join(out, target);
+        // An earlier run's instances (more slices, another series UID) must not stay beside the new series.
+        removeOwnEntries(dir, OWN_DICOM);
         mkdirSync(dir, { recursive: true });
         series.files.forEach((bytes, k) => {
           const file = join(dir, `IM${String(k + 1).padStart(4, '0')}.dcm`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,30 @@ describe('run', () => {
     const std = readNifti(readFileSync(r.stdFiles[0]!)).volume;
     expect(std.data.filter((v) => v > 0).length).toBeGreaterThan(100);
     expect(std.data.filter((v) => v > 0).length).toBeLessThanOrEqual(20 * 16);
+  });
+
+  it('--force replaces the whole earlier output: no stale _std file, no stranger\'s instances beside the new series', async () => {
+    const model = await savedTinyModel(join(tmp, 'force-model'), 'inpainting');
+    const out = join(tmp, 'force-out', 'filled.nii.gz');
+    const std = join(tmp, 'force-out', 'filled_std.nii.gz');
+    const input = dipyNifti();
+    await runModel({ model, input, out, slice: 4, mask: '40,50,20,16', samples: 2, ...fast });
+    expect(existsSync(std)).toBe(true);
+    const r = await runModel({ model, input, out, slice: 4, mask: '40,50,20,16', samples: 1, ...fast, force: true });
+    expect(r.stdFiles).toEqual([]);
+    expect(readdirSync(join(tmp, 'force-out'))).toEqual(['filled.nii.gz']);
+    // A _std file left without its result is not written beside a new one without --force.
+    rmSync(out);
+    writeFileSync(std, 'earlier');
+    await expect(runModel({ model, input, out, slice: 4, mask: '40,50,20,16', ...fast })).rejects.toThrow(/filled_std\.nii\.gz already exists; pass --force/);
+    expect(readFileSync(std, 'utf8')).toBe('earlier');
+    // A DICOM output folder holding someone else's files is refused even with --force, and kept.
+    const folder = join(tmp, 'force-dicom');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'IM0001.dcm'), 'theirs');
+    const dicom = pydicomFile('MR_small.dcm');
+    await expect(runModel({ model, input: dicom, out: folder, mask: '10,10,8,8', ...fast, force: true })).rejects.toThrow(/holds files this command did not write \(IM0001\.dcm\).*Choose an empty --out/);
+    expect(readdirSync(folder)).toEqual(['IM0001.dcm']);
   });
 
   it('says what is wrong with a mask, a slice or an output', async () => {

@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SamplingProgress } from '@meddiff/diffusion-core';
 import { computeNormalization, readNifti, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
-import { readFile, readImageFile } from '@meddiff/imaging/node';
+import { foreignEntries, readFile, readImageFile, removeOwnEntries } from '@meddiff/imaging/node';
 import { decode } from 'fast-png';
 import { MED_CDIFF_TASKS, type MedCDiffTask } from '../config';
 import { InvalidInputError } from '../errors';
@@ -55,6 +55,9 @@ export interface RunCommandResult {
   seriesInstanceUID?: string;
 }
 
+/** The files a DICOM run writes into its output folder (writeInstances). */
+const OWN_DICOM = /^(result|std)-\d+\.dcm$/;
+
 /**
  * Applies a Med-cDiff model to a DICOM or NIfTI image, one slice at a time with the volume's
  * intensity statistics (per-patient normalisation, as the paper), and writes the derived output:
@@ -72,7 +75,15 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
   const out = resolve(o.out);
   const nifti = /\.nii(\.gz)?$/i.test(out);
   const stdOut = nifti ? out.replace(/\.nii(\.gz)?$/i, (ext) => `_std${ext}`) : out;
-  if (!o.force && (occupied(out) || (nifti && (o.samples ?? 1) > 1 && occupied(stdOut)))) throw new OutputExistsError(`${occupied(out) ? out : stdOut} already exists; pass --force to replace it, or choose another --out.`);
+  // A _std file is part of its result's output: one left from an earlier run would sit beside a
+  // result it does not belong to, so it counts as occupied even when this run writes none.
+  if (!o.force && (occupied(out) || (nifti && occupied(stdOut)))) throw new OutputExistsError(`${occupied(out) ? out : stdOut} already exists; pass --force to replace it, or choose another --out.`);
+  const foreign = nifti ? [] : foreignEntries(out, OWN_DICOM);
+  if (o.force && foreign.length) {
+    throw new OutputExistsError(
+      `${out} holds files this command did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''}); --force replaces only its own result-*.dcm and std-*.dcm, and the folder would then hold two series. Choose an empty --out.`,
+    );
+  }
   const task = o.task ?? (o.factor !== undefined ? 'super-resolution' : o.mask !== undefined ? 'inpainting' : undefined);
   if (o.factor !== undefined && task !== 'super-resolution') throw new UsageError(`--factor is for super-resolution, but the task is ${task}.`);
   if (o.mask !== undefined && task !== undefined && task !== 'inpainting') throw new UsageError(`--mask is for inpainting, but the task is ${task}.`);
@@ -130,9 +141,12 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
       if (stdVolume) {
         writeFileSync(stdOut, writeNifti(stdVolume, { gzip, description: `RESEARCH ONLY SD of ${first.samples} samples, ${what}`.slice(0, 79) }));
         written.stdFiles.push(stdOut);
+      } else if (o.force) {
+        // The earlier run's standard-deviation map belongs to the result just replaced.
+        rmSync(stdOut, { force: true });
       }
     } else {
-      if (o.force) for (const f of readdirSafe(out)) if (/^(result|std)-\d+\.dcm$/.test(f)) rmSync(join(out, f));
+      if (o.force) removeOwnEntries(out, OWN_DICOM);
       mkdirSync(out, { recursive: true });
       const source = stackSlices(sources);
       const series = writeDerivedSeries(resultVolume, source, { description: what, seriesLabel: label(effectiveTask, factor) });
@@ -180,14 +194,6 @@ function concat(parts: Float32Array[]): Float32Array {
     at += p.length;
   }
   return out;
-}
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 function writeInstances(dir: string, prefix: string, files: Uint8Array[]): string[] {
