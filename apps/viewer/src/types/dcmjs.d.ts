@@ -25,6 +25,7 @@ declare module 'dcmjs' {
   }
   interface LogLike {
     setLevel(level: string | number): void;
+    getLogger(name: string): LogLike;
   }
   const dcmjs: {
     data: { DicomDict: typeof DicomDict; DicomMessage: typeof DicomMessage; DicomMetaDictionary: typeof DicomMetaDictionary };
