@@ -60,8 +60,15 @@ const TYPE = 'multipart/related; type="application/dicom"; boundary=soak';
 const stow = (bytes: Uint8Array) => new Uint8Array(encodeMultipart([{ headers: { 'Content-Type': 'application/dicom' }, body: bytes }], 'soak'));
 const series = `/dicom-web/studies/${STUDY_UID}/series/${SERIES_UID}`;
 
+interface Planned {
+  req: Parameters<typeof send>[0];
+  status: number;
+  storedSop?: string;
+  refusedSop?: string;
+}
+
 /** Request i of the soak and the status it must get. */
-function plan(i: number): { req: Parameters<typeof send>[0]; status: number; storedSop?: string; refusedSop?: string } {
+function plan(i: number): Planned {
   const sop = `1.2.826.0.1.3680043.8.498.7${String(i).padStart(5, '0')}`;
   switch (i % 10) {
     case 0: return { req: { path: '/dicom-web/studies' }, status: 200 };
@@ -74,7 +81,7 @@ function plan(i: number): { req: Parameters<typeof send>[0]; status: number; sto
     case 7: {
       // Hostile or malformed, in turn: a truncated instance, a form post, a cross-site write, a rebinding Host, a repeated frame list, a bad escape.
       const whole = instance(sop);
-      const kinds = [
+      const kinds: Planned[] = [
         { req: { method: 'POST', path: '/dicom-web/studies', headers: { 'content-type': TYPE }, body: stow(whole.subarray(0, whole.length - 9)) }, status: 409, refusedSop: sop },
         { req: { method: 'POST', path: '/dicom-web/studies', headers: { 'content-type': 'multipart/form-data; boundary=soak' }, body: stow(whole) }, status: 415, refusedSop: sop },
         { req: { method: 'POST', path: '/dicom-web/studies', headers: { 'content-type': TYPE, origin: 'https://evil.example' }, body: stow(whole) }, status: 403, refusedSop: sop },
