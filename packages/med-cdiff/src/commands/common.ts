@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { MissingDataError, type DatasetManifest } from '@meddiff/imaging';
 import { readDataset, resolveCacheDir } from '@meddiff/imaging/node';
@@ -46,8 +46,25 @@ export function readSlices(dir: string, split: 'train' | 'val'): { slices: Slice
 /** Loads a pipeline from a model folder (model.json and shards) or an http(s) URL. */
 export async function loadPipeline(model: string): Promise<MedCDiffPipeline> {
   if (/^https?:\/\//i.test(model)) return MedCDiffPipeline.load(model);
+  // The model.json inside the folder names the same model.
+  if (basename(model) === 'model.json' && statSync(model, { throwIfNoEntry: false })?.isFile()) model = dirname(model);
   if (!statSync(model, { throwIfNoEntry: false })?.isDirectory()) throw new MissingDataError(`the model folder '${model}'`, 'Give the folder a `train` run wrote (<run>/model) or an http(s) URL of one.');
   return MedCDiffPipeline.load(fileWeightsStore(model));
+}
+
+/**
+ * Throws a UsageError when a folder cannot be made or written at `dir`: the nearest part of the
+ * path that exists must be a folder this process may write to.
+ */
+export function assertWritable(dir: string): void {
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  if (!statSync(at).isDirectory()) throw new UsageError(`Cannot write to ${dir}: ${at} is a file, not a folder. Choose another --out.`);
+  try {
+    accessSync(at, constants.W_OK);
+  } catch {
+    throw new UsageError(`Cannot write to ${dir}: ${at} is not writable by this user. Choose another --out.`);
+  }
 }
 
 /** True when the path exists and is a file or a non-empty folder. */

@@ -151,5 +151,25 @@ describe('run', () => {
     await expect(runModel({ model, input, out, mask: '1,1,4,4', slice: 1, ...fast })).rejects.toThrow(/--slice 1 is outside the image, which has 1 slice/);
     await expect(runModel({ model, input: dipyNifti(), out: join(tmp, 'nifti-as-dicom'), mask: '1,1,4,4', ...fast })).rejects.toBeInstanceOf(UsageError);
     await expect(runModel({ model, input, out, factor: 2, ...fast })).rejects.toThrow(/--factor is for super-resolution, but the task is inpainting|needs super-resolution weights/);
+    // A PNG that does not decode is a typed error, not a stack trace; one claiming a huge size is refused before decoding.
+    const broken = join(tmp, 'broken.png');
+    writeFileSync(broken, Buffer.concat([readFileSync(full).subarray(0, 40), Buffer.alloc(20, 0xab)]));
+    await expect(runModel({ model, input, out, mask: broken, ...fast })).rejects.toThrow(/The mask broken\.png is not a readable PNG/);
+    const notPng = join(tmp, 'text.png');
+    writeFileSync(notPng, 'hello');
+    await expect(runModel({ model, input, out, mask: notPng, ...fast })).rejects.toThrow(/The mask text\.png is not a PNG file/);
+    const huge = join(tmp, 'huge.png');
+    const header = Buffer.from(readFileSync(full).subarray(0, 33));
+    header.writeUInt32BE(100_000, 16);
+    header.writeUInt32BE(100_000, 20);
+    writeFileSync(huge, header);
+    await expect(runModel({ model, input, out, mask: huge, ...fast })).rejects.toThrow(/huge\.png is 100000 x 100000 pixels but the slice is 64 x 64/);
+    // --model may name the model.json inside the folder.
+    await expect(runModel({ model: join(model, 'model.json'), input, out, mask: empty, ...fast })).rejects.toThrow(/mask is empty/);
+    // An output that cannot be written is refused before sampling.
+    const blocker = join(tmp, 'a-file');
+    writeFileSync(blocker, 'x');
+    await expect(runModel({ model, input, out: join(blocker, 'out'), mask: '1,1,4,4', ...fast })).rejects.toThrow(/Cannot write to .*a-file is a file, not a folder/);
+    await expect(runModel({ model, input: dipyNifti(), out: join(blocker, 'x.nii.gz'), mask: '1,1,4,4', ...fast })).rejects.toBeInstanceOf(UsageError);
   });
 });

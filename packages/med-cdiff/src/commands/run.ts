@@ -4,12 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SamplingProgress } from '@meddiff/diffusion-core';
 import { computeNormalization, readNifti, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
 import { foreignEntries, readFile, readImageFile, removeOwnEntries } from '@meddiff/imaging/node';
-import { decode } from 'fast-png';
 import { MED_CDIFF_TASKS, type MedCDiffTask } from '../config';
 import { InvalidInputError } from '../errors';
 import type { MedCDiffPipeline, PipelineResult, RunOptions } from '../pipeline/medCDiffPipeline';
 import type { SamplerName } from '../pipeline/samplers';
-import { loadPipeline, occupied, parseIntegerOption, useBackend, type CommandBackend, type Log } from './common';
+import { readPngMask } from './pngMask';
+import { assertWritable, loadPipeline, occupied, parseIntegerOption, useBackend, type CommandBackend, type Log } from './common';
 import { OutputExistsError, UsageError } from './errors';
 
 export interface RunCommandOptions {
@@ -75,6 +75,8 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
   const out = resolve(o.out);
   const nifti = /\.nii(\.gz)?$/i.test(out);
   const stdOut = nifti ? out.replace(/\.nii(\.gz)?$/i, (ext) => `_std${ext}`) : out;
+  // Before any sampling: a result that cannot be written is better refused now than after minutes of work.
+  assertWritable(nifti ? dirname(out) : out);
   // A _std file is part of its result's output: one left from an earlier run would sit beside a
   // result it does not belong to, so it counts as occupied even when this run writes none.
   if (!o.force && (occupied(out) || (nifti && occupied(stdOut)))) throw new OutputExistsError(`${occupied(out) ? out : stdOut} already exists; pass --force to replace it, or choose another --out.`);
@@ -221,10 +223,7 @@ function readMask(spec: string, volume: Volume): (k: number) => Uint8Array {
   }
   const ext = extname(spec).toLowerCase();
   if (ext === '.png') {
-    const png = decode(readFile(spec));
-    if (png.width !== cols || png.height !== rows) throw new InvalidInputError(`The mask ${basename(spec)} is ${png.width} x ${png.height} pixels but the slice is ${cols} x ${rows} (columns x rows); draw the mask on this image's grid.`);
-    const mask = new Uint8Array(rows * cols);
-    for (let i = 0; i < mask.length; i++) mask[i] = png.data[i * png.channels]! > 0 ? 1 : 0;
+    const mask = readPngMask(readFile(spec), spec, rows, cols);
     return () => mask;
   }
   if (/\.nii(\.gz)?$/i.test(spec)) {
