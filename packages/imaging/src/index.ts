@@ -14,7 +14,7 @@ export { writeDerivedSeries, RESEARCH_LABEL, type DerivedOptions } from './dicom
 export { newUid, isValidUid } from './dicom/uid.js';
 
 export { readNifti, type ReadNiftiOptions, type NiftiInfo } from './nifti/readNifti.js';
-export { DEFAULT_NIFTI_LIMITS, type NiftiLimits } from './nifti/niftiLimits.js';
+export { DEFAULT_READER_LIMITS, type ReaderLimits } from './readerLimits.js';
 export { writeNifti, type WriteNiftiOptions } from './nifti/writeNifti.js';
 export { affineToGeometry, geometryToAffine, type Affine } from './nifti/affine.js';
 export { readNpy, readNpz, type NpyArray } from './npy/readNpy.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/pydicom-reference.json' with { type: 'json' };
 import { pydicomBytes } from '../testing/openData.js';
 import { readDicom } from './readDicom.js';
-import { ColourImageError, MissingPixelDataError, NotDicomError, UnsupportedTransferSyntaxError, CorruptPixelDataError } from '../errors.js';
+import dcmjs from 'dcmjs';
+import { ColourImageError, MissingPixelDataError, NotDicomError, UnsupportedTransferSyntaxError, CorruptPixelDataError, ResourceLimitError } from '../errors.js';
 
 interface RefEntry {
   frames: number;
@@ -131,6 +132,18 @@ describe('readDicom errors name the file and the problem', () => {
       expect(err, name).toBeInstanceOf(MissingPixelDataError);
     }
   });
+  it('a header claiming more pixels than the limits is refused before any frame is decoded', async () => {
+    const bytes = pydicomBytes('MR_small_RLE.dcm');
+    const dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    dict.dict['00280010'] = { vr: 'US', Value: [60000] };
+    dict.dict['00280011'] = { vr: 'US', Value: [60000] };
+    const claimed = new Uint8Array(dict.write());
+    await expect(readDicom(claimed, { file: 'big.dcm' })).rejects.toThrow(ResourceLimitError);
+    await expect(readDicom(claimed, { file: 'big.dcm' })).rejects.toThrow(/^big\.dcm: Rows in the header is 60,000, more than the maxDimension limit of 8,192/);
+    await expect(readDicom(claimed, { file: 'big.dcm', limits: { maxDimension: 65535 } })).rejects.toThrow(/maxVoxels limit/);
+    await expect(readDicom(pydicomBytes('MR_small.dcm'), { limits: { maxVoxels: 100 } })).rejects.toThrow(expect.objectContaining({ code: 'RESOURCE_LIMIT', limit: 'maxVoxels' }));
+  });
+
   it('truncated pixel data', async () => {
     const err = await readDicom(pydicomBytes('MR_truncated.dcm'), { file: 'MR_truncated.dcm' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptPixelDataError);

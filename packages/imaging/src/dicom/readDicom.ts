@@ -1,6 +1,7 @@
 import { assertFinite, type DicomReference, type Image2D, type Volume } from '../image.js';
 import { assembleVolume } from './assembleVolume.js';
-import { MissingPixelDataError } from '../errors.js';
+import { MissingPixelDataError, ResourceLimitError } from '../errors.js';
+import { DEFAULT_READER_LIMITS, type ReaderLimits } from '../readerLimits.js';
 import { num, str } from './datasetValues.js';
 import { type DecoderMap, defaultDecoders } from './decoders.js';
 import { frameGeometry } from './dicomGeometry.js';
@@ -15,6 +16,8 @@ export interface ReadDicomOptions {
   readonly file?: string;
   /** Decoders to add or replace, by pixel encoding; merged over `defaultDecoders`. */
   readonly decoders?: DecoderMap;
+  /** Caps on the size the header may claim (maxDimension, maxVoxels); see DEFAULT_READER_LIMITS. */
+  readonly limits?: Partial<ReaderLimits>;
 }
 
 /** Attributes kept with an image so a derived series can join the same patient, study and frame of reference. */
@@ -46,6 +49,7 @@ export async function readDicomInstance(bytes: Uint8Array | ArrayBuffer, options
   const file = options.file;
   const { dataset: ds, transferSyntaxUID } = parseDicom(bytes, file);
   const pm = readPixelModule(ds, file);
+  checkClaimedSize(pm, { ...DEFAULT_READER_LIMITS, ...options.limits }, file);
   const decoders: DecoderMap = { ...defaultDecoders, ...options.decoders };
   const raw = await frameBytes(ds, pm, transferSyntaxUID, decoders, file);
   const sopClassUID = str(ds, 'SOPClassUID') ?? '';
@@ -85,4 +89,16 @@ export async function readDicom(bytes: Uint8Array | ArrayBuffer, options: ReadDi
   const { volume, rejected } = assembleVolume(inst.frames, { format: 'dicom', ...(attrs ? { dicomAttributes: attrs } : {}) });
   if (rejected[0] !== undefined) throw rejected[0].error;
   return volume;
+}
+
+/**
+ * Rows x Columns x NumberOfFrames against the limits, before any frame is decoded: a compressed
+ * frame's decoder allocates what the header claims, whatever the file's size.
+ */
+function checkClaimedSize(pm: { rows: number; cols: number; numberOfFrames: number }, limits: ReaderLimits, file: string | undefined): void {
+  for (const [name, size] of [['Rows', pm.rows], ['Columns', pm.cols]] as const) {
+    if (size > limits.maxDimension) throw new ResourceLimitError(file, `${name} in the header`, 'maxDimension', size, limits.maxDimension);
+  }
+  const n = pm.rows * pm.cols * pm.numberOfFrames;
+  if (n > limits.maxVoxels) throw new ResourceLimitError(file, `the pixel count in the header (${pm.rows} x ${pm.cols} x ${pm.numberOfFrames} frames)`, 'maxVoxels', n, limits.maxVoxels);
 }

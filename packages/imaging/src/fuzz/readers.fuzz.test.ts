@@ -6,6 +6,7 @@ import { readDicom } from '../dicom/readDicom.js';
 import { writeDicomSeries } from '../dicom/writeDicom.js';
 import { ImagingError } from '../errors.js';
 import { readNifti } from '../nifti/readNifti.js';
+import { pydicomBytes } from '../testing/openData.js';
 import { applyMutation, mutationArb } from './mutations.js';
 
 // Damaged real files must end in a typed error or a valid result: never another exception, a hang
@@ -52,6 +53,23 @@ describe('fuzz: readDicom', () => {
     { sopClass: 'MR', patient: { name: 'Fuzz^Case', id: 'FUZZ' }, study: {}, series: {} },
   );
   const dcm = files[0]!;
+
+  for (const name of ['MR_small_RLE.dcm', 'MR_small_jpeg_ls_lossless.dcm']) {
+    it(`damaged compressed files (${name}) give a typed error or a valid image`, async () => {
+      const bytes = pydicomBytes(name);
+      await fc.assert(
+        fc.asyncProperty(mutationArb(bytes.length, 2000), async (m) => {
+          try {
+            const volume = await readDicom(applyMutation(bytes, m), { file: 'fuzz.dcm', limits: { maxVoxels: 1 << 20 } });
+            expect(volume.data.length).toBe(volume.shape[0] * volume.shape[1] * volume.shape[2]);
+          } catch (e) {
+            if (!(e instanceof ImagingError)) throw e;
+          }
+        }),
+        RUNS,
+      );
+    });
+  }
 
   it('damaged Part-10 files give a typed error or a valid image', async () => {
     await fc.assert(

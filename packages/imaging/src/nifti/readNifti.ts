@@ -4,7 +4,7 @@ import { ColourImageError, InconsistentGeometryError, InvalidArgumentError, Mult
 import { type Affine, affineToGeometry } from './affine.js';
 import { inflateBounded } from './inflateBounded.js';
 import { CLAIMS_BYTES, niftiClaims, type NiftiClaims } from './niftiHeader.js';
-import { DEFAULT_NIFTI_LIMITS, type NiftiLimits } from './niftiLimits.js';
+import { DEFAULT_READER_LIMITS, type ReaderLimits } from '../readerLimits.js';
 
 export interface ReadNiftiOptions {
   /** File name for messages and provenance. */
@@ -14,8 +14,8 @@ export interface ReadNiftiOptions {
    * reading volume 0 of a time series without being asked to would pass for the whole file.
    */
   readonly volumeIndex?: number;
-  /** Caps on what the header may ask for; see DEFAULT_NIFTI_LIMITS. */
-  readonly limits?: Partial<NiftiLimits>;
+  /** Caps on what the header may ask for; see DEFAULT_READER_LIMITS. */
+  readonly limits?: Partial<ReaderLimits>;
   /** DICOM-style modality code to record ('MR', 'CT', ...); NIfTI does not store one. */
   readonly modality?: string;
 }
@@ -73,7 +73,7 @@ function readSform(raw: ArrayBuffer, version: 1 | 2, le: boolean): Affine {
  */
 export function readNifti(bytes: Uint8Array | ArrayBuffer, options: ReadNiftiOptions = {}): { volume: Volume; info: NiftiInfo } {
   const file = options.file;
-  const limits = { ...DEFAULT_NIFTI_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_READER_LIMITS, ...options.limits };
   const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   const compressed = input.length >= 2 && nifti.isCompressed(toArrayBuffer(input.subarray(0, 2)));
   // 1. The header's claims, from the first bytes only (inflating no more than that).
@@ -137,7 +137,7 @@ function inflate(gz: Uint8Array, limit: number, file: string | undefined): Uint8
 }
 
 /** Sizes from the header, refused when invalid or beyond the limits; `end` is the last byte needed. */
-function planRead(c: NiftiClaims, volumeIndex: number | undefined, limits: NiftiLimits, file: string | undefined) {
+function planRead(c: NiftiClaims, volumeIndex: number | undefined, limits: ReaderLimits, file: string | undefined) {
   const ndim = c.dims[0]!;
   if (!(ndim >= 1 && ndim <= 7)) throw new NotNiftiError(file, `dim[0] is ${ndim}, it must be 1..7`);
   const dims = c.dims.slice(1, ndim + 1);
