@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # chromium: headless browser for the end-to-end tests, and its SwiftShader Vulkan driver, which
 #           gives WebGPU in Node without a GPU. libvulkan1: the Vulkan loader Dawn (npm 'webgpu') opens.
 # orthanc, orthanc-dicomweb: the PACS the end-to-end tests store results to (and `npm start -- --orthanc`).
-APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb)
+# python3-torch, python3-pytest: the PyTorch twin (packages/torch-twin) and its tests. libopenblas0-pthread:
+#           without it Debian's torch multiplies matrices with the reference BLAS, about 30x slower.
+APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb python3-torch python3-pytest libopenblas0-pthread)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

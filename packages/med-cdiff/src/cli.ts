@@ -67,9 +67,10 @@ program
   .option('--validate-every <n>', 'steps between fixed-seed validation losses (default 500; 0: only at the end)', integer(0))
   .option('--log-every <n>', 'steps between progress lines (default 10)', integer(1))
   .option('--resume', 'continue the run in --out from its newest checkpoint')
+  .option('--init <model>', 'start from this model folder\'s weights and config (fine-tuning; e.g. one exported by the PyTorch twin)')
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
-  .action(async (o: { task?: MedCDiffTask; preset?: MedCDiffPresetName; data?: string; out: string; steps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; resume?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+  .action(async (o: { task?: MedCDiffTask; preset?: MedCDiffPresetName; data?: string; out: string; steps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; resume?: boolean; init?: string; cacheDir?: string; backend: CommandBackend }) => {
     await interruptible((signal) => train({ ...o, log, onLog: consoleTrainingLogger(), signal }), 'training after this step and writing a checkpoint');
   });
 

@@ -2,10 +2,23 @@
  * Prints, as one JSON object, the configs the TypeScript packages build for every preset: the
  * diffusion-core U-Net presets, Med-cDiff's task x preset configs and CDM's size presets. The
  * PyTorch twin's tests build their networks from exactly these, so presets keep one home.
+ * With arguments, prints one config: `med-cdiff <task> <preset>` or `cdm <modalities> <size>`.
  */
 import { resolveUNetConfig, UNET_PRESETS, unetPreset, type UNetPresetName } from '@meddiff/diffusion-core';
 import { MED_CDIFF_TASKS, medCDiffConfig, type MedCDiffPresetName } from '@meddiff/med-cdiff';
-import { CDM_SIZE_PRESETS, cdmConfig } from '@meddiff/cdm';
+import { CDM_SIZE_PRESETS, cdmConfig, type CdmSizePresetName, type ModalityPresetName } from '@meddiff/cdm';
+import type { MedCDiffTask } from '@meddiff/med-cdiff';
+
+const [family, a, b] = process.argv.slice(2);
+if (family === 'med-cdiff') {
+  console.log(JSON.stringify(medCDiffConfig(a as MedCDiffTask, b as MedCDiffPresetName), null, 1));
+  process.exit(0);
+}
+if (family === 'cdm') {
+  console.log(JSON.stringify(cdmConfig({ modalities: a as ModalityPresetName, size: b as CdmSizePresetName }), null, 1));
+  process.exit(0);
+}
+if (family) throw new Error(`Unknown family '${family}'. Use: med-cdiff <task> <preset> | cdm <modalities> <size>.`);
 
 const unet = Object.fromEntries(
   (Object.keys(UNET_PRESETS) as UNetPresetName[]).map((name) => [name, resolveUNetConfig({ ...unetPreset(name), inChannels: 2, outChannels: 1 })]),

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, NoiseSchedule, type TrainerConfig, type TrainingLog } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import type { DatasetManifest } from '@meddiff/imaging';
-import { MED_CDIFF_MODEL_CLASS, MED_CDIFF_TASKS, medCDiffConfig, type MedCDiffPresetName, type MedCDiffTask } from '../config';
+import { MED_CDIFF_MODEL_CLASS, MED_CDIFF_TASKS, medCDiffConfig, type MedCDiffConfig, type MedCDiffPresetName, type MedCDiffTask } from '../config';
 import { MedCDiffModel, RESEARCH_USE, type ModelCard } from '../model';
 import { createMedCDiffTrainer, validationLoss } from '../train/trainMedCDiff';
 import { occupied, parseIntegerOption, readSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
@@ -33,6 +33,11 @@ export interface TrainOptions {
   seed?: number;
   /** Continue the run in `out` from its newest checkpoint. Without it, `out` must be empty or absent. */
   resume?: boolean;
+  /**
+   * Start a new run from this model folder's weights and config (fine-tuning a model saved by this
+   * trainer or by the PyTorch twin); the task and network come from it, so --preset does not apply.
+   */
+  init?: string;
   /** Select this tfjs backend first; omit to use the one already set. */
   backend?: CommandBackend;
   /** Default 100. */
@@ -65,7 +70,10 @@ interface RunSettings {
   format: 'med-cdiff-run';
   version: 1;
   task: MedCDiffTask;
-  preset: MedCDiffPresetName;
+  /** The network's preset; null when the run started from a model folder (`init`). */
+  preset: MedCDiffPresetName | null;
+  /** The model folder whose weights and config the run started from, if any. */
+  init?: string;
   data: string;
   batchSize: number;
   seed: number;
@@ -93,6 +101,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     refuseChanges(settings, o);
   } else {
     if (occupied(runDir)) throw new OutputExistsError(`${runDir} is not empty${existsSync(runFile) ? ' (it holds a run)' : ''}. Pass --resume to continue a run there, or choose a new --out; nothing was changed.`);
+    const initConfig = o.init ? await readInitConfig(o.init, o) : undefined;
+    if (initConfig) o = { ...o, task: initConfig.task };
     if (!o.task) throw new UsageError(`--task is required for a new run: one of ${MED_CDIFF_TASKS.join(', ')}.`);
     if (!MED_CDIFF_TASKS.includes(o.task)) throw new UsageError(`Unknown task '${o.task}'. Allowed: ${MED_CDIFF_TASKS.join(', ')}.`);
     const preset = o.preset ?? 'small';
@@ -102,8 +112,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       format: 'med-cdiff-run',
       version: 1,
       task: o.task,
-      preset,
-      data: resolveDatasetDir(o.data, PRESET_DATA_SIZE[preset], o.cacheDir),
+      preset: o.init ? null : preset,
+      ...(o.init ? { init: resolve(o.init) } : {}),
+      data: resolveDatasetDir(o.data, initConfig?.imageSize ?? PRESET_DATA_SIZE[preset], o.cacheDir),
       batchSize: o.batchSize ?? 8,
       seed: o.seed ?? 0,
       trainer: {
@@ -119,13 +130,19 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const { slices: trainSlices, manifest } = readSlices(settings.data, 'train');
   const { slices: valSlices } = readSlices(settings.data, 'val');
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
-  // The preset chooses the network; the dataset's side is the training size.
-  const config = medCDiffConfig(settings.task, settings.preset, { imageSize: trainSlices.size });
+  // The preset (or the init model) chooses the network; the dataset's side is the training size.
+  const initial = settings.init ? await MedCDiffModel.load(fileWeightsStore(settings.init)) : undefined;
+  const config = initial ? { ...(initial.config as MedCDiffConfig), imageSize: trainSlices.size } : medCDiffConfig(settings.task, settings.preset!, { imageSize: trainSlices.size });
   if (!o.resume) {
     mkdirSync(runDir, { recursive: true });
     writeFileSync(runFile, `${JSON.stringify(settings, null, 1)}\n`);
   }
   const model = MedCDiffModel.create(config);
+  if (initial) {
+    // Same config, same layer names: copy the weights across (a resumed run then replaces them from its checkpoint).
+    model.unet.model.setWeights(initial.unet.model.getWeights());
+    initial.dispose();
+  }
   let validated: { step: number; loss: number } | undefined;
   const steps = o.steps ?? settings.trainer.learningRate.totalSteps;
   const { trainer, dispose } = createMedCDiffTrainer({
@@ -144,7 +161,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   });
   try {
     const from = o.resume ? await trainer.resume() : 0;
-    log(`${from ? `resumed ${runDir} at step ${from}` : `training ${runDir}`}: ${settings.task}, preset ${settings.preset} (${model.unet.model.countParams().toLocaleString('en-US')} parameters, ${config.imageSize} px), ${manifest.name} (${trainSlices.count} train / ${valSlices.count} val slices), batch ${settings.batchSize}, lr ${settings.trainer.learningRate.peak}, ${steps} steps, ${backend}`);
+    log(`${from ? `resumed ${runDir} at step ${from}` : `training ${runDir}`}: ${settings.task}, ${settings.init ? `from ${settings.init}` : `preset ${settings.preset}`} (${model.unet.model.countParams().toLocaleString('en-US')} parameters, ${config.imageSize} px), ${manifest.name} (${trainSlices.count} train / ${valSlices.count} val slices), batch ${settings.batchSize}, lr ${settings.trainer.learningRate.peak}, ${steps} steps, ${backend}`);
     let summary;
     try {
       summary = await trainer.run(o.signal ? { signal: o.signal } : {});
@@ -175,11 +192,24 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
 }
 
+/** The config of the model a new run starts from; --task and --preset must not contradict it. */
+async function readInitConfig(init: string, o: TrainOptions): Promise<MedCDiffConfig> {
+  if (o.preset) throw new UsageError(`--init ${init} gives the network; leave out --preset.`);
+  // Only the config here (the backend is not chosen yet); the weights are read and checked after.
+  const file = join(resolve(init), 'model.json');
+  if (!existsSync(file)) throw new UsageError(`--init ${init} holds no model.json; give a model folder (<run>/model).`);
+  const config = (JSON.parse(readFileSync(file, 'utf8')) as { userDefinedMetadata?: { meddiff?: { modelClass?: string; config?: MedCDiffConfig } } }).userDefinedMetadata?.meddiff;
+  if (config?.modelClass !== MED_CDIFF_MODEL_CLASS || !config.config) throw new UsageError(`--init ${init} is not a Med-cDiff model folder.`);
+  if (o.task && o.task !== config.config.task) throw new UsageError(`--init ${init} is a ${config.config.task} model, not ${o.task}; leave out --task or choose another model.`);
+  return config.config;
+}
+
 /** A resumed run keeps its settings: an option that contradicts them is an error, not a silent change. */
 function refuseChanges(s: RunSettings, o: TrainOptions): void {
   const given: Array<[string, unknown, unknown]> = [
     ['--task', o.task, s.task],
     ['--preset', o.preset, s.preset],
+    ['--init', o.init && resolve(o.init), s.init],
     ['--batch-size', o.batchSize, s.batchSize],
     ['--lr', o.lr, s.trainer.learningRate.peak],
     ['--seed', o.seed, s.seed],
@@ -200,7 +230,7 @@ function modelCard(s: RunSettings, m: DatasetManifest, steps: number, loss: numb
     trainedOn: `${m.name} (${trainCount} slices of ${[...new Set(train.map((v) => v.subject))].join(', ')}; licences ${licences.join(', ')})`,
     trainingSteps: steps,
     intendedUse: RESEARCH_USE,
-    preset: s.preset,
+    ...(s.preset ? { preset: s.preset } : { initFrom: s.init }),
     dataset: {
       name: m.name,
       inputsKey: m.inputsKey,

@@ -1,0 +1,36 @@
+"""Command line: `python3 -m meddiff_torch <command> ...` (or through `torchrun ... -m meddiff_torch`)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import train_med_cdiff
+from .cli_common import typescript_config
+from .data import DatasetError
+from .nn.unet import ConfigError
+from .train.trainer import CheckpointError
+from .weights import WeightsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m meddiff_torch", description="Train the meddiff networks in PyTorch and export them for the TypeScript pipelines.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cfg = sub.add_parser("config", help="print a preset config as the TypeScript packages build it")
+    cfg.add_argument("family", choices=["med-cdiff", "cdm"])
+    cfg.add_argument("name", help="task (med-cdiff) or modality setting (cdm)")
+    cfg.add_argument("preset", help="tiny, small or paper")
+    train_med_cdiff.add_arguments(sub.add_parser("train-med-cdiff", help="train a Med-cDiff model (resumable; torchrun for several processes)"))
+    args = parser.parse_args(argv)
+    if args.command == "config":
+        print(json.dumps(typescript_config([args.family, args.name, args.preset]), indent=1))
+        return 0
+    try:
+        return train_med_cdiff.run(args)
+    except (DatasetError, WeightsError, ConfigError, CheckpointError) as e:
+        print(f"meddiff_torch: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Med-cDiff's training degradations (med-cdiff/src/degradations), batched in PyTorch.
+
+Super-resolution uses the exact resampling weights of `imaging`'s resize2d (area downsampling,
+Keys bicubic a = -0.5 upsampling, half-pixel centres, clamped edges), so a model sees in training
+the same condition the TypeScript pipeline builds at inference.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from .train.batches import Batch
+
+
+def _keys(x: float) -> float:
+    a, t = -0.5, abs(x)
+    if t <= 1:
+        return ((a + 2) * t - (a + 3)) * t * t + 1
+    if t < 2:
+        return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+    return 0.0
+
+
+@lru_cache(maxsize=64)
+def resample_matrix(n: int, m: int, method: str) -> torch.Tensor:
+    """The (m, n) matrix of resize2d's 1-D weights from n samples to m ('area' or 'bicubic')."""
+    w = np.zeros((m, n), dtype=np.float64)
+    scale = n / m
+    clamp = lambda i: min(max(i, 0), n - 1)  # noqa: E731
+    for j in range(m):
+        if method == "bicubic":
+            x = (j + 0.5) * scale - 0.5
+            x0 = math.floor(x)
+            for t in range(4):
+                w[j, clamp(x0 - 1 + t)] += _keys(x - x0 - (t - 1))
+        elif method == "area":
+            a, b = j * scale, (j + 1) * scale
+            i = math.floor(a)
+            while i < b:
+                overlap = min(b, i + 1) - max(a, i)
+                if overlap > 0:
+                    w[j, clamp(i)] += overlap / scale
+                i += 1
+        else:
+            raise ValueError(f"resample_matrix: unknown method '{method}'.")
+    return torch.from_numpy(w.astype(np.float32))
+
+
+def resize(images: torch.Tensor, rows: int, cols: int, method: str) -> torch.Tensor:
+    """(B, C, H, W) to (B, C, rows, cols), separable, as resize2d."""
+    ry = resample_matrix(images.shape[2], rows, method).to(images.device)
+    rx = resample_matrix(images.shape[3], cols, method).to(images.device)
+    return ry @ images @ rx.T
+
+
+def low_resolution_size(rows: int, cols: int, factor: float) -> tuple[int, int]:
+    return max(1, round(rows / factor)), max(1, round(cols / factor))
+
+
+def super_resolution_condition(clean: torch.Tensor, factors: list[float], batch: Batch) -> torch.Tensor:
+    """Each image downsampled by a factor drawn from ``factors`` (area) and upsampled back (bicubic)."""
+    choice = batch.integers(0, len(factors))
+    out = torch.empty_like(clean)
+    h, w = clean.shape[2:]
+    for k, f in enumerate(factors):
+        sel = (choice == k).nonzero().flatten()
+        if len(sel):
+            lr = resize(clean[sel], *low_resolution_size(h, w, f), "area")
+            out[sel] = resize(lr, h, w, "bicubic")
+    return out
+
+
+def noise_condition(clean: torch.Tensor, sigma_range: tuple[float, float], sp_range: tuple[float, float], batch: Batch) -> torch.Tensor:
+    """Gaussian noise of a drawn sigma, then a drawn share of pixels set to -1 or 1; clipped to [-1, 1]."""
+    shape = clean.shape[1:]
+    sigma = sigma_range[0] + (sigma_range[1] - sigma_range[0]) * batch.draw(torch.rand, 1, 1, 1)
+    sp = sp_range[0] + (sp_range[1] - sp_range[0]) * batch.draw(torch.rand, 1, 1, 1)
+    noisy = clean + sigma.to(clean) * batch.draw(torch.randn, *shape).to(clean)
+    impulse = batch.draw(torch.rand, *shape).to(clean) < sp.to(clean)
+    salt = batch.draw(torch.rand, *shape).to(clean) < 0.5
+    noisy = torch.where(impulse, torch.where(salt.to(clean.device), 1.0, -1.0).to(clean), noisy)
+    return noisy.clamp(-1, 1)
+
+
+def box_mask(rows: int, cols: int, coverage: float, r: np.random.Generator) -> np.ndarray:
+    """One rectangle covering about ``coverage`` of the image (masks.ts ``boxMask``)."""
+    area = max(1.0, coverage * rows * cols)
+    aspect = math.exp(r.uniform(math.log(0.5), math.log(2)))
+    h = min(rows, max(1, round(math.sqrt(area * aspect))))
+    w = min(cols, max(1, round(area / h)))
+    top, left = r.integers(0, rows - h + 1), r.integers(0, cols - w + 1)
+    m = np.zeros((rows, cols), dtype=np.float32)
+    m[top:top + h, left:left + w] = 1
+    return m
+
+
+def stroke_mask(rows: int, cols: int, coverage: float, r: np.random.Generator) -> np.ndarray:
+    """Free-form brush strokes until about ``coverage`` is covered (masks.ts ``strokeMask``)."""
+    m = np.zeros((rows, cols), dtype=np.float32)
+    size, target = min(rows, cols), coverage * rows * cols
+    yy, xx = np.mgrid[0:rows, 0:cols]
+    for _ in range(64):
+        if m.sum() >= target:
+            break
+        y, x = r.uniform(0, rows), r.uniform(0, cols)
+        radius = max(1.0, r.uniform(0.02, 0.06) * size)
+        angle = r.uniform(0, 2 * math.pi)
+        for _ in range(r.integers(4, 12)):
+            if m.sum() >= target:
+                break
+            angle += r.uniform(-0.8, 0.8)
+            length = r.uniform(0.05, 0.2) * size
+            steps = max(1, math.ceil(length / (radius / 2)))
+            for _ in range(steps):
+                y = min(rows - 1, max(0, y + math.sin(angle) * length / steps))
+                x = min(cols - 1, max(0, x + math.cos(angle) * length / steps))
+                m[(yy - y) ** 2 + (xx - x) ** 2 <= radius * radius] = 1
+                if m.sum() >= target:
+                    break
+    return m
+
+
+def inpainting_condition(clean: torch.Tensor, kinds: list[str], coverage: tuple[float, float], batch: Batch) -> torch.Tensor:
+    """(B, 2, H, W): the image with the hole set to 0, and the mask (1 = to generate)."""
+    h, w = clean.shape[2:]
+    seeds = batch.integers(0, 2**31 - 1)
+    masks = []
+    for s in seeds.tolist():
+        r = np.random.default_rng(s)
+        kind = kinds[r.integers(0, len(kinds))]
+        cov = r.uniform(*coverage)
+        masks.append(box_mask(h, w, cov, r) if kind == "box" else stroke_mask(h, w, cov, r))
+    mask = torch.from_numpy(np.stack(masks)[:, None]).to(clean)
+    return torch.cat([clean * (1 - mask), mask], dim=1)
+
+
+def degrade(task: str, clean: torch.Tensor, d: dict, batch: Batch) -> torch.Tensor:
+    """The condition of a batch of clean images (B, 1, H, W) for ``task``, from the config's DegradationConfig."""
+    if task == "super-resolution":
+        return super_resolution_condition(clean, d["factors"], batch)
+    if task == "denoising":
+        return noise_condition(clean, d["gaussianSigma"], d["saltPepper"], batch)
+    if task == "inpainting":
+        return inpainting_condition(clean, d["maskKinds"], d["maskCoverage"], batch)
+    raise ValueError(f"Unknown task '{task}'. Allowed: super-resolution, denoising, inpainting.")

@@ -1,0 +1,48 @@
+"""Med-cDiff's objective (med-cdiff/src/train/trainMedCDiff.ts): epsilon prediction, MSE, t uniform
+over the schedule's T steps, the degraded image (drawn afresh every step) as the condition."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..data import DatasetError, SliceDataset
+from ..degradations import degrade
+from ..models.med_cdiff import MedCDiff
+from ..schedule import alphas_cumprod
+from .batches import Batch
+
+
+class MedCDiffObjective:
+    def __init__(self, model: MedCDiff, train: SliceDataset, device: torch.device):
+        c = model.config
+        if train.images.shape[1] != 1:
+            raise DatasetError(f"Med-cDiff trains on single-channel slices; this dataset has channels {train.channels}.")
+        if train.images.shape[2] != c["imageSize"]:
+            raise DatasetError(f"Training slices are {train.images.shape[2]} px but the model's imageSize is {c['imageSize']}; build the dataset at {c['imageSize']} px.")
+        self.network, self.count, self.config = model, len(train), c
+        self.images = train.images.to(device)
+        self.alpha_bar = torch.from_numpy(alphas_cumprod(c["noiseSchedule"])).float().to(device)
+
+    def loss(self, net, batch: Batch) -> torch.Tensor:
+        x0 = self.images[batch.indices.to(self.images.device)]
+        condition = degrade(self.config["task"], x0, self.config["degradation"], batch)
+        t = batch.integers(0, self.alpha_bar.numel()).to(x0.device)
+        noise = batch.draw(torch.randn, *x0.shape[1:]).to(x0)
+        a = self.alpha_bar[t][:, None, None, None]
+        xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        return F.mse_loss(net(xt, condition, t).float(), noise)
+
+
+def validation_loss(objective: MedCDiffObjective, val: SliceDataset, seed: int = 12345) -> float:
+    """The objective on at most 64 validation slices with fixed degradations, timesteps and noise."""
+    count = min(64, len(val))
+    images = val.images[:count].to(objective.images.device)
+    saved = objective.images
+    objective.images = images
+    try:
+        net = objective.network.eval()
+        with torch.no_grad():
+            batch = Batch(torch.arange(count), 0, torch.Generator().manual_seed(seed), count, 0, 1)
+            return float(objective.loss(net, batch))
+    finally:
+        objective.images = saved

@@ -1,0 +1,122 @@
+"""Training with the twin: DDP equals one process at the same global batch, exact resume after an
+interrupt, and round trips of weights between the PyTorch and TypeScript trainers."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import write_slice_dataset
+from meddiff_torch import MedCDiff
+from meddiff_torch.testing import PACKAGE_ROOT, REPO_ROOT, run_typescript
+
+# torchrun of Debian 12's PyTorch 1.13 on Python 3.11 cannot parse its own default "0" for these
+# (an IntFlag change in 3.11); --redirects 1 --tee 1 parses and keeps every rank's output on the console.
+TORCHRUN_FIX = ["--redirects", "1", "--tee", "1"] if torch.__version__.startswith("1.") else []
+ENV = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT), "OMP_NUM_THREADS": "1"}
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    return write_slice_dataset(tmp_path_factory.mktemp("data") / "blobs")
+
+
+@pytest.fixture(scope="module")
+def config_file(ts_configs, tmp_path_factory):
+    # Super-resolution with both factors and the tiny U-Net, at the dataset's 16 px.
+    path = tmp_path_factory.mktemp("config") / "sr-tiny.json"
+    path.write_text(json.dumps(ts_configs["medCDiff"]["super-resolution/tiny"]))
+    return path
+
+
+def train(args, nproc=1, **kw):
+    base = ["-m", "meddiff_torch", "train-med-cdiff", "--threads", "1", "--log-every", "1", *args]
+    cmd = [sys.executable, *base] if nproc == 1 else ["/usr/bin/torchrun", *TORCHRUN_FIX, "--standalone", f"--nproc_per_node={nproc}", *base]
+    return subprocess.run(cmd, cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True, timeout=300, **kw)
+
+
+def final_weights(run: Path) -> dict:
+    [last] = sorted((run / "checkpoints").glob("step-*.pt"))[-1:]
+    return torch.load(last)["network"]
+
+
+def common(config_file, dataset, out, steps, batch=8):
+    return ["--config", str(config_file), "--data", str(dataset), "--out", str(out), "--steps", str(steps), "--batch", str(batch), "--warmup", "1", "--lr", "1e-3", "--checkpoint-every", "2"]
+
+
+def test_two_processes_equal_one_at_the_same_global_batch(config_file, dataset, tmp_path):
+    one = train(common(config_file, dataset, tmp_path / "one", 3))
+    assert one.returncode == 0, one.stderr[-3000:]
+    two = train(common(config_file, dataset, tmp_path / "two", 3), nproc=2)
+    assert two.returncode == 0, two.stderr[-3000:]
+    a, b = final_weights(tmp_path / "one"), final_weights(tmp_path / "two")
+    torch.manual_seed(0)
+    start = MedCDiff(json.loads(config_file.read_text())).state_dict()
+    moved = max(float((a[k] - start[k]).abs().max()) for k in a)
+    diff = max(float((a[k] - b[k]).abs().max()) for k in a)
+    assert moved > 1e-3, "three steps at lr 1e-3 should move the weights"
+    assert diff < 1e-5, f"one process and two differ by {diff}"
+    # Rank 0 alone logs and checkpoints.
+    assert len([l for l in (tmp_path / "two" / "log.jsonl").read_text().splitlines() if '"step": 3,' in l]) == 1
+
+
+def test_an_interrupted_run_resumes_exactly(config_file, dataset, tmp_path):
+    straight = train(common(config_file, dataset, tmp_path / "straight", 6))
+    assert straight.returncode == 0, straight.stderr[-3000:]
+    # Ctrl-C as a terminal sends it: to the process group, while a step is running.
+    proc = subprocess.Popen([sys.executable, "-m", "meddiff_torch", "train-med-cdiff", "--threads", "1", "--log-every", "1", *common(config_file, dataset, tmp_path / "cut", 6)],
+                            cwd=PACKAGE_ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    for line in proc.stdout:
+        if '"step": 3,' in line:
+            os.killpg(proc.pid, signal.SIGINT)
+            break
+    assert proc.wait(timeout=120) == 130
+    cut = sorted((tmp_path / "cut" / "checkpoints").glob("step-*.pt"))
+    assert 3 <= int(cut[-1].stem.split("-")[1]) < 6
+    resumed = train(common(config_file, dataset, tmp_path / "cut", 6))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    a, b = final_weights(tmp_path / "straight"), final_weights(tmp_path / "cut")
+    assert all(torch.equal(a[k], b[k]) for k in a), "the resumed run should equal the uninterrupted one exactly"
+
+
+def test_a_checkpoint_of_another_config_is_refused(config_file, dataset, tmp_path):
+    assert train(common(config_file, dataset, tmp_path / "run", 2)).returncode == 0
+    other = train([*common(config_file, dataset, tmp_path / "run", 4)[:-4], "--lr", "5e-4", "--checkpoint-every", "2"])
+    assert other.returncode == 2
+    assert "learningRate.peak" in other.stderr
+
+
+def forward_both(model_dir: Path, seed: int):
+    model, _ = MedCDiff.load(model_dir)
+    r = np.random.default_rng(seed)
+    noisy = r.normal(size=(2, 1, 16, 16)).astype(np.float32)
+    cond = r.uniform(-1, 1, (2, 1, 16, 16)).astype(np.float32)
+    with torch.no_grad():
+        ours = model.eval()(torch.from_numpy(noisy), torch.from_numpy(cond), torch.tensor([5.0, 900.0])).numpy()
+    [theirs] = run_typescript([{"model": model_dir, "run": "med-cdiff", "x": noisy, "condition": cond, "timesteps": [5.0, 900.0]}])
+    return ours, theirs
+
+
+def test_round_trip_pytorch_to_typescript_and_back(config_file, dataset, tmp_path):
+    run = train(common(config_file, dataset, tmp_path / "py", 3))
+    assert run.returncode == 0, run.stderr[-3000:]
+    ours, theirs = forward_both(tmp_path / "py" / "model", seed=1)
+    assert np.abs(ours - theirs).max() < 1e-4
+    # The TypeScript trainer fine-tunes the PyTorch export, and the twin reads its result.
+    ts = subprocess.run([str(REPO_ROOT / "node_modules" / ".bin" / "tsx"), str(REPO_ROOT / "packages" / "med-cdiff" / "src" / "cli.ts"), "train", "--init", str(tmp_path / "py" / "model"),
+                         "--data", str(dataset), "--out", str(tmp_path / "ts"), "--steps", "2", "--batch-size", "4", "--validate-every", "0", "--backend", "wasm"],
+                        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert ts.returncode == 0, ts.stderr[-3000:]
+    ts_card = json.loads((tmp_path / "ts" / "model" / "model.json").read_text())["userDefinedMetadata"]["meddiff"]["card"]
+    assert ts_card["trainingSteps"] == 2 and ts_card["initFrom"].endswith("py/model")
+    ours, theirs = forward_both(tmp_path / "ts" / "model", seed=2)
+    assert np.abs(ours - theirs).max() < 1e-4
+    # ... and the twin fine-tunes the TypeScript result in turn.
+    back = train([*common(config_file, dataset, tmp_path / "py2", 2), "--init", str(tmp_path / "ts" / "model")])
+    assert back.returncode == 0, back.stderr[-3000:]
