@@ -100,6 +100,12 @@ describe('the server refuses what a web page could abuse', () => {
     expect(stowed().filter((f) => f.endsWith('.dcm'))).toHaveLength(1);
   });
 
+  it('accepts the unquoted type parameter OHIF sends (omitQuotationForMultipartRequest)', async () => {
+    const { body } = stowBody([variant({ sop: '1.2.826.0.1.3680043.8.498.906' })]);
+    const r = await send({ method: 'POST', path: '/dicom-web/studies', headers: { host: host(), origin: `http://${host()}`, 'content-type': 'multipart/related; type=application/dicom; boundary=probe' }, body });
+    expect(r.status).toBe(200);
+  });
+
   it('a Host the viewer does not answer to (DNS rebinding) gets nothing, app-config.js included', async () => {
     for (const path of ['/app-config.js', '/dicom-web/studies', '/', `/dicom-web/studies/${STUDY_UID}/metadata`]) {
       const r = await send({ path, headers: { host: `rebind.attacker.example:${viewer.port}` } });
@@ -123,7 +129,7 @@ describe('paths stay inside the store', () => {
       expect(r.text).toMatch(/"00081197":\{"vr":"US","Value":\[43264\]\}/);
     }
     expect(readdirSync(outside).length).toBe(before);
-    expect(stowed().filter((f) => f.endsWith('.dcm'))).toHaveLength(1);
+    expect(stowed().filter((f) => f.endsWith('.dcm'))).toHaveLength(2);
   });
 
   it('a UID in the URL must be one; a malformed %-escape is a 400, not a 500', async () => {
