@@ -1,8 +1,8 @@
 /**
- * Training steps per second on WASM in Node for the small presets at 64 x 64, beside the same
- * architecture and step in PyTorch on the CPU with the same thread count (Debian's python3-torch),
- * the reference a user would otherwise pick. The PyTorch model is rebuilt from our UNetConfig and
- * its parameter count is checked against ours.
+ * Training steps per second on WASM in Node for the small presets at 64 x 64, beside the PyTorch
+ * twin (packages/torch-twin: the same network from the same UNetConfig, its real trainer) on the
+ * same cores: one process with all threads, and torchrun with one process per core (DDP, gloo).
+ * Parameter counts are checked to agree.
  * Usage: npx tsx bench/training.ts [--quick] [--threads 2]
  */
 import { execFileSync } from 'node:child_process';
@@ -48,14 +48,20 @@ async function tfjsStepMs(preset: UNetPresetName): Promise<{ ms: number; params:
   return result;
 }
 
-function torchStepMs(config: object): { ms: number; params: number; version: string } | { error: string } {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_unet.py');
+const TWIN_BENCH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'torch-twin', 'bench', 'training_step.py');
+
+/** The twin's median step on `processes` processes sharing the `threads` cores (torchrun for more than one). */
+function torchStepMs(config: object, processes: number): { ms: number; params: number; version: string } | { error: string } {
+  const args = [TWIN_BENCH, JSON.stringify(config), String(size), String(batch), String(steps), String(Math.max(1, Math.floor(threads / processes)))];
+  // Debian's torch 1.13 torchrun cannot parse its own default for these on Python 3.11 (see the twin's README).
+  const command: [string, string[]] = processes === 1 ? ['/usr/bin/python3', args] : ['/usr/bin/torchrun', ['--redirects', '1', '--tee', '1', '--standalone', `--nproc_per_node=${processes}`, ...args]];
   try {
-    const out = execFileSync('/usr/bin/python3', [script, JSON.stringify(config), String(size), String(batch), String(steps), String(threads)], { encoding: 'utf8' });
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as { median_step_ms: number; params: number; torch: string };
+    const out = execFileSync(command[0], command[1], { encoding: 'utf8' });
+    const line = out.split('\n').find((l) => l.includes('median_step_ms'))!;
+    const r = JSON.parse(line.slice(line.indexOf('{'))) as { median_step_ms: number; params: number; torch: string };
     return { ms: r.median_step_ms, params: r.params, version: r.torch };
   } catch (e) {
-    return { error: `PyTorch reference unavailable (apt-get install python3-torch): ${(e as Error).message.split('\n')[0]}` };
+    return { error: `PyTorch twin unavailable (scripts/setup.sh installs python3-torch): ${(e as Error).message.split('\n')[0]}` };
   }
 }
 
@@ -63,14 +69,20 @@ const choice = await selectBackend({ preferred: ['wasm'] });
 const rows: Array<Record<string, string | number>> = [];
 for (const preset of ['tiny', 'small'] as UNetPresetName[]) {
   const ours = await tfjsStepMs(preset);
-  const ref = torchStepMs(ours.config);
-  if ('error' in ref) {
-    rows.push({ preset, params: ours.params, 'tfjs wasm ms/step': ours.ms, 'tfjs steps/s': 1000 / ours.ms, 'torch ms/step': ref.error, ratio: '' });
-    continue;
+  const row: Record<string, string | number> = { preset, params: ours.params, 'tfjs wasm ms/step': ours.ms };
+  for (const processes of [1, threads]) {
+    const ref = torchStepMs(ours.config, processes);
+    const label = `twin ${processes} proc`;
+    if ('error' in ref) {
+      row[`${label} ms/step`] = ref.error;
+      continue;
+    }
+    if (ref.params !== ours.params) throw new Error(`The PyTorch twin has ${ref.params} parameters, ours ${ours.params}: the architectures differ.`);
+    row[`${label} ms/step`] = ref.ms;
+    row[`tfjs / ${label}`] = ref.ms / ours.ms;
   }
-  if (ref.params !== ours.params) throw new Error(`PyTorch model has ${ref.params} parameters, ours ${ours.params}: the architectures differ.`);
-  rows.push({ preset, params: ours.params, 'tfjs wasm ms/step': ours.ms, 'tfjs steps/s': 1000 / ours.ms, 'torch ms/step': ref.ms, 'torch steps/s': 1000 / ref.ms, 'tfjs / torch throughput': ref.ms / ours.ms });
+  rows.push(row);
 }
-console.log(`\nTraining step (epsilon-MSE, Adam/AdamW, clip 1, batch ${batch}, ${size} x ${size}), median of ${steps} after 2 warm-up steps; ${choice.summary} PyTorch with ${threads} threads.`);
+console.log(`\nTraining step (epsilon-MSE, AdamW, clip 1, EMA, global batch ${batch}, ${size} x ${size}), median of ${steps} after 2 warm-up steps; ${choice.summary}; the PyTorch twin on ${threads} cores (1 process x ${threads} threads, and ${threads} processes x 1 thread under torchrun).`);
 printTable(rows);
 console.log(`wrote ${writeResults('training', rows)}`);

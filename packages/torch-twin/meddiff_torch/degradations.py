@@ -1,7 +1,7 @@
 """Med-cDiff's training degradations (med-cdiff/src/degradations), batched in PyTorch.
 
 Super-resolution uses the exact resampling weights of `imaging`'s resize2d (area downsampling,
-Keys bicubic a = -0.5 upsampling, half-pixel centres, clamped edges), so a model sees in training
+Keys bicubic a = -0.5 upsampling, half-pixel centres, clamped edges; bilinear too, for CDM's slices), so a model sees in training
 the same condition the TypeScript pipeline builds at inference.
 """
 from __future__ import annotations
@@ -25,8 +25,8 @@ def _keys(x: float) -> float:
 
 
 @lru_cache(maxsize=64)
-def resample_matrix(n: int, m: int, method: str) -> torch.Tensor:
-    """The (m, n) matrix of resize2d's 1-D weights from n samples to m ('area' or 'bicubic')."""
+def resample_weights(n: int, m: int, method: str) -> np.ndarray:
+    """The (m, n) float64 matrix of resize2d's 1-D weights from n samples to m ('area', 'bilinear' or 'bicubic')."""
     w = np.zeros((m, n), dtype=np.float64)
     scale = n / m
     clamp = lambda i: min(max(i, 0), n - 1)  # noqa: E731
@@ -36,6 +36,11 @@ def resample_matrix(n: int, m: int, method: str) -> torch.Tensor:
             x0 = math.floor(x)
             for t in range(4):
                 w[j, clamp(x0 - 1 + t)] += _keys(x - x0 - (t - 1))
+        elif method == "bilinear":
+            x = (j + 0.5) * scale - 0.5
+            x0 = math.floor(x)
+            w[j, clamp(x0)] += 1 - (x - x0)
+            w[j, clamp(x0 + 1)] += x - x0
         elif method == "area":
             a, b = j * scale, (j + 1) * scale
             i = math.floor(a)
@@ -45,8 +50,14 @@ def resample_matrix(n: int, m: int, method: str) -> torch.Tensor:
                     w[j, clamp(i)] += overlap / scale
                 i += 1
         else:
-            raise ValueError(f"resample_matrix: unknown method '{method}'.")
-    return torch.from_numpy(w.astype(np.float32))
+            raise ValueError(f"resample_weights: unknown method '{method}'. Allowed: area, bilinear, bicubic.")
+    w.setflags(write=False)  # cached and shared
+    return w
+
+
+def resample_matrix(n: int, m: int, method: str) -> torch.Tensor:
+    """``resample_weights`` as a float32 tensor, for resizing batches on the device."""
+    return torch.from_numpy(resample_weights(n, m, method).astype(np.float32))
 
 
 def resize(images: torch.Tensor, rows: int, cols: int, method: str) -> torch.Tensor:

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from ..ddim import ddim_sample_x0
 from ..nn.residual_mlp import ResidualMlp
 from ..nn.unet import UNet
 from ..schedule import alphas_cumprod
@@ -68,7 +69,8 @@ class ModalityDecoupledDiffusion(nn.Module):
         self.condition_dim = d * len(mods["sources"]) if m["conditioning"] == "source" else 0
         self.gaussian_skip = m["gaussianSkip"]
         self.mlp = ResidualMlp(self.data_dim, self.condition_dim, m["hiddenDim"], m["numBlocks"], m["timeEmbeddingDim"])
-        self.register_buffer("sqrt_alpha_bar", torch.from_numpy(np.sqrt(alphas_cumprod(m["noiseSchedule"])).astype(np.float32)), persistent=False)
+        self.alphas_cumprod = alphas_cumprod(m["noiseSchedule"])  # float64, as the sampler needs
+        self.register_buffer("sqrt_alpha_bar", torch.from_numpy(np.sqrt(self.alphas_cumprod).astype(np.float32)), persistent=False)
 
     def forward(self, xt: torch.Tensor, timesteps: torch.Tensor, condition: torch.Tensor | None = None) -> torch.Tensor:
         """The predicted clean vectors; with the Gaussian skip, the MLP learns only the correction to sqrt(alpha-bar_t) x_t."""
@@ -76,6 +78,17 @@ class ModalityDecoupledDiffusion(nn.Module):
         if self.gaussian_skip:
             out = out + self.sqrt_alpha_bar[timesteps.long()][:, None] * xt
         return out
+
+    @torch.no_grad()
+    def sample(self, noise: torch.Tensor, condition: torch.Tensor | None, steps: int) -> torch.Tensor:
+        """Vectors drawn from x_T = ``noise`` (B, dataDim) by DDIM (eta 0, x0 prediction, trailing
+        timesteps, no clipping: vectors are unbounded), each target's part then standardised as the
+        MRM's vectors are (mdn.ts ``sampleSync``)."""
+        if self.condition_dim and condition is None:
+            raise ValueError("MDN.sample: this MDN is conditioned on the sources; pass their representation.")
+        t = lambda step: torch.full((noise.shape[0],), step, dtype=torch.long, device=noise.device)  # noqa: E731
+        x = ddim_sample_x0(lambda x, step: self(x, t(step), condition), noise, self.alphas_cumprod, steps)
+        return standardize_groups(x, self.groups)
 
 
 class Cdm(nn.Module):
