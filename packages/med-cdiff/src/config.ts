@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_NOISE_SCHEDULE, resolveUNetConfig, unetPreset, type NoiseScheduleConfig, type UNetConfig, type UNetPresetName } from '@meddiff/diffusion-core';
+import { ConfigError, DEFAULT_NOISE_SCHEDULE, PREDICTION_TYPES, resolveUNetConfig, unetPreset, type NoiseScheduleConfig, type PredictionType, type UNetConfig, type UNetPresetName } from '@meddiff/diffusion-core';
 
 export const MED_CDIFF_MODEL_CLASS = 'MedCDiff';
 export const MED_CDIFF_CONFIG_VERSION = 1;
@@ -21,6 +21,28 @@ export interface DegradationConfig {
   maskCoverage: [number, number];
 }
 
+/** What is diffused and what the network predicts. The paper: the clean image, epsilon, plain MSE. */
+export interface MedCDiffObjective {
+  /** The network's output: the noise (the paper), the clean sample, or v (Salimans and Ho 2022). */
+  prediction: PredictionType;
+  /**
+   * 'image': diffuse the clean image (the paper). 'residual': diffuse (clean - condition image) /
+   * residualScale, where the condition image is the bicubic upsampling (super-resolution) or the
+   * noisy slice (denoising), so the model learns only what the degradation removed. Not for
+   * inpainting, whose condition has no image inside the hole.
+   */
+  target: 'image' | 'residual';
+  /** Divides the residual so it has roughly unit spread; 1 for target 'image'. */
+  residualScale: number;
+  /** Hang et al. 2023 min-SNR-gamma loss weighting; 0 for the plain loss. */
+  minSnrGamma: number;
+}
+
+export const OBJECTIVE_TARGETS: readonly MedCDiffObjective['target'][] = ['image', 'residual'];
+
+/** The paper's objective; also what a config saved before `objective` existed means. */
+export const PAPER_OBJECTIVE: Readonly<MedCDiffObjective> = Object.freeze({ prediction: 'epsilon', target: 'image', residualScale: 1, minSnrGamma: 0 });
+
 export interface MedCDiffConfig {
   version: typeof MED_CDIFF_CONFIG_VERSION;
   task: MedCDiffTask;
@@ -31,6 +53,7 @@ export interface MedCDiffConfig {
   degradation: DegradationConfig;
   /** Per-image (per-volume when the caller supplies stats) percentiles mapped to [-1, 1]. */
   normalization: { lowPercentile: number; highPercentile: number };
+  objective: MedCDiffObjective;
 }
 
 export type MedCDiffPresetName = 'paper' | 'small' | 'tiny';
@@ -66,8 +89,16 @@ export function medCDiffConfig(task: MedCDiffTask, preset: MedCDiffPresetName, o
     noiseSchedule: { ...DEFAULT_NOISE_SCHEDULE },
     degradation: structuredClone(DEFAULT_DEGRADATION) as DegradationConfig,
     normalization: { lowPercentile: 0.5, highPercentile: 99.5 },
+    objective: { ...PAPER_OBJECTIVE },
     ...overrides,
   };
+  validateMedCDiffConfig(config);
+  return config;
+}
+
+/** A saved config as this version reads it: one saved before `objective` existed has the paper's. */
+export function resolveMedCDiffConfig(saved: MedCDiffConfig): MedCDiffConfig {
+  const config = { ...saved, objective: { ...PAPER_OBJECTIVE, ...saved.objective } };
   validateMedCDiffConfig(config);
   return config;
 }
@@ -87,4 +118,12 @@ export function validateMedCDiffConfig(c: MedCDiffConfig): void {
     if (!(lo >= 0 && hi >= lo && hi < 1)) throw new ConfigError(`degradation.${name} must be a range [low, high] in [0, 1), got [${lo}, ${hi}].`);
   }
   if (!d.maskKinds.length || d.maskKinds.some((k) => k !== 'box' && k !== 'stroke')) throw new ConfigError(`degradation.maskKinds must list 'box' and/or 'stroke'.`);
+  const o = c.objective;
+  if (!o) throw new ConfigError('MedCDiffConfig.objective is missing; build configs with medCDiffConfig() or read saved ones with resolveMedCDiffConfig().');
+  if (!PREDICTION_TYPES.includes(o.prediction)) throw new ConfigError(`objective.prediction '${String(o.prediction)}' is unknown. Allowed: ${PREDICTION_TYPES.join(', ')}.`);
+  if (!OBJECTIVE_TARGETS.includes(o.target)) throw new ConfigError(`objective.target '${String(o.target)}' is unknown. Allowed: ${OBJECTIVE_TARGETS.join(', ')}.`);
+  if (o.target === 'residual' && c.task === 'inpainting') throw new ConfigError("objective.target 'residual' does not apply to inpainting (the condition has no image inside the hole); use 'image'.");
+  if (!(o.residualScale > 0)) throw new ConfigError(`objective.residualScale must be > 0, got ${o.residualScale}.`);
+  if (o.target === 'image' && o.residualScale !== 1) throw new ConfigError(`objective.residualScale only applies to target 'residual'; leave it at 1, got ${o.residualScale}.`);
+  if (!(o.minSnrGamma >= 0)) throw new ConfigError(`objective.minSnrGamma must be >= 0 (0 for the plain loss), got ${o.minSnrGamma}.`);
 }

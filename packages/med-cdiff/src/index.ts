@@ -1,5 +1,5 @@
-export { medCDiffConfig, validateMedCDiffConfig, conditionChannels, DEFAULT_DEGRADATION, MED_CDIFF_TASKS, MED_CDIFF_MODEL_CLASS, MED_CDIFF_CONFIG_VERSION } from './config';
-export type { MedCDiffConfig, MedCDiffTask, MedCDiffPresetName, DegradationConfig } from './config';
+export { medCDiffConfig, resolveMedCDiffConfig, validateMedCDiffConfig, PAPER_OBJECTIVE, OBJECTIVE_TARGETS, conditionChannels, DEFAULT_DEGRADATION, MED_CDIFF_TASKS, MED_CDIFF_MODEL_CLASS, MED_CDIFF_CONFIG_VERSION } from './config';
+export type { MedCDiffConfig, MedCDiffObjective, MedCDiffTask, MedCDiffPresetName, DegradationConfig } from './config';
 export { UnsupportedRequestError, InvalidInputError } from './errors';
 export { MedCDiffModel, RESEARCH_USE } from './model';
 export type { ModelCard } from './model';

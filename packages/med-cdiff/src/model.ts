@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assignWeights, httpWeightsStore, readSavedModel, saveModel, UNet, type Denoiser, type SavedModelMetadata, type StorageDtype, type WeightsStore } from '@meddiff/diffusion-core';
-import { MED_CDIFF_MODEL_CLASS, validateMedCDiffConfig, type MedCDiffConfig } from './config';
+import { MED_CDIFF_MODEL_CLASS, resolveMedCDiffConfig, validateMedCDiffConfig, type MedCDiffConfig } from './config';
 
 /** What a set of weights was trained on and is for; shown in the viewer's model card. */
 export interface ModelCard {
@@ -35,10 +35,10 @@ export class MedCDiffModel {
     const { metadata, weights } = await readSavedModel<MedCDiffConfig>(store, MED_CDIFF_MODEL_CLASS);
     let unet: UNet | undefined;
     try {
-      validateMedCDiffConfig(metadata.config);
-      unet = UNet.create(metadata.config.unet);
+      const config = resolveMedCDiffConfig(metadata.config);
+      unet = UNet.create(config.unet);
       assignWeights(unet.model, weights, store.location);
-      return new MedCDiffModel(Object.freeze(metadata.config), unet, (metadata.card as ModelCard | undefined) ?? null);
+      return new MedCDiffModel(Object.freeze(config), unet, (metadata.card as ModelCard | undefined) ?? null);
     } catch (e) {
       unet?.dispose();
       throw e;
@@ -51,7 +51,7 @@ export class MedCDiffModel {
     return saveModel(this.unet.model, store, { modelClass: MED_CDIFF_MODEL_CLASS, config: this.config as MedCDiffConfig, ...options });
   }
 
-  /** The network output (epsilon) for noisy images with their condition concatenated on the channel axis. */
+  /** The network output (see config.objective.prediction) for noisy samples with their condition concatenated on the channel axis. */
   predict(noisy: tf.Tensor, condition: tf.Tensor, timesteps: number | tf.Tensor1D, training = false): tf.Tensor4D {
     return tf.tidy(() => this.unet.apply({ x: tf.concat([noisy, condition], 3) as tf.Tensor4D, timesteps }, training));
   }

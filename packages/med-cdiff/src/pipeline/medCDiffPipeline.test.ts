@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, ConfigError, memoryWeightsStore, selectBackend, WeightsError } from '@meddiff/diffusion-core';
 import type { Image2D } from '@meddiff/imaging';
-import { medCDiffConfig, type MedCDiffTask } from '../config';
+import { resize2d } from '@meddiff/imaging';
+import { medCDiffConfig, PAPER_OBJECTIVE, resolveMedCDiffConfig, type MedCDiffConfig, type MedCDiffTask } from '../config';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
 import { MedCDiffModel, RESEARCH_USE } from '../model';
 import { randomizeWeights } from '../testing';
@@ -29,6 +30,38 @@ function slice(rows = 20, cols = 24): Image2D {
 }
 
 const fast = { sampler: 'ddim' as const, steps: 3, seed: 1 };
+
+describe('MedCDiffPipeline objectives', () => {
+  // A fresh network's output convolution is zero: an x0-predicting model then predicts x0 = 0.
+  const fresh = (task: MedCDiffTask, objective: MedCDiffConfig['objective']) => new MedCDiffPipeline(MedCDiffModel.create(medCDiffConfig(task, 'tiny', { objective })));
+
+  it('adds a residual model\'s sample to its condition: zero residual returns the bicubic upsampling and the noisy slice', async () => {
+    const residual = { prediction: 'x0' as const, target: 'residual' as const, residualScale: 0.25, minSnrGamma: 0 };
+    const input = slice();
+    const sr = fresh('super-resolution', residual);
+    const up = await sr.superResolve(input, { factor: 2, ...fast });
+    const bicubic = resize2d(input.data, 20, 24, 40, 48, 'bicubic');
+    const lo = Math.min(...input.data);
+    const hi = Math.max(...input.data);
+    // Equal up to the normalisation's clipping at its percentiles.
+    const inside = Array.from(bicubic.keys()).filter((i) => bicubic[i]! > lo + 20 && bicubic[i]! < hi - 20);
+    expect(inside.length).toBeGreaterThan(1000);
+    for (const i of inside) expect(up.image.data[i]).toBeCloseTo(bicubic[i]!, 1);
+    const dn = fresh('denoising', residual);
+    const out = await dn.denoise(input, fast);
+    for (const i of [0, 100, 239, 400]) if (input.data[i]! > lo + 20 && input.data[i]! < hi - 20) expect(out.image.data[i]).toBeCloseTo(input.data[i]!, 1);
+    // The same network diffusing the image instead predicts mid-grey.
+    const image = await fresh('denoising', { ...residual, target: 'image', residualScale: 1 }).denoise(input, fast);
+    const mid = (image.normalization.low + image.normalization.high) / 2;
+    expect(image.image.data[100]).toBeCloseTo(mid, 0);
+  });
+
+  it('refuses a residual objective for inpainting and reads configs saved before objectives existed as the paper\'s', () => {
+    expect(() => medCDiffConfig('inpainting', 'tiny', { objective: { prediction: 'v', target: 'residual', residualScale: 0.5, minSnrGamma: 0 } })).toThrow(/does not apply to inpainting/);
+    const { objective: _, ...old } = medCDiffConfig('denoising', 'tiny');
+    expect(resolveMedCDiffConfig(old as MedCDiffConfig).objective).toEqual(PAPER_OBJECTIVE);
+  });
+});
 
 describe('MedCDiffPipeline', () => {
   it('super-resolves to the factor times the size, with a finer spacing, and leaks no tensor', async () => {

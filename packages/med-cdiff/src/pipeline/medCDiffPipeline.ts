@@ -5,6 +5,7 @@ import type { MedCDiffTask } from '../config';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
 import { inpaintingCondition } from '../degradations/taskPairs';
 import { MedCDiffModel } from '../model';
+import { fromDiffusionSpace } from '../objective';
 import { defaultSteps, makeScheduler, SAMPLER_NAMES, type SamplerName } from './samplers';
 import { validateSlice, type SliceInput } from './sliceInput';
 
@@ -190,7 +191,7 @@ export class MedCDiffPipeline {
           inpainting = { known, regionToFill };
         }
         const result = await sample({
-          scheduler: makeScheduler(sampler, this.schedule),
+          scheduler: makeScheduler(sampler, this.schedule, this.model.config.objective),
           denoiser: this.model.denoiser(condition),
           shape: [b, th, tw, 1],
           numInferenceSteps: steps,
@@ -210,7 +211,9 @@ export class MedCDiffPipeline {
         tf.dispose(tensors);
       }
     }
-    return { images: outputs.map((tiles) => cropPadding(layout.origins.length === 1 ? tiles[0]! : blendTiles(tiles, layout), rows, cols, padding)), tiles: layout.origins.length };
+    const conditionImage = pick(p.condition, 0, p.channels);
+    const images = outputs.map((tiles) => fromDiffusionSpace(cropPadding(layout.origins.length === 1 ? tiles[0]! : blendTiles(tiles, layout), rows, cols, padding), conditionImage, this.model.config.objective));
+    return { images, tiles: layout.origins.length };
   }
 
   private finish(input: SliceInput, { images: generated, tiles }: { images: Float32Array[]; tiles: number }, stats: NormalizationStats, options: RunOptions, resized?: { rows: number; cols: number; geometry: ImageGeometry | undefined }): PipelineResult {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { diffusionLoss, NoiseSchedule, Trainer, type LossFunction, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
 import type { MedCDiffModel } from '../model';
+import { toDiffusionSpace } from '../objective';
 import { DegradedPairSource, type SliceSet, type TrainingPair } from './pairSource';
 
 export interface MedCDiffTrainingOptions {
@@ -17,8 +18,27 @@ export interface MedCDiffTrainingOptions {
 }
 
 /**
- * Wires a Med-cDiff model to the generic trainer with the paper's objective: epsilon prediction,
- * MSE, t uniform over the schedule's T steps, the degraded image as the condition.
+ * The denoising loss of one batch under the model's objective (config.objective): the clean image
+ * or its residual over the condition is diffused, the network predicts epsilon, x0 or v, MSE with
+ * optional min-SNR weighting, t uniform over the schedule's T steps.
+ */
+function objectiveLoss(model: MedCDiffModel, pair: TrainingPair, schedule: NoiseSchedule, scheduleTensors: ReturnType<NoiseSchedule['upload']>, seed: number, training: boolean): tf.Scalar {
+  const o = model.config.objective;
+  return tf.tidy(() =>
+    diffusionLoss(toDiffusionSpace(pair.x0, pair.condition, o), (xt, t) => model.predict(xt, pair.condition, t, training), {
+      schedule,
+      scheduleTensors,
+      predictionType: o.prediction,
+      loss: 'mse',
+      seed,
+      ...(o.minSnrGamma ? { minSnrGamma: o.minSnrGamma } : {}),
+    }),
+  );
+}
+
+/**
+ * Wires a Med-cDiff model to the generic trainer with its objective (the paper's: epsilon
+ * prediction, MSE, t uniform over the schedule's T steps), the degraded image as the condition.
  * Returns the trainer and a `dispose` for what the wiring holds on the device.
  */
 export function createMedCDiffTrainer(o: MedCDiffTrainingOptions): { trainer: Trainer<TrainingPair>; dispose: () => void } {
@@ -27,8 +47,7 @@ export function createMedCDiffTrainer(o: MedCDiffTrainingOptions): { trainer: Tr
   if (o.train.size !== size) throw new Error(`Training slices are ${o.train.size} px but the model's imageSize is ${size}; build the dataset at ${size} px.`);
   const schedule = new NoiseSchedule(model.config.noiseSchedule);
   const scheduleTensors = schedule.upload();
-  const loss: LossFunction<TrainingPair> = (pair, { seed }) =>
-    diffusionLoss(pair.x0, (xt, t) => model.predict(xt, pair.condition, t, true), { schedule, scheduleTensors, predictionType: 'epsilon', loss: 'mse', seed });
+  const loss: LossFunction<TrainingPair> = (pair, { seed }) => objectiveLoss(model, pair, schedule, scheduleTensors, seed, true);
   const seed = o.config?.seed ?? 0;
   const trainer = new Trainer<TrainingPair>({
     model: model.unet.model,
@@ -64,7 +83,7 @@ export async function validationLoss(model: MedCDiffModel, slices: SliceSet, sch
   const batches = Math.floor(count / batchSize);
   for (let b = 0; b < batches; b++) {
     const pair = source.next();
-    const value = diffusionLoss(pair.x0, (xt, t) => model.predict(xt, pair.condition, t), { schedule, scheduleTensors, predictionType: 'epsilon', loss: 'mse', seed: 777 + b });
+    const value = objectiveLoss(model, pair, schedule, scheduleTensors, 777 + b, false);
     total += (await value.data())[0]!;
     tf.dispose([value, pair.x0, pair.condition]);
   }

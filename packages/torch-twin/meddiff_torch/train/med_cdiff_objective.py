@@ -1,15 +1,19 @@
-"""Med-cDiff's objective (med-cdiff/src/train/trainMedCDiff.ts): epsilon prediction, MSE, t uniform
-over the schedule's T steps, the degraded image (drawn afresh every step) as the condition."""
+"""Med-cDiff's objective (med-cdiff/src/train/trainMedCDiff.ts and objective.ts): the clean image
+or its residual over the condition diffused, the network predicting epsilon (the paper), x0 or v,
+MSE with optional min-SNR-gamma weighting, t uniform over the schedule's T steps, the degraded image
+(drawn afresh every step) as the condition."""
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
 from ..data import DatasetError, SliceDataset
 from ..degradations import degrade
 from ..models.med_cdiff import MedCDiff
 from ..schedule import alphas_cumprod
 from .batches import Batch
+
+# The paper's objective; a config saved before `objective` existed means this (med-cdiff/src/config.ts).
+PAPER_OBJECTIVE = {"prediction": "epsilon", "target": "image", "residualScale": 1, "minSnrGamma": 0}
 
 
 class MedCDiffObjective:
@@ -20,17 +24,28 @@ class MedCDiffObjective:
         if train.images.shape[2] != c["imageSize"]:
             raise DatasetError(f"Training slices are {train.images.shape[2]} px but the model's imageSize is {c['imageSize']}; build the dataset at {c['imageSize']} px.")
         self.network, self.count, self.config = model, len(train), c
+        self.objective = {**PAPER_OBJECTIVE, **c.get("objective", {})}
         self.images = train.images.to(device)
         self.alpha_bar = torch.from_numpy(alphas_cumprod(c["noiseSchedule"])).float().to(device)
 
     def loss(self, net, batch: Batch) -> torch.Tensor:
-        x0 = self.images[batch.indices.to(self.images.device)]
-        condition = degrade(self.config["task"], x0, self.config["degradation"], batch)
+        o = self.objective
+        clean = self.images[batch.indices.to(self.images.device)]
+        condition = degrade(self.config["task"], clean, self.config["degradation"], batch)
+        x0 = clean if o["target"] == "image" else (clean - condition[:, :1]) / o["residualScale"]
         t = batch.integers(0, self.alpha_bar.numel()).to(x0.device)
         noise = batch.draw(torch.randn, *x0.shape[1:]).to(x0)
         a = self.alpha_bar[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
-        return F.mse_loss(net(xt, condition, t).float(), noise)
+        target = {"epsilon": noise, "x0": x0, "v": a.sqrt() * noise - (1 - a).sqrt() * x0}[o["prediction"]]
+        per_example = ((net(xt, condition, t).float() - target) ** 2).flatten(1).mean(1)
+        if not o["minSnrGamma"]:
+            return per_example.mean()
+        # Each target's loss turned into min(SNR, gamma) x (the x0 loss), as diffusion-core's diffusionLoss.
+        snr = (a / (1 - a)).flatten()
+        clipped = snr.clamp(max=o["minSnrGamma"])
+        weight = {"epsilon": clipped / snr, "v": clipped / (snr + 1), "x0": clipped}[o["prediction"]]
+        return (per_example * weight).mean()
 
 
 def validation_loss(objective: MedCDiffObjective, val: SliceDataset, seed: int = 12345) -> float:
