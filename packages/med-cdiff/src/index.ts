@@ -20,3 +20,4 @@ export { DegradedPairSource } from './train/pairSource';
 export type { SliceSet, TrainingPair } from './train/pairSource';
 export { createMedCDiffTrainer, validationLoss } from './train/trainMedCDiff';
 export type { MedCDiffTrainingOptions } from './train/trainMedCDiff';
+export { RegressionUNet, regressionUNetConfig, REGRESSION_MODEL_CLASS } from './baselines/regressionUNet';

@@ -19,5 +19,7 @@ export type { MetricName, Scores, Summary } from './evaluate/score';
 // The baselines are plain array code (browser-safe too).
 export { medianFilter } from './baselines/medianFilter';
 export { gaussianFilter, chooseGaussianSigma, GAUSSIAN_SIGMA_CANDIDATES } from './baselines/gaussianFilter';
+export { nonLocalMeans, chooseNonLocalMeansH, estimateNoiseSigma, NLM_H_CANDIDATES } from './baselines/nonLocalMeans';
+export type { NonLocalMeansOptions } from './baselines/nonLocalMeans';
 export { harmonicInpaint } from './baselines/harmonicInpainting';
 export type { HarmonicInpaintingOptions, HarmonicInpaintingResult } from './baselines/harmonicInpainting';

@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@meddiff/diffusion-core';
 import { decode } from 'fast-png';
 import { medCDiffConfig, type MedCDiffTask } from '../config';
-import { MedCDiffModel } from '../model';
+import { MedCDiffModel, RESEARCH_USE } from '../model';
+import { RegressionUNet } from '../baselines/regressionUNet';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { MedCDiffPipeline } from '../pipeline/medCDiffPipeline';
 import { randomizeWeights } from '../testing';
 import type { EvaluationReport } from '../evaluate/report';
@@ -77,16 +79,28 @@ describe('evaluate', () => {
     p.dispose();
   });
 
-  it('denoising: tunes the Gaussian sigma on training slices and the filters beat the noisy input', async () => {
+  it('denoising: tunes the Gaussian and non-local means on training slices; the filters beat the noisy input, median + NLM beats the median; a regression U-Net is scored too', async () => {
     const p = pipelineFor('denoising');
-    const { report } = await evaluate({ model: p, out: join(tmp, 'dn'), count: 2, montageSlices: 0, ...fast });
+    const regression = RegressionUNet.create(p.model.config);
+    const values = regression.unet.model.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.05, 'float32', 3000 + i));
+    regression.unet.model.setWeights(values);
+    tf.dispose(values);
+    const regressionDir = join(tmp, 'regression');
+    await regression.save(fileWeightsStore(regressionDir), { card: { task: 'denoising', trainedOn: 'nothing (random weights)', trainingSteps: 0, intendedUse: RESEARCH_USE } });
+    regression.dispose();
+    const before = tf.memory().numTensors;
+    const { report } = await evaluate({ model: p, baselineModel: regressionDir, out: join(tmp, 'dn'), count: 2, montageSlices: 0, ...fast, samples: 2 });
+    expect(tf.memory().numTensors).toBe(before);
     const c = report.conditions[0]!;
     expect(c.montage).toBeUndefined();
     expect(report.gaussianSigma!.heldOutSlices).toBe(8);
-    expect(c.methods.map((m) => m.name)).toEqual(['noisy input', 'median 3x3', `gaussian s=${report.gaussianSigma!.sigma}`, 'Med-cDiff']);
+    expect(report.sampling.samples).toBe(2);
+    expect(c.methods.map((m) => m.name)).toEqual(['noisy input', 'median 3x3', `gaussian s=${report.gaussianSigma!.sigma}`, `median + NLM h=${report.nonLocalMeansH!.h}`, 'regression U-Net', 'Med-cDiff']);
     const psnr = (kind: string, i = 0) => c.methods.filter((m) => m.kind === kind)[i]!.summary.psnr.mean;
     expect(psnr('baseline', 0)).toBeGreaterThan(psnr('input'));
     expect(psnr('baseline', 1)).toBeGreaterThan(psnr('input'));
+    expect(psnr('baseline', 2)).toBeGreaterThan(psnr('baseline', 0));
+    for (const v of c.methods[4]!.scores.psnr) expect(Number.isFinite(v)).toBe(true);
     // Noise is sharper than anatomy: the noisy input's accutance ratio is above 1.
     expect(c.methods[0]!.summary.accutanceRatio.mean).toBeGreaterThan(1);
     expect(c.draws[0]!.sigma).toBeGreaterThan(0);

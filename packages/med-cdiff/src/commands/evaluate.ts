@@ -2,8 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { NoiseSchedule, throwIfAborted } from '@meddiff/diffusion-core';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { resize2d, type NormalizationStats } from '@meddiff/imaging';
 import { chooseGaussianSigma, GAUSSIAN_SIGMA_CANDIDATES } from '../baselines/gaussianFilter';
+import { medianFilter } from '../baselines/medianFilter';
+import { RegressionUNet } from '../baselines/regressionUNet';
+import { inpaintingCondition } from '../degradations/taskPairs';
+import { chooseNonLocalMeansH, NLM_H_CANDIDATES } from '../baselines/nonLocalMeans';
 import type { MedCDiffTask } from '../config';
 import { baselinesFor } from '../evaluate/baselines';
 import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
@@ -13,11 +18,15 @@ import { METRICS, scoreImages, summarize, truthAccutance, type MetricName, type 
 import type { MedCDiffPipeline, RunOptions } from '../pipeline/medCDiffPipeline';
 import { defaultSteps, type SamplerName } from '../pipeline/samplers';
 import { loadPipeline, occupied, parseIntegerOption, readSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
-import { OutputExistsError } from './errors';
+import { OutputExistsError, UsageError } from './errors';
 
 export interface EvaluateOptions {
   /** A model folder, an http(s) URL, or a loaded pipeline (then it is not disposed). */
   model: string | MedCDiffPipeline;
+  /** A regression U-Net of the same size (model folder), scored beside the baselines. */
+  baselineModel?: string;
+  /** Samples per slice; the model's output is their mean. Default 1. */
+  samples?: number;
   /** Dataset folder or name; default the open dataset at the model's training size. */
   data?: string;
   /** Report folder: report.md, report.json and montage-<condition>.png. */
@@ -61,12 +70,18 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   parseIntegerOption('--steps', o.steps, 1);
   parseIntegerOption('--seed', o.seed, 0);
   parseIntegerOption('--montage-slices', o.montageSlices, 0);
+  parseIntegerOption('--samples', o.samples, 1);
   const outDir = resolve(o.out);
   const reportFiles = ['report.md', 'report.json'].map((f) => join(outDir, f));
   if (!o.force && reportFiles.some(occupied)) throw new OutputExistsError(`${outDir} already holds a report; pass --force to replace it, or choose another --out.`);
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
   const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model) : o.model;
+  let regression: RegressionUNet | undefined;
   try {
+    if (o.baselineModel) {
+      regression = await RegressionUNet.load(fileWeightsStore(resolve(o.baselineModel)));
+      if (regression.config.task !== pipeline.task) throw new UsageError(`--baseline-model ${o.baselineModel} is a ${regression.config.task} model; this evaluation is of ${pipeline.task}.`);
+    }
     const config = pipeline.model.config;
     const task = config.task;
     const dataDir = resolveDatasetDir(o.data, config.imageSize, o.cacheDir);
@@ -77,15 +92,20 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     const source = { data: slices.data, count: slices.count, rows: slices.size, cols: slices.size };
     const conditions = evaluationConditions(task, source, config.degradation, seed, o.count);
     let gaussian: EvaluationReport['gaussianSigma'];
+    let nlm: EvaluationReport['nonLocalMeansH'];
     if (task === 'denoising') {
       // Tune the Gaussian baseline's sigma on training slices (never on the scored ones), same noise ranges.
       const train = readSlices(dataDir, 'train').slices;
       const heldOut = evaluationConditions('denoising', { data: train.data, count: train.count, rows: train.size, cols: train.size }, config.degradation, seed + 1, 8)[0]!.cases;
-      const { sigma } = chooseGaussianSigma(heldOut.map((c) => ({ noisy: c.input, clean: c.truth, rows: c.rows, cols: c.cols })));
+      const pairs = heldOut.map((c) => ({ noisy: c.input, clean: c.truth, rows: c.rows, cols: c.cols }));
+      const { sigma } = chooseGaussianSigma(pairs);
       gaussian = { sigma, heldOutSlices: heldOut.length, candidates: GAUSSIAN_SIGMA_CANDIDATES };
-      log(`gaussian baseline: sigma ${sigma} px (chosen on ${heldOut.length} training slices)`);
+      const { h } = chooseNonLocalMeansH(pairs, (x, rows, cols) => medianFilter(x, rows, cols, 3));
+      nlm = { h, heldOutSlices: heldOut.length, candidates: NLM_H_CANDIDATES };
+      log(`gaussian baseline: sigma ${sigma} px; median + NLM: h ${h} (chosen on ${heldOut.length} training slices)`);
     }
-    const baselines = baselinesFor(task, { gaussianSigma: gaussian?.sigma ?? 1 });
+    const baselines = baselinesFor(task, { gaussianSigma: gaussian?.sigma ?? 1, nonLocalMeansH: nlm?.h ?? 0.04 });
+    const samples = o.samples ?? 1;
     mkdirSync(outDir, { recursive: true });
     const files: string[] = [];
     const results: ConditionResult[] = [];
@@ -94,14 +114,19 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       const ours: Float32Array[] = [];
       const started = performance.now();
       for (const [k, c] of condition.cases.entries()) {
-        ours.push(clip(await runModel(pipeline, task, c, condition, { sampler, steps, seed: seed + c.index, normalization: UNIT_SCALE, ...(o.signal ? { signal: o.signal } : {}) })));
+        ours.push(clip(await runModel(pipeline, task, c, condition, { sampler, steps, samples, seed: seed + c.index, normalization: UNIT_SCALE, ...(o.signal ? { signal: o.signal } : {}) })));
         log(`${condition.id}: Med-cDiff ${k + 1}/${condition.cases.length} (${((performance.now() - started) / 1000 / (k + 1)).toFixed(2)} s per slice)`);
       }
       const secondsPerSlice = (performance.now() - started) / 1000 / condition.cases.length;
       const outputs: Array<{ method: Omit<MethodResult, 'scores' | 'summary'>; images: Float32Array[] }> = [
         ...baselines.map((b) => ({ method: { name: b.name, kind: 'baseline' as const, description: b.description }, images: condition.cases.map((c) => b.apply(c)) })),
-        { method: { name: 'Med-cDiff', kind: 'model' as const, description: `${sampler}, ${steps} steps`, secondsPerSlice }, images: ours },
+        { method: { name: 'Med-cDiff', kind: 'model' as const, description: `${sampler}, ${steps} steps${samples > 1 ? `, mean of ${samples} samples` : ''}`, secondsPerSlice }, images: ours },
       ];
+      if (regression) {
+        const images: Float32Array[] = [];
+        for (const c of condition.cases) images.push(clip(await regression.restore(regressionCondition(task, c), c.rows, c.cols)));
+        outputs.splice(baselines.length, 0, { method: { name: 'regression U-Net', kind: 'baseline', description: `the same U-Net without time input, trained by MSE on the same data (${regression.card?.trainingSteps ?? '?'} steps)` }, images });
+      }
       if (task === 'denoising') outputs.unshift({ method: { name: 'noisy input', kind: 'input', description: 'the noisy slice itself' }, images: condition.cases.map((c) => c.input) });
       const methods: MethodResult[] = [];
       for (const { method, images } of outputs) {
@@ -139,8 +164,9 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       task,
       model: { source: typeof o.model === 'string' ? o.model : 'in-memory pipeline', card: pipeline.model.card, imageSize: config.imageSize, parameters: pipeline.model.unet.model.countParams(), degradation: config.degradation },
       data: { dir: dataDir, name: manifest.name, split: 'val', slices: conditions[0]!.cases.length, splitSlices: slices.count, size: [slices.size, slices.size] },
-      sampling: { sampler, steps, seed },
+      sampling: { sampler, steps, seed, samples },
       ...(gaussian ? { gaussianSigma: gaussian } : {}),
+      ...(nlm ? { nonLocalMeansH: nlm } : {}),
       backend,
       conditions: results,
     };
@@ -150,7 +176,15 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     return { report, files };
   } finally {
     if (typeof o.model === 'string') pipeline.dispose();
+    regression?.dispose();
   }
+}
+
+/** The condition the pipeline would build for a case (the dataset is already in the [-1, 1] scale). */
+function regressionCondition(task: MedCDiffTask, c: EvaluationCase): Float32Array {
+  if (task === 'super-resolution') return resize2d(c.input, c.inputRows, c.inputCols, c.rows, c.cols, 'bicubic');
+  if (task === 'inpainting') return inpaintingCondition(c.input, c.mask!);
+  return c.input;
 }
 
 function runModel(pipeline: MedCDiffPipeline, task: MedCDiffTask, c: EvaluationCase, condition: EvaluationCondition, options: RunOptions): Promise<Float32Array> {

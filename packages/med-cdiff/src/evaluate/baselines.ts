@@ -3,6 +3,7 @@ import type { MedCDiffTask } from '../config';
 import { gaussianFilter } from '../baselines/gaussianFilter';
 import { harmonicInpaint } from '../baselines/harmonicInpainting';
 import { medianFilter } from '../baselines/medianFilter';
+import { nonLocalMeans } from '../baselines/nonLocalMeans';
 import type { EvaluationCase } from './cases';
 
 /** A method the model is compared with: no learning, one output per case. */
@@ -28,10 +29,11 @@ const INTERPOLATIONS: ReadonlyArray<[ResampleMethod, string]> = [
 
 /**
  * The baselines of a task. Super-resolution: interpolation of the low-resolution slice onto the
- * output grid. Denoising: a 3 x 3 median filter (impulse noise) and a Gaussian filter of
- * `gaussianSigma` px (Gaussian noise). Inpainting: harmonic (Laplace) fill.
+ * output grid. Denoising: a 3 x 3 median filter (impulse noise), a Gaussian filter of
+ * `gaussianSigma` px (Gaussian noise), and the median followed by non-local means of strength
+ * `nonLocalMeansH` (both; plain non-local means keeps the impulses). Inpainting: harmonic fill.
  */
-export function baselinesFor(task: MedCDiffTask, options: { gaussianSigma: number }): Baseline[] {
+export function baselinesFor(task: MedCDiffTask, options: { gaussianSigma: number; nonLocalMeansH: number }): Baseline[] {
   switch (task) {
     case 'super-resolution':
       return INTERPOLATIONS.map(([method, description]) => ({
@@ -43,6 +45,11 @@ export function baselinesFor(task: MedCDiffTask, options: { gaussianSigma: numbe
       return [
         { name: 'median 3x3', description: '3 x 3 median filter', apply: (c) => clip(medianFilter(c.input, c.rows, c.cols, 3)) },
         { name: `gaussian s=${options.gaussianSigma}`, description: `Gaussian filter, sigma ${options.gaussianSigma} px (chosen on held-out training slices)`, apply: (c) => clip(gaussianFilter(c.input, c.rows, c.cols, options.gaussianSigma)) },
+        {
+          name: `median + NLM h=${options.nonLocalMeansH}`,
+          description: `3 x 3 median, then non-local means (5 x 5 patches, 11 x 11 window, noise estimated per slice, h ${options.nonLocalMeansH} chosen on held-out training slices)`,
+          apply: (c) => clip(nonLocalMeans(medianFilter(c.input, c.rows, c.cols, 3), c.rows, c.cols, { h: options.nonLocalMeansH })),
+        },
       ];
     case 'inpainting':
       return [{ name: 'harmonic', description: 'harmonic fill: Laplace\'s equation in the hole, the known pixels as boundary (SOR)', apply: (c) => clip(harmonicInpaint(c.input, c.rows, c.cols, c.mask!, { tolerance: 1e-5 }).image) }];

@@ -33,9 +33,10 @@ export interface EvaluationReport {
   task: string;
   model: { source: string; card: ModelCard | null; imageSize: number; parameters: number; degradation: unknown };
   data: { dir: string; name: string; split: 'val'; slices: number; splitSlices: number; size: readonly [number, number] };
-  sampling: { sampler: string; steps: number; seed: number };
+  sampling: { sampler: string; steps: number; seed: number; samples?: number };
   /** Denoising: the Gaussian baseline's sigma, chosen on held-out training slices. */
   gaussianSigma?: { sigma: number; heldOutSlices: number; candidates: readonly number[] };
+  nonLocalMeansH?: { h: number; heldOutSlices: number; candidates: readonly number[] };
   backend: string;
   conditions: ConditionResult[];
 }
@@ -67,11 +68,12 @@ export function reportMarkdown(r: EvaluationReport): string {
     '',
     `- Model: \`${r.model.source}\` (${r.model.parameters.toLocaleString('en-US')} parameters, trained at ${r.model.imageSize} px${card ? `; card: ${card.trainingSteps} steps on ${card.trainedOn}` : '; no model card'}).`,
     `- Data: the validation split of \`${r.data.name}\` (${r.data.dir}), ${r.data.slices === r.data.splitSlices ? `all ${r.data.slices}` : `${r.data.slices} of its ${r.data.splitSlices}, evenly spaced (indices in report.json),`} slices of ${r.data.size.join(' x ')} px, intensities per-volume normalised to [-1, 1].`,
-    `- Sampling: ${r.sampling.sampler}, ${r.sampling.steps} steps, seed ${r.sampling.seed} + slice index; backend ${r.backend}.`,
+    `- Sampling: ${r.sampling.sampler}, ${r.sampling.steps} steps, ${r.sampling.samples ?? 1} sample(s) per slice (their mean is scored), seed ${r.sampling.seed} + slice index; backend ${r.backend}.`,
     '- Metrics (@meddiff/metrics) against the clean slice in the [-1, 1] scale: PSNR and SSIM with data range 2, MAE, accutance (mean Sobel gradient magnitude / 2) and its ratio to the truth\'s (1 = as sharp; below 1 blurred, above 1 noisier). Mean ± sample standard deviation over slices.' + (r.task === 'inpainting' ? ' Scored inside the mask only.' : ''),
     '- Every method\'s output is clipped to [-1, 1].',
   ];
   if (r.gaussianSigma) out.push(`- Gaussian baseline: sigma ${r.gaussianSigma.sigma} px, the lowest-MSE choice among ${r.gaussianSigma.candidates.join(', ')} px on ${r.gaussianSigma.heldOutSlices} held-out training slices with the same noise ranges.`);
+  if (r.nonLocalMeansH) out.push(`- Median + non-local means baseline: h ${r.nonLocalMeansH.h}, the lowest-MSE choice among ${r.nonLocalMeansH.candidates.join(', ')} on the same ${r.nonLocalMeansH.heldOutSlices} held-out training slices.`);
   if (card?.intendedUse) out.push(`- Intended use: ${card.intendedUse}`);
   for (const c of r.conditions) {
     out.push('', `## ${c.title}`, '', `${c.slices.length} slices.`, '', conditionTable(c));
