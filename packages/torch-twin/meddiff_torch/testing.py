@@ -24,11 +24,12 @@ def _nchw(a: np.ndarray) -> np.ndarray:
 
 
 def run_typescript(jobs: list[dict]) -> list[np.ndarray]:
-    """Each job: {model, run, x (NCHW or 2-D array), condition?, timesteps?}; returns outputs (NCHW or 2-D)."""
+    """Each job: {model, run, x (NCHW, 2-D or 3-D array), condition?, timesteps?, options?}; returns
+    outputs (NCHW, 2-D or 3-D). ``options`` (plain JSON) go to the run as they are (see scripts/ts_forward.ts)."""
     with tempfile.TemporaryDirectory(prefix="meddiff-ts-forward-") as tmp:
         spec = []
         for i, job in enumerate(jobs):
-            entry = {"model": str(job["model"]), "run": job["run"], "output": f"{tmp}/out{i}.f32"}
+            entry = {"model": str(job.get("model", "")), "run": job["run"], "output": f"{tmp}/out{i}.f32"}
             for key in ("x", "condition"):
                 if job.get(key) is not None:
                     a = _nhwc(np.asarray(job[key]))
@@ -37,6 +38,8 @@ def run_typescript(jobs: list[dict]) -> list[np.ndarray]:
                     entry[key] = {"file": path, "shape": list(a.shape)}
             if job.get("timesteps") is not None:
                 entry["timesteps"] = [float(t) for t in job["timesteps"]]
+            if job.get("options") is not None:
+                entry["options"] = job["options"]
             spec.append(entry)
         Path(tmp, "jobs.json").write_text(json.dumps(spec))
         tsx = REPO_ROOT / "node_modules" / ".bin" / "tsx"

@@ -3,49 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 from pathlib import Path
 
 import torch
 
-from .cli_common import fail, log_to, read_config
+from .cli_common import add_training_arguments, card_basics, fail, log_to, read_config, start_world, train_to_the_end, trainer_config, training_subjects
 from .data import read_dataset
 from .models.med_cdiff import MedCDiff
-from .train.distributed import close_world, init_world
+from .train.distributed import close_world
 from .train.med_cdiff_objective import MedCDiffObjective, validation_loss
-from .train.trainer import Interrupted, Trainer, TrainingDiverged
+from .train.trainer import Trainer
 from .weights import load_tf_state, read_weights
-
-RESEARCH_USE = "Research use only. Not a medical device; not for diagnosis or treatment decisions."
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", required=True, help="a MedCDiffConfig JSON file, or a model folder whose config to train (see `config`)")
     p.add_argument("--init", help="start from the weights of this model folder (fine-tuning a model saved by either trainer)")
-    p.add_argument("--data", required=True, help="a slice dataset folder (manifest.json, train.f32, val.f32)")
     p.add_argument("--out", required=True, help="the run folder: checkpoints/, log.jsonl, model/ (the export)")
     p.add_argument("--steps", type=int, default=1000)
-    p.add_argument("--batch", type=int, default=8, help="global batch, split over the processes")
-    p.add_argument("--lr", type=float, default=2e-4)
-    p.add_argument("--warmup", type=int, default=100)
-    p.add_argument("--decay", choices=["constant", "cosine"], default="constant")
-    p.add_argument("--ema", type=float, default=0.999, help="EMA decay; 0 for none")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--checkpoint-every", type=int, default=100)
-    p.add_argument("--validate-every", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=10)
-    p.add_argument("--threads", type=int, default=0, help="CPU threads per process (0: all cores / processes)")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    p.add_argument("--storage", choices=["float32", "float16"], default="float16", help="dtype of the exported weights")
-    p.add_argument("--force", action="store_true", help="replace a model in <out>/model that this run did not make")
+    add_training_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    world = init_world(args.device)
-    if world.device.type == "cpu":
-        torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // world.size))
+    world = start_world(args)
     out = Path(args.out)
     export = out / "model"
     # The run owns <out>/model: a longer run replaces it. A model there without this run's checkpoints is someone else's.
@@ -56,38 +37,23 @@ def run(args: argparse.Namespace) -> int:
     model = MedCDiff(config)
     train, val = read_dataset(args.data, "train"), read_dataset(args.data, "val")
     objective = MedCDiffObjective(model, train, world.device)
-    trainer_config = {
-        "steps": args.steps, "seed": args.seed,
-        "learningRate": {"peak": args.lr, "warmupSteps": args.warmup, "decay": args.decay, "minimum": args.lr / 10 if args.decay == "cosine" else 0},
-        "ema": {"maxDecay": args.ema, "warmup": True} if args.ema > 0 else None,
-        "checkpointEvery": args.checkpoint_every, "validateEvery": args.validate_every, "logEvery": args.log_every,
-    }
+    tc = trainer_config(args.steps, args.seed, args.lr, args.warmup, args.decay, args.ema, args.checkpoint_every, args.validate_every, args.log_every)
     log = log_to(out / "log.jsonl") if world.is_main else (lambda r: None)
-    trainer = Trainer(objective, config, trainer_config, out, world, args.batch, log)
+    trainer = Trainer(objective, config, tc, out, world, args.batch, log)
     if not trainer.resume() and args.init:
         meta, weights = read_weights(args.init, "MedCDiff")
         load_tf_state(model.unet, weights, args.init)
         trainer.ema = [p.detach().clone() for p in trainer.params] if trainer.ema is not None else None
     started = time.time()
-    try:
-        summary = trainer.run(validate=(lambda: {"validationLoss": validation_loss(objective, val)}) if args.validate_every else None)
-    except Interrupted as e:
-        print(str(e), flush=True)
-        close_world()
-        return 130
-    except TrainingDiverged as e:
-        fail(str(e))
+    train_to_the_end(trainer, (lambda: {"validationLoss": validation_loss(objective, val)}) if args.validate_every else None)
     if world.is_main:
         with trainer.ema_weights():
             vloss = validation_loss(objective, val)
             card = {
                 "task": config["task"],
-                "trainedOn": f"{train.manifest['name']} ({len(train)} training slices; subjects {', '.join(s['id'] for s in train.manifest['subjects'] if s['split'] == 'train')})",
+                "trainedOn": f"{train.manifest['name']} ({len(train)} training slices; subjects {training_subjects(train.manifest)})",
                 "trainingSteps": trainer.step,
-                "intendedUse": RESEARCH_USE,
-                "trainer": f"meddiff_torch (PyTorch {torch.__version__}), {world.size} process(es) on {world.device.type}, global batch {args.batch}",
-                "hardware": platform.processor() or platform.machine(),
-                "wallSeconds": round(time.time() - started),
+                **card_basics(world, args.batch, time.time() - started),
                 "validationLoss": vloss,
                 "dataset": {"name": train.manifest["name"], "inputsKey": train.manifest.get("inputsKey"), "size": train.manifest["size"]},
                 "trainerConfig": trainer.config,

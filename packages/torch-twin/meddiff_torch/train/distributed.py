@@ -39,3 +39,9 @@ def close_world() -> None:
     if dist.is_initialized():
         dist.barrier()
         dist.destroy_process_group()
+
+
+def wait_for_all() -> None:
+    """A barrier: what rank 0 wrote (a stage's weights) is there for every rank after it."""
+    if dist.is_initialized():
+        dist.barrier()
