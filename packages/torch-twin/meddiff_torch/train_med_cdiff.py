@@ -1,5 +1,6 @@
-"""`python3 -m meddiff_torch train-med-cdiff`: trains a Med-cDiff model on one process or many
-(torchrun), resumable, and exports the EMA weights in the project's format."""
+"""`python3 -m meddiff_torch train-med-cdiff`: trains a Med-cDiff model (or, with `--network
+regression`, its same-size regression baseline) on one process or many (torchrun), resumable, and
+exports the EMA weights in the project's format."""
 from __future__ import annotations
 
 import argparse
@@ -10,9 +11,12 @@ import torch
 
 from .cli_common import add_training_arguments, card_basics, fail, log_to, read_config, start_world, train_to_the_end, trainer_config, training_subjects
 from .data import read_dataset
-from .models.med_cdiff import MedCDiff
+from .models.med_cdiff import MODEL_CLASS, REGRESSION_MODEL_CLASS, MedCDiff, MedCDiffRegression
 from .train.distributed import close_world
-from .train.med_cdiff_objective import MedCDiffObjective, validation_loss
+from .train.med_cdiff_objective import MedCDiffObjective, RegressionObjective, validation_loss
+
+# What --network trains: the network, its objective and the model class it is saved as.
+NETWORKS = {"diffusion": (MedCDiff, MedCDiffObjective, MODEL_CLASS), "regression": (MedCDiffRegression, RegressionObjective, REGRESSION_MODEL_CLASS)}
 from .train.trainer import Trainer
 from .weights import load_tf_state, read_weights
 
@@ -22,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--init", help="start from the weights of this model folder (fine-tuning a model saved by either trainer)")
     p.add_argument("--out", required=True, help="the run folder: checkpoints/, log.jsonl, model/ (the export)")
     p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--network", choices=list(NETWORKS), default="diffusion", help="the diffusion model, or the regression U-Net of the same size (a baseline for `med-cdiff evaluate --baseline-model`)")
     add_training_arguments(p)
 
 
@@ -33,15 +38,16 @@ def run(args: argparse.Namespace) -> int:
     if (export / "model.json").exists() and not any((out / "checkpoints").glob("step-*.pt")) and not args.force:
         fail(f"{export} holds a model that no run in {out} made; pass --force to replace it, or choose another --out.")
     config = read_config(args.config)
+    network, objective_class, model_class = NETWORKS[args.network]
     torch.manual_seed(args.seed)  # the same initial weights on every rank and in every run
-    model = MedCDiff(config)
+    model = network(config)
     train, val = read_dataset(args.data, "train"), read_dataset(args.data, "val")
-    objective = MedCDiffObjective(model, train, world.device)
+    objective = objective_class(model, train, world.device)
     tc = trainer_config(args.steps, args.seed, args.lr, args.warmup, args.decay, args.ema, args.checkpoint_every, args.validate_every, args.log_every)
     log = log_to(out / "log.jsonl") if world.is_main else (lambda r: None)
     trainer = Trainer(objective, config, tc, out, world, args.batch, log)
     if not trainer.resume() and args.init:
-        meta, weights = read_weights(args.init, "MedCDiff")
+        meta, weights = read_weights(args.init, model_class)
         load_tf_state(model.unet, weights, args.init)
         trainer.ema = [p.detach().clone() for p in trainer.params] if trainer.ema is not None else None
     started = time.time()

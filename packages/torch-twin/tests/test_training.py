@@ -120,3 +120,30 @@ def test_round_trip_pytorch_to_typescript_and_back(config_file, dataset, tmp_pat
     # ... and the twin fine-tunes the TypeScript result in turn.
     back = train([*common(config_file, dataset, tmp_path / "py2", 2), "--init", str(tmp_path / "ts" / "model")])
     assert back.returncode == 0, back.stderr[-3000:]
+
+
+def test_the_regression_baseline_trains_and_loads_in_typescript(config_file, dataset, tmp_path):
+    run = train([*common(config_file, dataset, tmp_path / "reg", 3), "--network", "regression"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    meta = json.loads((tmp_path / "reg" / "model" / "model.json").read_text())["userDefinedMetadata"]["meddiff"]
+    assert meta["modelClass"] == "MedCDiff-Regression" and meta["card"]["trainingSteps"] == 3
+    # The TypeScript evaluation reads it as its regression baseline (evaluate --baseline-model).
+    from meddiff_torch.models.med_cdiff import MedCDiffRegression
+
+    model, _ = MedCDiffRegression.load(tmp_path / "reg" / "model")
+    assert sum(p.numel() for p in model.parameters()) > 0
+    # A checkpoint of the regression run is refused by a diffusion run in the same folder (another network).
+    other = train(common(config_file, dataset, tmp_path / "reg", 4))
+    assert other.returncode == 2
+
+
+def test_export_of_a_running_run(config_file, dataset, tmp_path):
+    assert train(common(config_file, dataset, tmp_path / "run", 2)).returncode == 0
+    done = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    a, _ = MedCDiff.load(tmp_path / "mid")
+    b, _ = MedCDiff.load(tmp_path / "run" / "model")
+    # The same EMA weights as the run's own export (both float16).
+    assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+    again = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
+    assert again.returncode == 2 and "already holds a model" in again.stderr

@@ -28,11 +28,16 @@ class MedCDiffObjective:
         self.images = train.images.to(device)
         self.alpha_bar = torch.from_numpy(alphas_cumprod(c["noiseSchedule"])).float().to(device)
 
-    def loss(self, net, batch: Batch) -> torch.Tensor:
+    def pair(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """(what is diffused: the image or its scaled residual over the condition, the condition) of a batch."""
         o = self.objective
         clean = self.images[batch.indices.to(self.images.device)]
         condition = degrade(self.config["task"], clean, self.config["degradation"], batch)
-        x0 = clean if o["target"] == "image" else (clean - condition[:, :1]) / o["residualScale"]
+        return (clean if o["target"] == "image" else (clean - condition[:, :1]) / o["residualScale"]), condition
+
+    def loss(self, net, batch: Batch) -> torch.Tensor:
+        o = self.objective
+        x0, condition = self.pair(batch)
         t = batch.integers(0, self.alpha_bar.numel()).to(x0.device)
         noise = batch.draw(torch.randn, *x0.shape[1:]).to(x0)
         a = self.alpha_bar[t][:, None, None, None]
@@ -61,3 +66,11 @@ def validation_loss(objective: MedCDiffObjective, val: SliceDataset, seed: int =
             return float(objective.loss(net, batch))
     finally:
         objective.images = saved
+
+
+class RegressionObjective(MedCDiffObjective):
+    """The same-size regression baseline: the same pairs, MSE on what the diffusion model samples, in one pass."""
+
+    def loss(self, net, batch: Batch) -> torch.Tensor:
+        target, condition = self.pair(batch)
+        return ((net(condition).float() - target) ** 2).mean()

@@ -78,8 +78,12 @@ class Trainer:
         return {
             "format": CHECKPOINT_FORMAT, "version": 1, "step": self.step, "globalBatch": self.global_batch,
             "modelConfig": self.model_config, "trainerConfig": self.config,
+            "parameters": self._parameter_list(),
             "network": self.net.state_dict(), "ema": self.ema, "optimizer": self.optimizer.state_dict(),
         }
+
+    def _parameter_list(self) -> dict:
+        return {name: list(p.shape) for name, p in self.net.named_parameters() if p.requires_grad}
 
     def save_checkpoint(self) -> Path | None:
         """Rank 0 writes ``checkpoints/step-NNNNNNN.pt`` atomically and keeps the newest few."""
@@ -105,6 +109,8 @@ class Trainer:
         strip = lambda c: {**c, "steps": 0, "learningRate": {**c["learningRate"], "totalSteps": 0}}  # noqa: E731
         diffs = [f"model {d}" for d in _differences(state["modelConfig"], self.model_config)]
         diffs += [f"trainer {d}" for d in _differences(strip(state["trainerConfig"]), strip(self.config))]
+        if "parameters" in state:  # checkpoints from before the list was saved cannot be checked this way
+            diffs += [f"parameters {d}" for d in _differences(state["parameters"], self._parameter_list())][:3]
         if state["globalBatch"] != self.global_batch:
             diffs.append(f"global batch: {state['globalBatch']} -> {self.global_batch}")
         if diffs:

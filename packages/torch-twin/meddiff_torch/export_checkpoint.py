@@ -1,0 +1,42 @@
+"""Exports the EMA weights of a Med-cDiff run's newest checkpoint as a model folder, while the run
+goes on (for evaluating a run midway; a finished run exports itself to <out>/model)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+from .models.med_cdiff import MedCDiff, MedCDiffRegression
+from .weights import WeightsError
+
+
+def export_latest(run: str | Path, to: str | Path, storage_dtype: str = "float16", overwrite: bool = False) -> dict:
+    found = sorted((Path(run) / "checkpoints").glob("step-*.pt"))
+    if not found:
+        raise WeightsError(f"{run} holds no checkpoint (checkpoints/step-*.pt); give a run folder of train-med-cdiff.")
+    state = torch.load(found[-1], map_location="cpu")
+    # The regression baseline's network has no time embedding: its parameters say which one the run trains.
+    network = MedCDiff if any(k.startswith("unet.time_embedding") for k in state["network"]) else MedCDiffRegression
+    model = network(state["modelConfig"])
+    model.load_state_dict(state["network"])
+    if state["ema"] is not None:
+        with torch.no_grad():
+            for p, e in zip([p for p in model.parameters() if p.requires_grad], state["ema"]):
+                p.copy_(e)
+    card = {"task": model.config["task"], "trainedOn": f"run {Path(run).name} (checkpoint {found[-1].name}, exported midway)", "trainingSteps": state["step"],
+            "intendedUse": "Research use only. Not a medical device; not for diagnosis or treatment decisions.", "trainerConfig": state["trainerConfig"]}
+    return model.save(to, card=card, storage_dtype=storage_dtype, overwrite=overwrite)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--run", required=True, help="a train-med-cdiff run folder")
+    p.add_argument("--to", required=True, help="the model folder to write")
+    p.add_argument("--storage", choices=["float32", "float16"], default="float16")
+    p.add_argument("--force", action="store_true", help="replace a model already in --to")
+
+
+def run(args: argparse.Namespace) -> int:
+    meta = export_latest(args.run, args.to, args.storage, args.force)
+    print(f"exported {args.to}: {meta['modelClass']}, {sum(f['bytes'] for f in meta['files'].values())} bytes")
+    return 0
