@@ -23,12 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     train_med_cdiff.add_arguments(sub.add_parser("train-med-cdiff", help="train a Med-cDiff model (resumable; torchrun for several processes)"))
     train_cdm.add_arguments(sub.add_parser("train-cdm", help="train CDM in stages: mrm, mdn, cunet and the plain U-Net baseline (each resumable; torchrun for several processes)"))
     export_checkpoint.add_arguments(sub.add_parser("export", help="export the EMA weights of a train-med-cdiff run's newest checkpoint while it trains on"))
+    export_checkpoint.add_compact_arguments(sub.add_parser("compact", help="the newest checkpoint of a run without its optimizer moments, to commit and resume from later"))
     args = parser.parse_args(argv)
     if args.command == "config":
         print(json.dumps(typescript_config([args.family, args.name, args.preset]), indent=1))
         return 0
     try:
-        return {"train-med-cdiff": train_med_cdiff, "train-cdm": train_cdm, "export": export_checkpoint}[args.command].run(args)
+        return {"train-med-cdiff": train_med_cdiff, "train-cdm": train_cdm, "export": export_checkpoint}[args.command].run(args) if args.command != "compact" else export_checkpoint.run_compact(args)
     except (DatasetError, WeightsError, ConfigError, CheckpointError, train_cdm.RunFolderError) as e:
         print(f"meddiff_torch: {e}", file=sys.stderr)
         return 2

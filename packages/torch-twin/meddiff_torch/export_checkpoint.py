@@ -1,5 +1,6 @@
 """Exports the EMA weights of a Med-cDiff run's newest checkpoint as a model folder, while the run
-goes on (for evaluating a run midway; a finished run exports itself to <out>/model)."""
+goes on (for evaluating a run midway; a finished run exports itself to <out>/model); and writes
+the compact checkpoint a later session resumes from."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +9,7 @@ from pathlib import Path
 import torch
 
 from .models.med_cdiff import MedCDiff, MedCDiffRegression
+from .train.trainer import compact_checkpoint
 from .weights import WeightsError
 
 
@@ -34,6 +36,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", required=True, help="the model folder to write")
     p.add_argument("--storage", choices=["float32", "float16"], default="float16")
     p.add_argument("--force", action="store_true", help="replace a model already in --to")
+
+
+def add_compact_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--run", required=True, help="a run folder (its checkpoints/), or a CDM run's stage folder")
+    p.add_argument("--to", required=True, help="the file to write, e.g. <folder>/step-0005000.pt")
+
+
+def run_compact(args: argparse.Namespace) -> int:
+    path = compact_checkpoint(Path(args.run) / "checkpoints", args.to)
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

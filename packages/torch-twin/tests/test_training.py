@@ -147,3 +147,19 @@ def test_export_of_a_running_run(config_file, dataset, tmp_path):
     assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
     again = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
     assert again.returncode == 2 and "already holds a model" in again.stderr
+
+
+def test_a_compact_checkpoint_continues_a_run(config_file, dataset, tmp_path):
+    assert train(common(config_file, dataset, tmp_path / "run", 2)).returncode == 0
+    compact = tmp_path / "committed" / "step-0000002.pt"
+    done = subprocess.run([sys.executable, "-m", "meddiff_torch", "compact", "--run", str(tmp_path / "run"), "--to", str(compact)], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    full = sorted((tmp_path / "run" / "checkpoints").glob("*.pt"))[-1]
+    assert compact.stat().st_size < 0.6 * full.stat().st_size
+    # A later session: a fresh run folder holding only the compact checkpoint, the same command, more steps.
+    (tmp_path / "later" / "checkpoints").mkdir(parents=True)
+    compact.rename(tmp_path / "later" / "checkpoints" / compact.name)
+    later = train(common(config_file, dataset, tmp_path / "later", 4))
+    assert later.returncode == 0, later.stderr[-3000:]
+    assert "AdamW moments start from zero" in (tmp_path / "later" / "log.jsonl").read_text()
+    assert json.loads((tmp_path / "later" / "model" / "model.json").read_text())["userDefinedMetadata"]["meddiff"]["card"]["trainingSteps"] == 4

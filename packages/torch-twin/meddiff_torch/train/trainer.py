@@ -119,7 +119,10 @@ class Trainer:
         if self.ema is not None and state["ema"] is not None:
             for e, s in zip(self.ema, state["ema"]):
                 e.copy_(s)
-        self.optimizer.load_state_dict(state["optimizer"])
+        if state["optimizer"] is not None:
+            self.optimizer.load_state_dict(state["optimizer"])
+        elif self.world.is_main:  # a compact checkpoint (see compact_checkpoint): the moments start afresh
+            self.log({"resumed": found[-1].name, "note": "compact checkpoint: AdamW moments start from zero"})
         self.step, self.resumed_from = state["step"], found[-1].name
         return self.step
 
@@ -208,3 +211,20 @@ class Trainer:
             for s, h in previous.items():
                 signal.signal(s, h)
         return {"startStep": start_step, "endStep": self.step, "lastLoss": last_loss, "resumedFrom": self.resumed_from}
+
+
+def compact_checkpoint(run_checkpoints: str | Path, to: str | Path) -> Path:
+    """The newest checkpoint without the AdamW moments (a third of its size): what a later session
+    needs to continue a run from a committed file. Put it in a run's checkpoints/ folder and run the
+    same command again; training goes on from its step with fresh moments (no longer bit-exact)."""
+    found = sorted(Path(run_checkpoints).glob("step-*.pt"))
+    if not found:
+        raise CheckpointError(f"{run_checkpoints} holds no checkpoint (step-*.pt).")
+    state = torch.load(found[-1], map_location="cpu")
+    state["optimizer"] = None
+    to = Path(to)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    tmp = to.with_suffix(".partial")
+    torch.save(state, tmp)
+    os.replace(tmp, to)
+    return to
