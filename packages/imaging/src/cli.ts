@@ -4,6 +4,9 @@ import { ImagingError } from './errors.js';
 import { resolveCacheDir } from './node/cacheDir.js';
 import { fetchOpenData } from './node/openData.js';
 import { buildOpenDataset } from './node/buildDataset.js';
+import { buildCorpusDataset } from './node/buildCorpus.js';
+import { SLICE_PLANES, type SlicePlane } from './dataset/orientations.js';
+import { SPLIT_NAMES, type DatasetManifest, type DatasetSplitName } from './dataset/manifest.js';
 import { buildUserDataset } from './node/userFolder.js';
 import { writeSampleStudies } from './node/sampleStudies.js';
 import { readImageFile } from './node/files.js';
@@ -25,6 +28,16 @@ const fraction = (v: string) => {
   return n;
 };
 const seconds = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+const planeList = (v: string): SlicePlane[] => {
+  const planes = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of planes) if (!(SLICE_PLANES as readonly string[]).includes(p)) throw new CommanderArgError(`unknown plane "${p}"; choose from ${SLICE_PLANES.join(', ')}`);
+  return planes as SlicePlane[];
+};
+/** One line per dataset: slices and subjects of each split it has. */
+const describeDataset = (m: DatasetManifest): string =>
+  SPLIT_NAMES.filter((s) => m.splits[s] !== undefined)
+    .map((s) => `${m.splits[s]!.count} ${s} slices [${m.subjects.filter((x) => x.split === s).map((x) => x.id).join(', ')}]`)
+    .join('; ');
 
 const program = new Command();
 program
@@ -44,7 +57,9 @@ program
 
 program
   .command('build-dataset')
-  .description('build a 2-D slice dataset (train/val split by subject) from the open scans, or from your own folder with --from')
+  .description('build a 2-D slice dataset (train/val split by subject) from the open scans, or from your own folder with --from; --corpus builds the Med-cDiff corpus (train/val/test)')
+  .option('--corpus', 'the Med-cDiff corpus: every usable slice of every open scan in all three planes, train/val/test by subject (corpus-<size>)')
+  .option('--planes <list>', 'with --corpus: planes to cut volumes along (default axial,coronal,sagittal)', planeList)
   .option('--from <folder>', 'a folder of NIfTI files and/or DICOM series (one subfolder per subject, e.g. a BraTS download)')
   .option('--name <name>', 'dataset name (folder under <cache>/datasets); default "open" or the folder name')
   .option('--size <n>', 'slice side in pixels', int('--size'), 128)
@@ -55,11 +70,22 @@ program
   .option('--max-slices <n>', 'at most this many slices per volume', int('--max-slices'), 48)
   .option('--seed <n>', 'seed of the subject split', (v) => Number(v), 0)
   .option('--force', 'rebuild even if up to date')
-  .action(async (o: { from?: string; name?: string; size: number; channels?: string; modality?: string; sources?: string; valFraction: number; maxSlices: number; seed: number; force?: boolean }) => {
+  .action(async (o: { corpus?: boolean; planes?: SlicePlane[]; from?: string; name?: string; size: number; channels?: string; modality?: string; sources?: string; valFraction: number; maxSlices: number; seed: number; force?: boolean }) => {
     const t0 = Date.now();
     const common = { size: o.size, valFraction: o.valFraction, maxSlices: o.maxSlices, seed: o.seed, force: o.force ?? false, log };
     let res;
-    if (o.from) {
+    if (o.corpus) {
+      if (o.from) throw new CommanderArgError('--corpus builds from the open scans; leave out --from');
+      res = await buildCorpusDataset({
+        cacheDir: cacheDir(),
+        size: o.size,
+        force: o.force ?? false,
+        log,
+        ...(o.name ? { name: o.name } : {}),
+        ...(o.planes ? { planes: o.planes } : {}),
+        ...(o.sources ? { sources: o.sources.split(',').map((s) => s.trim()) } : {}),
+      });
+    } else if (o.from) {
       const name = o.name ?? o.from.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!;
       res = await buildUserDataset(o.from, {
         ...common,
@@ -79,7 +105,7 @@ program
       });
     }
     const m = res.manifest;
-    log(`${res.built ? 'built' : 'up to date:'} ${res.dir}: ${m.splits.train.count} train and ${m.splits.val.count} val slices of ${m.channels.length}x${m.size.join('x')}, subjects train [${m.subjects.filter((s) => s.split === 'train').map((s) => s.id).join(', ')}], val [${m.subjects.filter((s) => s.split === 'val').map((s) => s.id).join(', ')}] (${seconds(t0)})`);
+    log(`${res.built ? 'built' : 'up to date:'} ${res.dir}: ${m.channels.length}x${m.size.join('x')} slices: ${describeDataset(m)} (${seconds(t0)})`);
     for (const s of m.skipped) log(`skipped ${s.file}: ${s.reason}`);
   });
 
@@ -96,11 +122,16 @@ program
 
 program
   .command('setup')
-  .description('fetch-open-data, build-dataset (128 and 64 px) and sample-studies, each cached')
+  .description('fetch-open-data, build-dataset (open and corpus, 128 and 64 px) and sample-studies, each cached')
   .action(async () => {
     const t0 = Date.now();
     fetchOpenData(cacheDir(), log);
     for (const size of [128, 64]) buildOpenDataset({ cacheDir: cacheDir(), size, log });
+    for (const size of [128, 64]) {
+      const t = Date.now();
+      const r = await buildCorpusDataset({ cacheDir: cacheDir(), size, log });
+      if (r.built) log(`built ${r.dir}: ${describeDataset(r.manifest)} (${seconds(t)})`);
+    }
     writeSampleStudies(cacheDir(), { log });
     log(`set-up done in ${seconds(t0)}; cache ${cacheDir()}`);
   });
@@ -119,11 +150,11 @@ program
 program
   .command('preview-dataset <name> <out.png>')
   .description('write a contact sheet PNG of a built dataset (first channel, every n-th slice)')
-  .option('--split <s>', 'train or val', 'train')
+  .option('--split <s>', `${SPLIT_NAMES.join(', ')} (test only in datasets that have one)`, 'train')
   .option('--count <n>', 'number of slices shown', int('--count'), 24)
   .action((name: string, out: string, o: { split: string; count: number }) => {
-    if (o.split !== 'train' && o.split !== 'val') throw new CommanderArgError('--split must be train or val');
-    const { data, shape } = readDataset(`${cacheDir()}/datasets/${name}`, o.split);
+    if (!(SPLIT_NAMES as readonly string[]).includes(o.split)) throw new CommanderArgError(`--split must be one of ${SPLIT_NAMES.join(', ')}`);
+    const { data, shape } = readDataset(`${cacheDir()}/datasets/${name}`, o.split as DatasetSplitName);
     const [n, c, h, w] = shape;
     const step = Math.max(1, Math.floor(n / o.count));
     const imgs: Float32Array[] = [];

@@ -40,7 +40,7 @@ export interface DicomReference {
 
 /** Where an image came from. JSON-serialisable. */
 export interface ImageSource {
-  readonly format: 'dicom' | 'nifti' | 'npy' | 'inv3' | 'derived' | 'array';
+  readonly format: 'dicom' | 'nifti' | 'npy' | 'inv3' | 'png' | 'metaimage' | 'raw' | 'derived' | 'array';
   /** File names (a series lists one per slice, in slice order). */
   readonly files: readonly string[];
   /** For DICOM: one reference per slice (k), in slice order. */

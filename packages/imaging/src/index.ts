@@ -17,7 +17,10 @@ export { readNifti, type ReadNiftiOptions, type NiftiInfo } from './nifti/readNi
 export { DEFAULT_READER_LIMITS, type ReaderLimits } from './readerLimits.js';
 export { writeNifti, type WriteNiftiOptions } from './nifti/writeNifti.js';
 export { affineToGeometry, geometryToAffine, type Affine } from './nifti/affine.js';
-export { readNpy, readNpz, type NpyArray } from './npy/readNpy.js';
+export { readNpy, readNpz, numpyDtype, type NpyArray } from './npy/readNpy.js';
+export { readPng, type ReadPngOptions } from './png/readPng.js';
+export { readMetaImage, parseMetaImageHeader, type ReadMetaImageOptions, type MetaImageHeader } from './metaimage/readMetaImage.js';
+export { readRaw, type RawImageSpec } from './raw/readRaw.js';
 
 export { percentiles } from './intensity/percentile.js';
 export { normalize, computeNormalization, applyNormalization, denormalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizationStats, type NormalizeOptions } from './intensity/normalize.js';
@@ -29,6 +32,11 @@ export { planTiles, splitTiles, blendTiles, type TileLayout } from './geometry/t
 export { reorientToLPS } from './geometry/reorient.js';
 
 export { volumeToSlices, squareSlice, chooseSlices, splitSubjects, seededRandom, DEFAULT_SLICE_OPTIONS, type SliceOptions } from './dataset/slices.js';
-export { DATASET_FORMAT, DATASET_VERSION, type DatasetManifest, type DatasetVolume, type DatasetSplit, type Provenance } from './dataset/manifest.js';
-export { OPEN_SOURCES, DEBIAN_PACKAGES, PYDICOM_TEST_FILES, type OpenSource, type DebianPackage } from './dataset/openSources.js';
+export { DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type DatasetManifest, type DatasetVolume, type DatasetSplit, type DatasetSplitName, type Provenance } from './dataset/manifest.js';
+export { OPEN_SOURCES, DEBIAN_PACKAGES, PYDICOM_TEST_FILES, type OpenSource, type OpenSourceFormat, type DebianPackage } from './dataset/openSources.js';
+export { SLICE_PLANES, planeSlice, planeSliceCount, planeOfNormal, assertSlicePlane, type SlicePlane, type PlaneSlice } from './dataset/orientations.js';
+export { fitSquare, planSquareFit, type SquareFit } from './dataset/fitSquare.js';
+export { volumeToPlaneSlices, DEFAULT_PLANE_SLICE_OPTIONS, type PlaneSliceOptions, type PlaneSlices } from './dataset/planeSlices.js';
+export { assignSplits, splitCoverage, type SplitPlan, type SplitSubject } from './dataset/splitPlan.js';
+export { CORPUS_SPLIT_PLAN, corpusDatasetName, corpusSources } from './dataset/corpus.js';
 export { readInv3 } from './dataset/readInv3.js';

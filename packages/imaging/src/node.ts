@@ -2,9 +2,10 @@
 export { resolveCacheDir, findRepoRoot } from './node/cacheDir.js';
 export { ensureDebianPackage, openDataFile, parseCopyright, PROVENANCE_FILE, type DebianProvenance } from './node/debian.js';
 export { fetchOpenData } from './node/openData.js';
-export { loadOpenSource, openSourceById } from './node/loadOpenSource.js';
+export { loadOpenSource, loadOpenSourceAsync, openSourceById } from './node/loadOpenSource.js';
 export { writeDataset, readDataset, type VolumeGroup, type WriteDatasetOptions } from './node/writeDataset.js';
 export { buildOpenDataset, type BuildOpenDatasetOptions } from './node/buildDataset.js';
+export { buildCorpusDataset, type BuildCorpusOptions } from './node/buildCorpus.js';
 export { discoverUserVolumes, buildUserDataset, type UserFolderOptions } from './node/userFolder.js';
 export { writeSampleStudies, uidFromName, type SampleStudyIndex } from './node/sampleStudies.js';
 export { readDicomFolder, readFile, readImageFile } from './node/files.js';

@@ -1,7 +1,15 @@
 import type { NormalizationStats, NormalizeOptions } from '../intensity/normalize.js';
+import type { SlicePlane } from './orientations.js';
 
 export const DATASET_FORMAT = 'meddiff-slices';
 export const DATASET_VERSION = 1;
+
+/**
+ * The splits a dataset may hold, always by subject. `test` is optional: the open datasets and the CDM
+ * simulations have train and val only; the corpus adds a test split used only for final tables.
+ */
+export const SPLIT_NAMES = ['train', 'val', 'test'] as const;
+export type DatasetSplitName = (typeof SPLIT_NAMES)[number];
 
 /** Where a volume came from: a Debian package's file, or a user's file. */
 export interface Provenance {
@@ -20,8 +28,13 @@ export interface DatasetVolume {
   /** Source id (open sources) or the file's path relative to the folder. */
   readonly id: string;
   readonly subject: string;
-  readonly split: 'train' | 'val';
+  readonly split: DatasetSplitName;
   readonly modality: string;
+  /**
+   * The plane the slices were cut along; absent means axial (the open datasets). A corpus volume has one
+   * entry per plane, each with its own offset, so (id, plane) is unique.
+   */
+  readonly plane?: SlicePlane;
   /** One name per channel, e.g. ['t1', 't2']; ['image'] for single-channel volumes. */
   readonly channels: readonly string[];
   /** Per channel: what undoes the normalisation of this volume's slices. */
@@ -29,7 +42,7 @@ export interface DatasetVolume {
   /** Shape [depth, rows, cols] and spacing [i, j, k] in mm after reorientation to LPS. */
   readonly shape: readonly [number, number, number];
   readonly spacing: readonly [number, number, number];
-  /** Which axial slices (k after reorientation) were kept. */
+  /** Which slices along the plane's normal were kept (k, j or i after reorientation; 0 for a 2-D image). */
   readonly sliceIndices: readonly number[];
   /** Index of this volume's first slice in its split's file. */
   readonly offset: number;
@@ -56,11 +69,13 @@ export interface DatasetManifest {
   readonly layout: 'NCHW';
   readonly valueRange: readonly [number, number];
   readonly normalization: NormalizeOptions;
-  readonly splits: { readonly train: DatasetSplit; readonly val: DatasetSplit };
-  readonly subjects: readonly { readonly id: string; readonly split: 'train' | 'val' }[];
+  readonly splits: { readonly train: DatasetSplit; readonly val: DatasetSplit; readonly test?: DatasetSplit };
+  readonly subjects: readonly { readonly id: string; readonly split: DatasetSplitName }[];
   readonly volumes: readonly DatasetVolume[];
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
   /** Hash of everything the build depended on; a rebuild with the same key does nothing. */
   readonly inputsKey: string;
   readonly notes: string;
+  /** Slices per split, plane and modality (the corpus writes it; older datasets lack it). */
+  readonly sliceCounts?: Readonly<Partial<Record<DatasetSplitName, Readonly<Record<string, Readonly<Record<string, number>>>>>>>;
 }

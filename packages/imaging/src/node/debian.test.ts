@@ -11,6 +11,11 @@ describe('Debian open data helpers', () => {
     const text = 'Format: https://x\nSource: https://example.org/src\n\nFiles: *\nCopyright: 2020 A\nLicense: BSD-3-clause\n\nFiles: debian/*\nLicense: GPL-2\n';
     expect(parseCopyright(text)).toEqual({ licence: 'BSD-3-clause', upstream: 'https://example.org/src' });
   });
+  it('a licence given only as text below an empty License line is not taken for its name', () => {
+    // As python-matplotlib-data's copyright file has it.
+    const text = 'Files: *\nCopyright: 2012 MDT\nLicense:\n Matplotlib only uses BSD compatible code, and its license is based\n on the PSF license.\n';
+    expect(parseCopyright(text).licence).toBe('unnamed licence (its full text is in the copyright file)');
+  });
   it('a missing file says how to run the set-up step', () => {
     const d = mkdtempSync(join(tmpdir(), 'meddiff-empty-cache-'));
     expect(() => openDataFile(d, 'mricron-data', 'usr/share/x.nii.gz')).toThrow(MissingDataError);

@@ -36,8 +36,11 @@ export function parseCopyright(text: string): { licence: string; upstream?: stri
   let licence = 'see copyright file';
   for (const s of stanzas) {
     if (/^Files:\s*\*\s*$/m.test(s)) {
-      const m = /^License:\s*(.+)$/m.exec(s);
+      // The short name on the License line itself; some packages (matplotlib) give only the full text
+      // on the lines below it, which is not a name.
+      const m = /^License:[ \t]*(\S.*)$/m.exec(s);
       if (m) licence = m[1]!.trim();
+      else if (/^License:/m.test(s)) licence = 'unnamed licence (its full text is in the copyright file)';
       break;
     }
   }

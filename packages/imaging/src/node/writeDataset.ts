@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImagingError, InvalidArgumentError, MissingDataError } from '../errors.js';
 import type { Volume } from '../image.js';
-import { DATASET_FORMAT, DATASET_VERSION, type DatasetManifest, type DatasetVolume, type Provenance } from '../dataset/manifest.js';
+import { DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type DatasetManifest, type DatasetSplitName, type DatasetVolume, type Provenance } from '../dataset/manifest.js';
 import { DEFAULT_SLICE_OPTIONS, type SliceOptions, splitSubjects, volumeToSlices } from '../dataset/slices.js';
 import { DEFAULT_NORMALIZE_OPTIONS } from '../intensity/normalize.js';
+import { commitFolder, SplitFiles, upToDateManifest } from './splitFiles.js';
 
 /** One scan (possibly several co-registered channels) of one subject, with where it came from. */
 export interface VolumeGroup {
@@ -38,9 +39,9 @@ function sha256(bytes: Uint8Array): string {
 
 /**
  * Writes a slice dataset (see DatasetManifest) from volume groups: splits by subject, extracts,
- * normalises and squares slices, and streams them to `<outDir>/train.f32` and `val.f32`. Writes into a
- * temporary folder and renames it, so an interrupted build leaves the previous dataset intact. When the
- * manifest's inputsKey matches, does nothing.
+ * normalises and squares slices, and streams them to `<outDir>/train.f32` and `val.f32` (SplitFiles).
+ * Writes into a temporary folder and renames it, so an interrupted build leaves the previous dataset
+ * intact. When the manifest's inputsKey matches, does nothing.
  */
 export function writeDataset(groups: readonly VolumeGroup[], options: WriteDatasetOptions): { manifest: DatasetManifest; built: boolean; dir: string } {
   const log = options.log ?? (() => undefined);
@@ -57,22 +58,14 @@ export function writeDataset(groups: readonly VolumeGroup[], options: WriteDatas
   const inputsKey = createHash('sha256')
     .update(JSON.stringify({ v: DATASET_VERSION, name: options.name, size: sliceOpts.size, maxSlices: sliceOpts.maxSlices, minForeground: sliceOpts.minForeground, normalization, valFraction, seed, groups: groups.map((g) => [g.id, g.subject, g.modality, g.channelNames, g.provenance.map((p) => p.sha256 + p.file)]) }))
     .digest('hex');
-  const manifestPath = join(dir, 'manifest.json');
-  if (!options.force && existsSync(manifestPath)) {
-    const old = JSON.parse(readFileSync(manifestPath, 'utf8')) as DatasetManifest;
-    if (old.inputsKey === inputsKey && existsSync(join(dir, old.splits.train.file)) && existsSync(join(dir, old.splits.val.file))) {
-      log(`dataset ${options.name} is up to date in ${dir}`);
-      return { manifest: old, built: false, dir };
-    }
+  const old = options.force ? undefined : upToDateManifest(dir, inputsKey);
+  if (old) {
+    log(`dataset ${options.name} is up to date in ${dir}`);
+    return { manifest: old, built: false, dir };
   }
   const { train, val } = splitSubjects(groups.map((g) => g.subject), valFraction, seed);
   const valSet = new Set(val);
-  const tmp = `${dir}.partial`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const fds = { train: openSync(join(tmp, 'train.f32'), 'w'), val: openSync(join(tmp, 'val.f32'), 'w') };
-  const hashes = { train: createHash('sha256'), val: createHash('sha256') };
-  const counts = { train: 0, val: 0 };
+  const files = new SplitFiles(dir, ['train', 'val'] as const);
   const volumes: DatasetVolume[] = [];
   const skipped = [...(options.skipped ?? [])];
   try {
@@ -98,16 +91,8 @@ export function writeDataset(groups: readonly VolumeGroup[], options: WriteDatas
         skipped.push({ file: g.id, reason: 'no slice has enough foreground' });
         continue;
       }
-      const offset = counts[split];
-      for (let t = 0; t < first.indices.length; t++) {
-        for (const pc of perChannel) {
-          const s = pc.slices[t]!;
-          const bytes = new Uint8Array(s.buffer, s.byteOffset, s.byteLength);
-          writeSync(fds[split], bytes);
-          hashes[split].update(bytes);
-        }
-        counts[split]++;
-      }
+      const offset = files.count(split);
+      for (let t = 0; t < first.indices.length; t++) files.append(split, perChannel.map((pc) => pc.slices[t]!));
       const o = first.oriented;
       volumes.push({
         id: g.id,
@@ -124,10 +109,11 @@ export function writeDataset(groups: readonly VolumeGroup[], options: WriteDatas
       });
       log(`${split.padEnd(5)} ${g.id}: ${first.indices.length} slices of ${o.shape.slice(1).join('x')} (${g.subject})`);
     }
-  } finally {
-    closeSync(fds.train);
-    closeSync(fds.val);
+  } catch (e) {
+    files.abandon();
+    throw e;
   }
+  const splits = files.close();
   const subjectsWritten = new Set(volumes.map((v) => v.subject));
   const manifest: DatasetManifest = {
     format: DATASET_FORMAT,
@@ -139,30 +125,30 @@ export function writeDataset(groups: readonly VolumeGroup[], options: WriteDatas
     layout: 'NCHW',
     valueRange: [-1, 1],
     normalization,
-    splits: {
-      train: { file: 'train.f32', count: counts.train, sha256: hashes.train.digest('hex') },
-      val: { file: 'val.f32', count: counts.val, sha256: hashes.val.digest('hex') },
-    },
+    splits,
     subjects: [...train.map((id) => ({ id, split: 'train' as const })), ...val.map((id) => ({ id, split: 'val' as const }))].filter((s) => subjectsWritten.has(s.id)),
     volumes,
     skipped,
     inputsKey,
     notes: options.notes ?? '',
   };
-  writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, '..'), { recursive: true });
-  renameSync(tmp, dir);
+  writeFileSync(join(files.tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  commitFolder(files.tmp, dir);
   return { manifest, built: true, dir };
 }
 
-/** Reads one split of a slice dataset: its manifest and the [count, channels, size, size] values. */
-export function readDataset(dir: string, split: 'train' | 'val'): { manifest: DatasetManifest; data: Float32Array; shape: [number, number, number, number] } {
+/**
+ * Reads one split of a slice dataset: its manifest and the [count, channels, size, size] values. The
+ * test split exists only in datasets that have one (the corpus); asking another for it says so.
+ */
+export function readDataset(dir: string, split: DatasetSplitName): { manifest: DatasetManifest; data: Float32Array; shape: [number, number, number, number] } {
+  if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw new InvalidArgumentError('readDataset', `unknown split "${String(split)}"; choose from ${SPLIT_NAMES.join(', ')}`);
   const mp = join(dir, 'manifest.json');
   if (!existsSync(mp)) throw new MissingDataError(`the dataset manifest ${mp}`, 'Build it first: `npx meddiff-imaging build-dataset` (see the package README).');
   const manifest = JSON.parse(readFileSync(mp, 'utf8')) as DatasetManifest;
   if (manifest.format !== DATASET_FORMAT) throw new InvalidArgumentError('readDataset', `${mp} is not a ${DATASET_FORMAT} manifest`);
   const s = manifest.splits[split];
+  if (s === undefined) throw new MissingDataError(`the ${split} split of ${dir}`, `That dataset has the splits ${Object.keys(manifest.splits).join(', ')}; a test split is in the corpus datasets (\`npx meddiff-imaging build-dataset --corpus\`).`);
   const buf = readFileSync(join(dir, s.file));
   const shape: [number, number, number, number] = [s.count, manifest.channels.length, manifest.size[0], manifest.size[1]];
   const n = shape.reduce((a, b) => a * b, 1);

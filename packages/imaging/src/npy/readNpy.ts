@@ -23,6 +23,18 @@ const DTYPES: Record<string, { bytes: number; get: (v: DataView, o: number, le: 
 };
 
 /**
+ * How to read one value of a NumPy dtype string such as '<u2', '>f4' or '|u1' (also used for headerless
+ * raw files described the same way); undefined when the dtype is not read.
+ */
+export function numpyDtype(descr: string): { readonly bytes: number; readonly read: (view: DataView, offset: number) => number } | undefined {
+  const m = /^([<>|=])([a-z]\d+)$/.exec(descr);
+  const dt = m ? DTYPES[m[2]!] : undefined;
+  if (!m || !dt) return undefined;
+  const le = m[1] !== '>';
+  return { bytes: dt.bytes, read: (view, offset) => dt.get(view, offset, le) };
+}
+
+/**
  * Parses a .npy file (format versions 1 to 3): the magic "\x93NUMPY", a Python-literal header dict with
  * 'descr', 'fortran_order' and 'shape', then the raw array. Fortran-ordered arrays are transposed to C
  * order so `data` is always row-major.
