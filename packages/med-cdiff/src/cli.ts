@@ -82,6 +82,7 @@ program
   .requiredOption('--out <dir>', 'report folder')
   .option('--count <n>', 'score n validation slices, evenly spaced over the split (default all)', integer(1))
   .option('--samples <n>', 'samples per slice; their mean is scored (default 1)', integer(1))
+  .addOption(new Option('--split <split>', 'the split scored: val while choosing a recipe, test for the final tables').choices(['val', 'test']).default('val'))
   .option('--baseline-model <dir>', 'a regression U-Net of the same size (twin: train-med-cdiff --network regression), scored beside the baselines')
   .addOption(samplerOption())
   .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integer(1))
@@ -90,7 +91,7 @@ program
   .option('--force', 'replace a report in --out')
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
-  .action(async (o: { model: string; baselineModel?: string; samples?: number; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
     const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), 'the evaluation');
     for (const c of report.conditions) process.stdout.write(`\n${c.title}, ${c.slices.length} slices:\n\n${conditionTable(c)}\n`);
     log(`\nwrote ${files.join(', ')}`);

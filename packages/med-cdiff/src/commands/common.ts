@@ -34,7 +34,7 @@ export function resolveDatasetDir(data: string | undefined, size: number, cacheD
 }
 
 /** One split of a single-channel, square slice dataset, as the trainer takes it. */
-export function readSlices(dir: string, split: 'train' | 'val'): { slices: SliceSet; manifest: DatasetManifest } {
+export function readSlices(dir: string, split: 'train' | 'val' | 'test'): { slices: SliceSet; manifest: DatasetManifest } {
   const { manifest, data, shape } = readDataset(dir, split);
   const [count, channels, rows, cols] = shape;
   if (channels !== 1) throw new UsageError(`The dataset in ${dir} has ${channels} channels (${manifest.channels.join(', ')}); Med-cDiff restores single-channel slices. Build a single-channel dataset.`);

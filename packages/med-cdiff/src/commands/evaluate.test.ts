@@ -107,6 +107,15 @@ describe('evaluate', () => {
     p.dispose();
   });
 
+  it('scores the test split of a corpus for the final tables, and says so; a dataset without one is refused by name', async () => {
+    const p = pipelineFor('super-resolution');
+    const { report } = await evaluate({ model: p, out: join(tmp, 'test-split'), count: 1, montageSlices: 0, ...fast, data: 'corpus-64', split: 'test' });
+    expect(report.data.split).toBe('test');
+    expect(readFileSync(join(tmp, 'test-split', 'report.md'), 'utf8')).toContain('the test split (subjects never trained or tuned on) of `corpus-64`');
+    await expect(evaluate({ model: p, out: join(tmp, 'no-test'), count: 1, ...fast, split: 'test' })).rejects.toThrow(/test/);
+    p.dispose();
+  });
+
   it('inpainting: scores inside the mask, where the harmonic fill is closer to the truth than an empty hole', async () => {
     const p = pipelineFor('inpainting');
     const { report } = await evaluate({ model: p, out: join(tmp, 'in'), count: 2, montageSlices: 1, ...fast });

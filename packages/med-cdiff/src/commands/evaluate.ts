@@ -25,13 +25,15 @@ export interface EvaluateOptions {
   model: string | MedCDiffPipeline;
   /** A regression U-Net of the same size (model folder), scored beside the baselines. */
   baselineModel?: string;
+  /** The split scored: 'val' while choosing a recipe, 'test' (subjects never trained or tuned on) for the final tables. Default 'val'. */
+  split?: 'val' | 'test';
   /** Samples per slice; the model's output is their mean. Default 1. */
   samples?: number;
   /** Dataset folder or name; default the open dataset at the model's training size. */
   data?: string;
   /** Report folder: report.md, report.json and montage-<condition>.png. */
   out: string;
-  /** Score `count` validation slices, evenly spaced over the split; default all. */
+  /** Score `count` slices, evenly spaced over the split; default all. */
   count?: number;
   sampler?: SamplerName;
   steps?: number;
@@ -61,7 +63,7 @@ const UNIT_SCALE: NormalizationStats = { low: -1, high: 1, method: 'fixed' };
 const ERROR_WINDOW = [0, 0.5] as const;
 
 /**
- * Scores a model on the validation split beside the task's baselines and writes report.md,
+ * Scores a model on the validation (or test) split beside the task's baselines and writes report.md,
  * report.json and PNG montages. See the README's "Evaluation" section for the method.
  */
 export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
@@ -85,7 +87,9 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     const config = pipeline.model.config;
     const task = config.task;
     const dataDir = resolveDatasetDir(o.data, config.imageSize, o.cacheDir);
-    const { slices, manifest } = readSlices(dataDir, 'val');
+    const split = o.split ?? 'val';
+    if (split !== 'val' && split !== 'test') throw new UsageError(`--split must be val or test, got '${String(split)}'.`);
+    const { slices, manifest } = readSlices(dataDir, split);
     const seed = o.seed ?? 0;
     const sampler = o.sampler ?? 'dpm-solver';
     const steps = o.steps ?? defaultSteps(sampler, new NoiseSchedule(config.noiseSchedule));
@@ -163,7 +167,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       createdAt: new Date().toISOString(),
       task,
       model: { source: typeof o.model === 'string' ? o.model : 'in-memory pipeline', card: pipeline.model.card, imageSize: config.imageSize, parameters: pipeline.model.unet.model.countParams(), degradation: config.degradation },
-      data: { dir: dataDir, name: manifest.name, split: 'val', slices: conditions[0]!.cases.length, splitSlices: slices.count, size: [slices.size, slices.size] },
+      data: { dir: dataDir, name: manifest.name, split, slices: conditions[0]!.cases.length, splitSlices: slices.count, size: [slices.size, slices.size] },
       sampling: { sampler, steps, seed, samples },
       ...(gaussian ? { gaussianSigma: gaussian } : {}),
       ...(nlm ? { nonLocalMeansH: nlm } : {}),
