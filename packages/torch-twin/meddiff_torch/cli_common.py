@@ -6,13 +6,12 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 from pathlib import Path
 
 import torch
 
-from .testing import PACKAGE_ROOT, REPO_ROOT
+from .typescript import run_script
 from .train.distributed import World, close_world, init_world
 from .train.trainer import Interrupted, Trainer, TrainingDiverged
 
@@ -38,7 +37,7 @@ def read_config(source: str, key_path: tuple[str, ...] = ()) -> dict:
 
 def typescript_config(args: list[str]) -> dict:
     """A preset config as the TypeScript packages build it (the presets' one home), via Node."""
-    out = subprocess.run([str(REPO_ROOT / "node_modules" / ".bin" / "tsx"), str(PACKAGE_ROOT / "scripts" / "ts_configs.ts"), *args], capture_output=True, text=True)
+    out = run_script("ts_configs.ts", args)
     if out.returncode:
         raise SystemExit(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "ts_configs.ts failed")
     return json.loads(out.stdout)

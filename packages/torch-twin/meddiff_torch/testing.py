@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-REPO_ROOT = PACKAGE_ROOT.parents[1]
+from .typescript import PACKAGE_ROOT, REPO_ROOT, run_script  # noqa: F401 (re-exported for the tests)
 
 
 def _nhwc(a: np.ndarray) -> np.ndarray:
@@ -42,8 +40,7 @@ def run_typescript(jobs: list[dict]) -> list[np.ndarray]:
                 entry["options"] = job["options"]
             spec.append(entry)
         Path(tmp, "jobs.json").write_text(json.dumps(spec))
-        tsx = REPO_ROOT / "node_modules" / ".bin" / "tsx"
-        done = subprocess.run([str(tsx), str(PACKAGE_ROOT / "scripts" / "ts_forward.ts"), f"{tmp}/jobs.json"], cwd=PACKAGE_ROOT, capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+        done = run_script("ts_forward.ts", [f"{tmp}/jobs.json"], env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
         if done.returncode != 0:
             raise RuntimeError(f"ts_forward.ts failed ({done.returncode}):\n{done.stderr[-4000:]}")
         shapes = [json.loads(line)["shape"] for line in done.stdout.splitlines() if line.startswith("{")]
