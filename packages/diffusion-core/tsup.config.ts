@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
+  // ESM only, no source maps: see 'Module formats' in the root README.
+  format: ['esm'],
   dts: true,
-  sourcemap: true,
   clean: true,
   target: 'es2022',
   // tfjs must be a single instance shared with the host app: never bundle it.

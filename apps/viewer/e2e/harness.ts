@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeSampleStudies } from '@meddiff/imaging/node';
 import { hasOhifApp } from '../src/app/ohifApp.js';
-import { APP_DIR, hasBuiltPlugins, viewerPaths } from '../src/app/paths.js';
+import { APP_DIR, viewerPaths } from '../src/app/paths.js';
+import { builtPlugins } from '../src/app/plugins.js';
 import { startViewerServer, type RunningViewer } from '../src/app/server.js';
 import { ensureModels, type ModelIndexEntry } from '../src/data/models.js';
 import { ensureSimulatedStudy, type SimulatedStudy } from '../src/data/simulatedStudy.js';
@@ -101,7 +102,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const paths = viewerPaths();
   if (!hasOhifApp(paths.ohifDist)) throw new Error(`The OHIF app is not prepared in ${paths.ohifDist}: run \`npm run prepare-viewer -w apps/viewer\` once (it downloads the app).`);
-  if (!hasBuiltPlugins(paths.plugins)) throw new Error(`The extension is not built in ${paths.plugins}: run \`npm run build\` at the repository root.`);
+  const plugins = builtPlugins();
   if (!existsSync(join(paths.sampleStudies, 'index.json'))) throw new Error(`The sample studies are missing in ${paths.sampleStudies}: run \`npm run prepare-viewer -w apps/viewer\`.`);
   writeSampleStudies(paths.cacheDir);
   const simulated = ensureSimulatedStudy(paths.cacheDir, paths.simulatedStudies);
@@ -119,7 +120,7 @@ export async function startHarness(): Promise<Harness> {
     host: '127.0.0.1',
     port: 0,
     ohifDist: paths.ohifDist,
-    pluginsDir: paths.plugins,
+    plugins,
     modelsDir,
     dicomweb: { kind: 'proxy', target: orthanc.url, name: 'Orthanc (e2e)' },
     extension: { pacsDataSource: DICOMWEB_SOURCE },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSampleStudies } from '@meddiff/imaging/node';
 import { ensureOhifApp, hasOhifApp } from './app/ohifApp.js';
-import { hasBuiltPlugins, OHIF_APP_VERSION, viewerPaths, type ViewerPaths } from './app/paths.js';
+import { OHIF_APP_VERSION, viewerPaths, type ViewerPaths } from './app/paths.js';
+import { builtPlugins } from './app/plugins.js';
 import { startViewerServer, type DicomwebBackend } from './app/server.js';
 import { ensureModels } from './data/models.js';
 import { ensureSimulatedStudy } from './data/simulatedStudy.js';
@@ -57,9 +58,8 @@ async function start(argv: string[]): Promise<void> {
   if (!Number.isFinite(maxStowMb) || maxStowMb <= 0) throw new Error(`--max-stow-mb ${values['max-stow-mb']} is not a positive number of megabytes`);
   const policy = requestPolicy(values.host!, { hosts: values['allowed-host'], origins: values['allowed-origin'] });
   const paths = viewerPaths();
-  if (!hasBuiltPlugins(paths.plugins)) {
-    throw new Error(`the extension is not built (${paths.plugins} is missing): run \`npm run build\` at the repository root, or start with \`npm start\`, which builds it first`);
-  }
+  // Refuses, saying to build, when the extension or the mode is not built (`npm start` builds them first).
+  const plugins = builtPlugins();
   if (!hasOhifApp(paths.ohifDist)) await prepare(paths);
   else {
     writeSampleStudies(paths.cacheDir, { log });
@@ -87,7 +87,7 @@ async function start(argv: string[]): Promise<void> {
     host: values.host!,
     port: Number(values.port),
     ohifDist: paths.ohifDist,
-    pluginsDir: paths.plugins,
+    plugins,
     modelsDir: paths.models,
     dicomweb: backend,
     extension: { pacsDataSource: DICOMWEB_SOURCE },

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
 import { MetricsError } from '@meddiff/metrics';
 import { consoleTrainingLogger } from '@meddiff/diffusion-core/node';
 import { CDM_SIZE_PRESETS, MDN_CONDITIONINGS, type CdmSizePresetName, type MdnConditioning } from './config';
@@ -52,6 +53,7 @@ const cacheOption = () => new Option('--cache-dir <dir>', 'cache folder (default
 const program = new Command();
 program
   .name('cdm')
+  .version(pkg.version)
   .description('CDM (Xing et al. 2024): cross-conditioned diffusion for MRI contrast translation, with a simulator of paired contrasts. Research use only.')
   .showHelpAfterError();
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError as CommanderArgError } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
 import { ImagingError } from './errors.js';
 import { resolveCacheDir } from './node/cacheDir.js';
 import { fetchOpenData } from './node/openData.js';
@@ -42,6 +43,7 @@ const describeDataset = (m: DatasetManifest): string =>
 const program = new Command();
 program
   .name('meddiff-imaging')
+  .version(pkg.version)
   .description('Medical image data for the meddiff models: fetch open scans, build slice datasets, write sample DICOM studies.')
   .option('--cache-dir <dir>', 'cache folder (default: $MEDDIFF_CACHE, else <repo root>/.cache, else ./.cache)');
 const cacheDir = () => resolveCacheDir(program.opts<{ cacheDir?: string }>().cacheDir);

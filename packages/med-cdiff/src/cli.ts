@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
 import { MetricsError } from '@meddiff/metrics';
 import { consoleTrainingLogger } from '@meddiff/diffusion-core/node';
 import { MED_CDIFF_TASKS, type MedCDiffPresetName, type MedCDiffTask } from './config';
@@ -49,6 +50,7 @@ const samplerOption = () => new Option('--sampler <sampler>', 'sampler').choices
 const program = new Command();
 program
   .name('med-cdiff')
+  .version(pkg.version)
   .description('Med-cDiff (Hung et al. 2023): conditional diffusion for MRI super-resolution, denoising and inpainting. Research use only.')
   .showHelpAfterError();
 

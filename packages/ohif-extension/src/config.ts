@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PASS_SIZE, type BackendName } from './model/taskTypes.js';
+import { DEFAULT_MAX_PASS_SIZE, type BackendName, type WasmPaths } from './model/taskTypes.js';
 
 /** The extension's settings, read from the app config's `meddiff` key; defaults in one place. */
 export interface ExtensionConfig {
@@ -12,8 +12,8 @@ export interface ExtensionConfig {
   maxPassSize: number;
   /** Backends to try, in order; default WebGPU, WebGL, WASM. */
   preferredBackends?: BackendName[];
-  /** Folder URL of tfjs-backend-wasm's .wasm files; default beside the extension's modules. */
-  wasmPaths?: string;
+  /** Where tfjs-backend-wasm's .wasm files are; default beside the extension's modules. */
+  wasmPaths?: WasmPaths;
 }
 
 export const DEFAULT_CONFIG: Readonly<ExtensionConfig> = Object.freeze({

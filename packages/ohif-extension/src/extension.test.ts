@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExtension } from './extension.js';
-import { COMMANDS, EXTENSION_ID, PANEL_ID, TOOLBAR_IDS } from './id.js';
+import { COMMANDS, EXTENSION_ID, PANEL_ID } from './id.js';
 import { createOhifApp } from './testing/ohifCore.js';
 import { InProcessWorker } from './testing/inProcessWorker.js';
 import { startWeightsServer, type WeightsServer } from './testing/weightsServer.js';
-import { toolbarButtons, toolbarSections } from './toolbarButtons.js';
 
 let weights: WeightsServer;
 beforeAll(async () => {
@@ -69,14 +68,5 @@ describe('the extension in the real @ohif/core managers', () => {
     const state = await commandsManager.runCommand(COMMANDS.getState);
     expect(state).toMatchObject({ outcome: 'failed', error: { code: 'NO_ACTIVE_IMAGE' }, results: [] });
     expect(servicesManager.services.displaySetService.getActiveDisplaySets()).toHaveLength(0);
-  });
-
-  it('its toolbar buttons register with the real ToolbarService', async () => {
-    const { servicesManager } = await registered();
-    const toolbarService = servicesManager.services.toolbarService;
-    toolbarService.register(toolbarButtons);
-    for (const [key, ids] of Object.entries(toolbarSections)) toolbarService.updateSection(key, ids);
-    for (const id of Object.values(TOOLBAR_IDS)) expect(toolbarService.getButton(id), id).toBeTruthy();
-    expect(toolbarService.getButton(TOOLBAR_IDS.superResolve4).props.commands[0]).toEqual({ commandName: COMMANDS.selectTask, commandOptions: { kind: 'super-resolve', factor: 4 } });
   });
 });

@@ -3,7 +3,6 @@ import pkg from '../package.json' with { type: 'json' };
 /** The extension's id is its package name, so module ids cannot drift from it. */
 export const EXTENSION_ID = pkg.name as '@meddiff/ohif-extension';
 export const EXTENSION_VERSION = pkg.version;
-export const MODE_ID = `${EXTENSION_ID}/mode-diffusion-tools` as const;
 
 /** Module names, typed so a typo fails to compile. */
 export const PANEL_NAME = 'diffusionTools';
@@ -19,13 +18,4 @@ export const COMMANDS = {
   setSourceSeries: 'meddiff.setSourceSeries',
   getState: 'meddiff.getState',
   openPanel: 'meddiff.openPanel',
-} as const;
-
-export const TOOLBAR_IDS = {
-  section: 'MedDiffTools',
-  superResolve2: 'MedDiffSuperResolve2',
-  superResolve4: 'MedDiffSuperResolve4',
-  denoise: 'MedDiffDenoise',
-  inpaint: 'MedDiffInpaint',
-  translate: 'MedDiffTranslate',
 } as const;

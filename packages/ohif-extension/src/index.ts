@@ -1,8 +1,10 @@
-// @meddiff/ohif-extension: the OHIF 3.13 extension and mode. The app loads the built modules in
-// dist/plugins/; this entry exports the pieces for other hosts and for tests.
-export { createExtension } from './extension.js';
-export { createDiffusionMode, createDiffusionModeInstance, ROUTE_NAME, BASIC_MODE, type BasicModeInstance } from './mode/diffusionMode.js';
-export { EXTENSION_ID, MODE_ID, PANEL_ID, COMMANDS, TOOLBAR_IDS } from './id.js';
+// @meddiff/ohif-extension: the OHIF extension. Its default export is what OHIF registers (an app
+// that builds OHIF imports this package; a prebuilt app loads dist/plugins/, see the README);
+// the named exports are the pieces for other hosts and for tests.
+export { default } from './defaultExtension.js';
+export { createExtension, type ModuleArgs } from './extension.js';
+export type { RuntimeOptions } from './runtime.js';
+export { EXTENSION_ID, EXTENSION_VERSION, PANEL_ID, COMMANDS } from './id.js';
 export { DEFAULT_CONFIG, resolveConfig, type ExtensionConfig } from './config.js';
 export { InferenceClient, type WorkerLike, type InferenceClientOptions } from './model/inferenceClient.js';
 export * from './model/taskTypes.js';

@@ -1,13 +1,14 @@
 import { resolveConfig, type ExtensionConfig } from './config.js';
 import { InferenceClient, type WorkerLike } from './model/inferenceClient.js';
+import type { WasmPaths } from './model/taskTypes.js';
 import type { CommandsManager, ExtensionManager, ServicesManager } from './ohif/ohifTypes.js';
 import { DiffusionController } from './state/diffusionController.js';
 
 /** How the extension starts its worker; the plugin build points at the bundled worker module. */
 export interface RuntimeOptions {
   createWorker: () => WorkerLike;
-  /** Default folder of tfjs-backend-wasm's .wasm files (the app config may override it). */
-  wasmPaths?: string;
+  /** Default location of tfjs-backend-wasm's .wasm files (the app config may override it). */
+  wasmPaths?: WasmPaths;
 }
 
 /** What the extension's modules share once OHIF has registered it. */

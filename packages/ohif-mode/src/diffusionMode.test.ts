@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { EXTENSION_VERSION, MODE_ID, PANEL_ID, TOOLBAR_IDS } from '../id.js';
-import { createOhifApp } from '../testing/ohifCore.js';
-import { BASIC_MODE, createDiffusionMode, ROUTE_NAME, type BasicModeInstance } from './diffusionMode.js';
+import { EXTENSION_VERSION, PANEL_ID } from '@meddiff/ohif-extension/ids';
+import { BASIC_MODE, createDiffusionMode, type BasicModeInstance } from './diffusionMode.js';
+import { MODE_ID, ROUTE_NAME, TOOLBAR_IDS } from './ids.js';
+import { createOhifApp } from './testing/ohifApp.js';
 
 const EXTENSION_URL = 'http://viewer/plugins/meddiff-extension.js';
 

@@ -1,5 +1,6 @@
-import { EXTENSION_ID, EXTENSION_VERSION, MODE_ID, PANEL_ID, TOOLBAR_IDS } from '../id.js';
-import { toolbarButtons, toolbarSections } from '../toolbarButtons.js';
+import { EXTENSION_ID, EXTENSION_VERSION, PANEL_ID } from '@meddiff/ohif-extension/ids';
+import { MODE_ID, ROUTE_NAME, TOOLBAR_IDS } from './ids.js';
+import { toolbarButtons, toolbarSections } from './toolbarButtons.js';
 
 /** The pieces of OHIF's basic mode this mode builds on (its default export's modeInstance). */
 export interface BasicModeInstance {
@@ -32,7 +33,6 @@ export function addDiffusionToolbar(toolbarService: ToolbarServiceLike): void {
   const primary = toolbarService.state?.buttonSections?.[PRIMARY_SECTION] ?? [];
   if (!primary.includes(TOOLBAR_IDS.section)) toolbarService.updateSection(PRIMARY_SECTION, [...primary, TOOLBAR_IDS.section]);
 }
-export const ROUTE_NAME = 'diffusion';
 const PRIMARY_SECTION = 'primary';
 
 /**
@@ -57,9 +57,8 @@ export function createDiffusionModeInstance(basic: BasicModeInstance, extensionM
     routeName: ROUTE_NAME,
     displayName: 'Diffusion tools',
     hide: false,
-    // The app imports each key of `extensions` by name before entering the mode; ours is not one of
-    // its built-in names, so it is listed by the URL of its module (the same module instance the
-    // app config loaded, or a first load when only the mode was configured).
+    // The app imports each key of `extensions` before entering the mode: ours is its package name
+    // in an app built with it, the URL of its module for a prebuilt app (plugin.ts).
     extensions: { ...basic.extensions, [extensionModule]: `^${EXTENSION_VERSION}` },
     routes: [{ ...basicRoute, path: ROUTE_NAME, layoutInstance }],
     onModeEnter(this: unknown, args: ModeHookArgs) {
@@ -76,7 +75,8 @@ type LoadModules = (modules: string[]) => Promise<unknown[]>;
 
 /**
  * The mode module the app loads. `modeFactory` receives the app's module loader and builds on the
- * basic mode; `extensionModule` is the URL of the extension's module.
+ * basic mode; `extensionModule` is how the app imports the extension: its package name, or the URL
+ * of its module.
  */
 export function createDiffusionMode(extensionModule: string) {
   return {

@@ -1,5 +1,6 @@
-import { COMMANDS, TOOLBAR_IDS } from './id.js';
-import type { Task } from './model/taskTypes.js';
+import type { Task } from '@meddiff/ohif-extension';
+import { COMMANDS } from '@meddiff/ohif-extension/ids';
+import { TOOLBAR_IDS } from './ids.js';
 
 function taskButton(id: string, label: string, tooltip: string, icon: string, task: Task) {
   const { kind, ...rest } = task as { kind: string; factor?: number };

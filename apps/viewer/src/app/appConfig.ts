@@ -6,8 +6,9 @@ export interface AppConfigOptions {
   dicomwebPath: string;
   /** Shown in the data source's name. */
   pacsName: string;
-  /** URL path of the folder holding the built extension and mode. */
-  pluginsPath: string;
+  /** The URLs of the extension and mode modules the app imports. */
+  extensions: string[];
+  modes: string[];
   /** Configuration read by the extension (appConfig.meddiff). */
   extension: {
     modelsIndexUrl: string;
@@ -27,8 +28,8 @@ export function renderAppConfig(o: AppConfigOptions): string {
   const config = {
     routerBasename: '/',
     showStudyList: true,
-    extensions: [`${o.pluginsPath}/meddiff-extension.js`],
-    modes: [`${o.pluginsPath}/meddiff-mode.js`],
+    extensions: o.extensions,
+    modes: o.modes,
     customizationService: {},
     maxNumberOfWebWorkers: 3,
     showWarningMessageForCrossOrigin: false,

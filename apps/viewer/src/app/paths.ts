@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveCacheDir } from '@meddiff/imaging/node';
@@ -23,8 +22,6 @@ export interface ViewerPaths {
   stowStore: string;
   /** Orthanc's database and configuration. */
   orthanc: string;
-  /** The built extension and mode (ES modules the app loads). */
-  plugins: string;
 }
 
 export function viewerPaths(cacheDir: string = resolveCacheDir(undefined, APP_DIR)): ViewerPaths {
@@ -36,15 +33,5 @@ export function viewerPaths(cacheDir: string = resolveCacheDir(undefined, APP_DI
     models: join(cacheDir, 'viewer', 'models'),
     stowStore: join(cacheDir, 'viewer', 'stow'),
     orthanc: join(cacheDir, 'orthanc'),
-    plugins: pluginsDir(),
   };
-}
-
-/** Where @meddiff/ohif-extension's build puts the modules the app loads. */
-export function pluginsDir(): string {
-  return resolve(APP_DIR, '../../packages/ohif-extension/dist/plugins');
-}
-
-export function hasBuiltPlugins(dir: string = pluginsDir()): boolean {
-  return existsSync(join(dir, 'meddiff-extension.js')) && existsSync(join(dir, 'meddiff-mode.js'));
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type AppConfigOptions, renderAppConfig } from './appConfig.js';
+import { appConfigEntry, servedPrefix, type ViewerPlugins } from './plugins.js';
 import { proxyRequest } from './proxy.js';
 import { checkRequest, requestPolicy, type RequestPolicy } from './requestPolicy.js';
 import { resolveStatic, sendFile } from './staticFiles.js';
@@ -17,7 +18,8 @@ export interface ViewerServerOptions {
   /** 0 picks a free port. */
   port: number;
   ohifDist: string;
-  pluginsDir: string;
+  /** The prebuilt plugins, served in OHIF's runtime-plugin layout under /plugins/. */
+  plugins: ViewerPlugins;
   modelsDir: string;
   dicomweb: DicomwebBackend;
   extension: Omit<AppConfigOptions['extension'], 'modelsIndexUrl'>;
@@ -35,12 +37,13 @@ export interface RunningViewer {
 
 /**
  * One HTTP origin for everything the browser needs: the OHIF app (with an SPA fallback to
- * index.html, since the app routes on the client), a generated app-config.js, the extension's
- * modules under /plugins/, model weights under /models/, and DICOMweb under /dicom-web/ (embedded,
+ * index.html, since the app routes on the client), a generated app-config.js, the extension's and
+ * the mode's modules under /plugins/<packageName>/<version>/, model weights under /models/, and DICOMweb under /dicom-web/ (embedded,
  * or proxied to Orthanc together with /wado, since Orthanc sends no CORS headers).
  */
 export async function startViewerServer(o: ViewerServerOptions): Promise<RunningViewer> {
   const policy = o.policy ?? requestPolicy(o.host);
+  const folders: [string, string][] = [...[...o.plugins.extensions, ...o.plugins.modes].map((p): [string, string] => [servedPrefix(p), p.dir]), ['/models/', o.modelsDir]];
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Before anything else, the proxy included: a request under a name we do not serve, or a
     // write from another site's page, gets no further.
@@ -67,19 +70,25 @@ export async function startViewerServer(o: ViewerServerOptions): Promise<Running
         origin,
         dicomwebPath: DICOMWEB_PATH,
         pacsName: o.dicomweb.kind === 'proxy' ? o.dicomweb.name : 'Embedded DICOMweb (sample studies)',
-        pluginsPath: '/plugins',
+        extensions: o.plugins.extensions.map(appConfigEntry),
+        modes: o.plugins.modes.map(appConfigEntry),
         extension: { ...o.extension, modelsIndexUrl: '/models/index.json' },
       });
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
       return void res.end(body);
     }
-    for (const [prefix, dir] of [['/plugins/', o.pluginsDir], ['/models/', o.modelsDir]] as const) {
+    for (const [prefix, dir] of folders) {
       if (path.startsWith(prefix)) {
         const file = resolveStatic(dir, path.slice(prefix.length));
         if (file) return sendFile(res, file, method);
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         return void res.end(`not found: ${path}`);
       }
+    }
+    // Nothing else under /plugins/ exists: no fallback to the app for it.
+    if (path.startsWith('/plugins/')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return void res.end(`no plugin is served at ${path}`);
     }
     const file = resolveStatic(o.ohifDist, path);
     if (file) return sendFile(res, file, method, /\.[0-9a-f]{16}\.js$|\.wasm$/.test(file) ? 'immutable' : 'no-cache');

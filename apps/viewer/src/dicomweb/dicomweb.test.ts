@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dcmjs from 'dcmjs';
+import { writeRuntimeDescriptor } from '@meddiff/ohif-extension/runtime-plugin';
+import { servedPlugin } from '../app/plugins.js';
 import { startViewerServer, type RunningViewer } from '../app/server.js';
 import { STUDY_UID, SERIES_UID, writeFixtureSeries } from '../testing/fixtures.js';
 import { DicomFolderStore } from './dicomFolderStore.js';
@@ -17,16 +19,23 @@ let viewer: RunningViewer;
 let store: DicomFolderStore;
 let base: string;
 
+/** A built plugin as its package's build leaves it: one module and its runtime-plugin descriptor. */
+function fakePlugin(name: string, entry: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'meddiff-plugin-'));
+  writeFileSync(join(dir, entry), 'export default {}');
+  writeRuntimeDescriptor(dir, entry, { name, version: '0.1.0', peerDependencies: { '@ohif/core': '^3.13.0' } });
+  return servedPlugin(dir);
+}
+
 beforeAll(async () => {
   fixture = writeFixtureSeries();
   stowDir = mkdtempSync(join(tmpdir(), 'meddiff-stow-'));
   const ohif = mkdtempSync(join(tmpdir(), 'meddiff-ohif-'));
   writeFileSync(join(ohif, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(ohif, 'app.bundle.0123456789abcdef.js'), 'console.log(1)');
-  const plugins = mkdtempSync(join(tmpdir(), 'meddiff-plugins-'));
-  writeFileSync(join(plugins, 'meddiff-extension.js'), 'export default {}');
+  const [extension, mode] = [fakePlugin('@meddiff/ohif-extension', 'meddiff-extension.js'), fakePlugin('@meddiff/ohif-mode', 'meddiff-mode.js')];
   store = new DicomFolderStore([fixture.dir], stowDir).load();
-  viewer = await startViewerServer({ host: '127.0.0.1', port: 0, ohifDist: ohif, pluginsDir: plugins, modelsDir: plugins, dicomweb: { kind: 'embedded', router: new DicomwebRouter(store) }, extension: { pacsDataSource: 'dicomweb' } });
+  viewer = await startViewerServer({ host: '127.0.0.1', port: 0, ohifDist: ohif, plugins: { extensions: [extension], modes: [mode] }, modelsDir: extension.dir, dicomweb: { kind: 'embedded', router: new DicomwebRouter(store) }, extension: { pacsDataSource: 'dicomweb' } });
   base = `${viewer.url}/dicom-web`;
 });
 afterAll(() => viewer.close());
@@ -143,14 +152,16 @@ describe('the viewer origin', () => {
     expect(await route.text()).toContain('<title>app</title>');
     expect((await fetch(`${viewer.url}/missing.js`)).status).toBe(404);
     expect((await fetch(`${viewer.url}/plugins/..%2F..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
-    expect((await fetch(`${viewer.url}/plugins/meddiff-extension.js`)).headers.get('content-type')).toMatch(/text\/javascript/);
+    expect((await fetch(`${viewer.url}/plugins/@meddiff/ohif-extension/0.1.0/meddiff-extension.js`)).headers.get('content-type')).toMatch(/text\/javascript/);
+    expect((await fetch(`${viewer.url}/plugins/meddiff-extension.js`)).status).toBe(404);
     expect((await fetch(`${viewer.url}/app.bundle.0123456789abcdef.js`)).headers.get('cache-control')).toMatch(/immutable/);
     const config = await (await fetch(`${viewer.url}/app-config.js`)).text();
     const window: { config?: { dataSources: { configuration: { wadoRoot?: string } }[]; extensions: string[]; modes: string[]; meddiff: unknown } } = {};
     new Function('window', config)(window);
     expect(window.config!.dataSources[0]!.configuration.wadoRoot).toBe(`${viewer.url}/dicom-web`);
-    expect(window.config!.extensions).toEqual(['/plugins/meddiff-extension.js']);
-    expect(window.config!.modes).toEqual(['/plugins/meddiff-mode.js']);
+    // OHIF's runtime-plugin layout, as rooted URLs (the 3.13 app imports URL strings).
+    expect(window.config!.extensions).toEqual(['/plugins/@meddiff/ohif-extension/0.1.0/meddiff-extension.js']);
+    expect(window.config!.modes).toEqual(['/plugins/@meddiff/ohif-mode/0.1.0/meddiff-mode.js']);
     expect(window.config!.meddiff).toEqual({ pacsDataSource: 'dicomweb', modelsIndexUrl: '/models/index.json' });
   });
 });

@@ -21,7 +21,7 @@ async function serve(stow: string, maxStowBytes?: number): Promise<RunningViewer
   const ohif = mkdtempSync(join(tmpdir(), 'meddiff-ohif-'));
   writeFileSync(join(ohif, 'index.html'), '<!doctype html><title>app</title>');
   const store = new DicomFolderStore([fixture.dir], stow).load();
-  return startViewerServer({ host: '127.0.0.1', port: 0, ohifDist: ohif, pluginsDir: ohif, modelsDir: ohif, dicomweb: { kind: 'embedded', router: new DicomwebRouter(store, maxStowBytes ? { maxStowBytes } : {}) }, extension: { pacsDataSource: 'dicomweb' } });
+  return startViewerServer({ host: '127.0.0.1', port: 0, ohifDist: ohif, plugins: { extensions: [], modes: [] }, modelsDir: ohif, dicomweb: { kind: 'embedded', router: new DicomwebRouter(store, maxStowBytes ? { maxStowBytes } : {}) }, extension: { pacsDataSource: 'dicomweb' } });
 }
 
 beforeAll(async () => {

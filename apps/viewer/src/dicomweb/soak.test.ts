@@ -29,7 +29,7 @@ beforeAll(async () => {
   const ohif = mkdtempSync(join(tmpdir(), 'meddiff-ohif-'));
   writeFileSync(join(ohif, 'index.html'), '<!doctype html><title>app</title>');
   const store = new DicomFolderStore([fixture.dir], stowDir).load();
-  viewer = await startViewerServer({ host: '127.0.0.1', port: 0, ohifDist: ohif, pluginsDir: ohif, modelsDir: ohif, dicomweb: { kind: 'embedded', router: new DicomwebRouter(store) }, extension: { pacsDataSource: 'dicomweb' } });
+  viewer = await startViewerServer({ host: '127.0.0.1', port: 0, ohifDist: ohif, plugins: { extensions: [], modes: [] }, modelsDir: ohif, dicomweb: { kind: 'embedded', router: new DicomwebRouter(store) }, extension: { pacsDataSource: 'dicomweb' } });
 });
 afterAll(async () => {
   agent.destroy();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CancelledError, throwIfAborted, type WeightsStore } from '@meddiff/diffusion-core';
+import { CancelledError, openWeightsStore, throwIfAborted, type WeightsStore } from '@meddiff/diffusion-core';
 import { applyNormalization, computeNormalization, denormalize, type NormalizationStats } from '@meddiff/imaging';
 import { InvalidInputError } from '../errors';
 import { CdmModel, type ModelCard } from '../model';
@@ -30,12 +30,16 @@ export interface TranslateOptions {
   coregistrationTolerance?: CoregistrationTolerance;
 }
 
-/** A translated slice: the first source's fields (geometry, frame of reference, DICOM provenance) with new pixels. */
-export type TranslatedImage = SliceInput & Record<string, unknown> & { readonly contrast: Modality };
+/**
+ * A translated slice: the first source (its geometry, frame of reference, DICOM provenance) with new
+ * pixels. `T` is the sources' type, so `Image2D` sources from @meddiff/imaging give `Image2D`
+ * results that its writers take as they are.
+ */
+export type TranslatedImage<T extends SliceInput = SliceInput> = T & { readonly contrast: Modality };
 
-export interface TranslateResult {
+export interface TranslateResult<T extends SliceInput = SliceInput> {
   /** Per requested target, on the first source's intensity scale (see `scale`). */
-  images: Record<Modality, TranslatedImage>;
+  images: Record<Modality, TranslatedImage<T>>;
   /** Per target, the pixel-wise standard deviation over the samples (same scale), when samples > 1. */
   std?: Record<Modality, Float32Array>;
   /** Per target, the mean prediction in the model's [-1, 1] scale (what metrics compare). */
@@ -57,9 +61,12 @@ export interface TranslateResult {
 export class CdmPipeline {
   constructor(readonly model: CdmModel) {}
 
-  /** Loads a saved model from a folder URL (for a Web Worker: an absolute URL or one relative to the worker) or a store. */
+  /**
+   * Loads a saved model from a store, a folder URL (for a Web Worker: an absolute URL or one relative
+   * to the worker), or in Node a folder path or file: URL (see openWeightsStore).
+   */
   static async load(source: WeightsStore | string | URL): Promise<CdmPipeline> {
-    return new CdmPipeline(await CdmModel.load(source));
+    return new CdmPipeline(await CdmModel.load(await openWeightsStore(source)));
   }
 
   /** The contrasts the model translates from and to. */
@@ -79,7 +86,7 @@ export class CdmPipeline {
    * targets in one pass, which are resampled back onto the input grid.
    * Leaves tf.memory().numTensors as it found it, also when cancelled or failing.
    */
-  async translate(sources: Readonly<Record<Modality, SliceInput>>, target: Modality | readonly Modality[], options: TranslateOptions = {}): Promise<TranslateResult> {
+  async translate<T extends SliceInput>(sources: Readonly<Record<Modality, T>>, target: Modality | readonly Modality[], options: TranslateOptions = {}): Promise<TranslateResult<T>> {
     const started = performance.now();
     const config = this.model.config;
     const targets = typeof target === 'string' ? [target] : [...target];
@@ -158,7 +165,7 @@ export class CdmPipeline {
     }
 
     const nt = config.modalities.targets.length;
-    const images: Record<Modality, TranslatedImage> = {};
+    const images: Record<Modality, TranslatedImage<T>> = {};
     const normalized: Record<Modality, Float32Array> = {};
     const std: Record<Modality, Float32Array> = {};
     const scaleStats = stats[0]!;
@@ -173,7 +180,8 @@ export class CdmPipeline {
       const mean = new Float32Array(rows * cols);
       for (const img of perSample) for (let p = 0; p < mean.length; p++) mean[p]! += img[p]! / samples;
       normalized[name] = mean;
-      images[name] = { ...(first as SliceInput & Record<string, unknown>), data: denormalize(mean, scaleStats), shape: [rows, cols], contrast: config.modalities.targets[channel]! };
+      // Only data and shape change (to values of their own types), so this is still a T.
+      images[name] = { ...first, data: denormalize(mean, scaleStats), shape: [rows, cols] as const, contrast: config.modalities.targets[channel]! } as TranslatedImage<T>;
       if (samples > 1) {
         const sd = new Float32Array(rows * cols);
         const half = (scaleStats.high - scaleStats.low) / 2;

@@ -1,11 +1,12 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WeightsError } from '../errors';
 import type { WeightsStore } from './weightsStore';
 
-/** A folder on disk (Node only). Writes go to a temporary file that is then renamed into place. */
-export function fileWeightsStore(folder: string): WeightsStore {
-  const root = resolve(folder);
+/** A folder on disk, by path or file: URL (Node only). Writes go to a temporary file that is then renamed into place. */
+export function fileWeightsStore(folder: string | URL): WeightsStore {
+  const root = resolve(folder instanceof URL || folder.startsWith('file:') ? fileURLToPath(folder) : folder);
   return {
     location: root,
     async read(path) {

@@ -4,6 +4,10 @@ import type { WeightsStore } from './weightsStore';
 /** Read-only store over HTTP(S): files are fetched relative to `baseUrl` (a folder URL). */
 export function httpWeightsStore(baseUrl: string | URL, init: RequestInit = {}): WeightsStore {
   const base = new URL(String(baseUrl).endsWith('/') ? String(baseUrl) : `${String(baseUrl)}/`, globalThis.location?.href);
+  // fetch cannot read file: URLs; say what works instead of failing later with a network message.
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new WeightsError('WEIGHTS_NOT_FOUND', `httpWeightsStore reads http(s) URLs, not ${base.href}; in Node, load a folder path or file: URL with openWeightsStore (or fileWeightsStore from '@meddiff/diffusion-core/node').`);
+  }
   const urlOf = (path: string) => new URL(path, base).toString();
   return {
     location: base.toString(),

@@ -16,9 +16,19 @@ export interface BackendChoice {
 export interface SelectBackendOptions {
   /** Order to try. Default: webgpu, webgl, wasm in a browser; wasm in Node (WebGPU in Node needs installNodeWebGPU). */
   preferred?: readonly BackendName[];
-  /** Where the browser fetches tfjs-backend-wasm's .wasm files (a URL prefix ending in '/'). */
-  wasmPaths?: string;
 }
+
+/**
+ * Each backend's package, an optional peer of this one. A browser app imports the backends it ships
+ * (and, for wasm, calls its `setWasmPaths`); where a backend is not registered yet (Node, tests) it
+ * is imported here by a name bundlers do not follow, so no app is made to install backends it skips.
+ */
+export const BACKEND_PACKAGES = {
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+  webgl: '@tensorflow/tfjs-backend-webgl',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+} as const satisfies Record<BackendName, string>;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
@@ -54,29 +64,23 @@ async function precheck(name: BackendName): Promise<string | null> {
   }
 }
 
-async function registerBackend(name: BackendName, options: SelectBackendOptions): Promise<void> {
-  switch (name) {
-    case 'webgpu':
-      await import('@tensorflow/tfjs-backend-webgpu');
-      // The package registers itself only if navigator.gpu existed when it was first imported.
-      if (!tf.findBackendFactory('webgpu')) {
-        throw new BackendError('@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed, so it did not register; in Node, call installNodeWebGPU() before anything imports it.');
-      }
-      return;
-    case 'webgl':
-      await import('@tensorflow/tfjs-backend-webgl');
-      return;
-    case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
-      // The stock wasm backend lacks Conv2DBackpropFilter and runs several kernels in scalar loops.
-      registerWasmGradientKernels();
-      return;
-    }
-    case 'cpu':
-      await import('@tensorflow/tfjs-backend-cpu');
-      return;
+async function importBackend(name: BackendName): Promise<void> {
+  const pkg: string = BACKEND_PACKAGES[name];
+  try {
+    await import(/* @vite-ignore */ /* webpackIgnore: true */ pkg);
+  } catch (e) {
+    throw new BackendError(`${pkg} is not loaded (${(e as Error).message.split('\n')[0]}): a browser app imports it itself (import '${pkg}'); in Node, npm install ${pkg}@4.22.0`);
   }
+}
+
+async function registerBackend(name: BackendName): Promise<void> {
+  if (!tf.findBackendFactory(name)) await importBackend(name);
+  // tfjs-backend-webgpu registers itself only if navigator.gpu existed when it was first imported.
+  if (name === 'webgpu' && !tf.findBackendFactory('webgpu')) {
+    throw new BackendError('@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed, so it did not register; in Node, call installNodeWebGPU() before anything imports it.');
+  }
+  // The stock wasm backend lacks Conv2DBackpropFilter and runs several kernels in scalar loops.
+  if (name === 'wasm') registerWasmGradientKernels();
 }
 
 /**
@@ -95,7 +99,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       continue;
     }
     try {
-      await registerBackend(backend, options);
+      await registerBackend(backend);
       if (await tf.setBackend(backend)) {
         await tf.ready();
         const skipped = unavailable.map((u) => `${u.backend}: ${u.reason}`).join('; ');

@@ -115,7 +115,7 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
       normalization,
     };
     const sources: Image2D[] = [];
-    const results: PipelineResult[] = [];
+    const results: PipelineResult<Image2D>[] = [];
     const started = performance.now();
     for (const [n, k] of slices.entries()) {
       const slice = volumeSlice(volume, k);
@@ -132,7 +132,7 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     }
     const first = results[0]!;
     const what = describe(effectiveTask, factor, first);
-    const resultVolume = stackSlices(results.map((r) => r.image as unknown as Image2D));
+    const resultVolume = stackSlices(results.map((r) => r.image));
     const stdVolume = first.std ? { ...resultVolume, data: concat(results.map((r) => r.std!)) } : undefined;
     const written: RunCommandResult = { task: effectiveTask, format: nifti ? 'nifti' : 'dicom', files: [], stdFiles: [], slices, shape: [...resultVolume.shape] };
     if (nifti) {

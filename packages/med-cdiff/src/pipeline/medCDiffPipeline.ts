@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, NoiseSchedule, sample, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
+import { ConfigError, NoiseSchedule, openWeightsStore, sample, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
 import { applyNormalization, blendTiles, computeNormalization, cropPadding, denormalize, padToMultiple, planTiles, resize2d, splitTiles, type ImageGeometry, type NormalizationStats, type TileLayout } from '@meddiff/imaging';
 import type { MedCDiffTask } from '../config';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
@@ -26,9 +26,14 @@ export interface RunOptions {
   onProgress?: (progress: SamplingProgress) => void;
 }
 
-export interface PipelineResult {
-  /** The result in the input's modality units, with the input's fields (geometry scaled for super-resolution). */
-  image: SliceInput & Record<string, unknown>;
+/**
+ * `T` is the type of the slice passed in: the result image is that slice with its data and shape
+ * replaced (and its geometry scaled for super-resolution), so an `Image2D` from @meddiff/imaging
+ * gives an `Image2D`, which its writers (`writeDerivedSeries`, `writeNifti`) take as it is.
+ */
+export interface PipelineResult<T extends SliceInput = SliceInput> {
+  /** The result in the input's modality units, with the input's other fields. */
+  image: T;
   /** Per-pixel standard deviation over the samples, in modality units; only when samples > 1. */
   std?: Float32Array;
   normalization: NormalizationStats;
@@ -62,8 +67,9 @@ export class MedCDiffPipeline {
     this.schedule = new NoiseSchedule(model.config.noiseSchedule);
   }
 
+  /** From a weights store, an http(s) URL, or in Node a folder path or file: URL (see openWeightsStore). */
   static async load(source: WeightsStore | string | URL): Promise<MedCDiffPipeline> {
-    return new MedCDiffPipeline(await MedCDiffModel.load(source));
+    return new MedCDiffPipeline(await MedCDiffModel.load(await openWeightsStore(source)));
   }
 
   get task(): MedCDiffTask {
@@ -71,7 +77,7 @@ export class MedCDiffPipeline {
   }
 
   /** Super-resolution by `factor`: the result has round(rows x factor) x round(cols x factor) pixels and a finer spacing. */
-  async superResolve<T extends SliceInput>(image: T, options: RunOptions & { factor: number }): Promise<PipelineResult> {
+  async superResolve<T extends SliceInput>(image: T, options: RunOptions & { factor: number }): Promise<PipelineResult<T>> {
     this.requireTask('super-resolution', 'superResolve');
     validateSlice('superResolve', image);
     const trained = this.model.config.degradation.factors;
@@ -89,7 +95,7 @@ export class MedCDiffPipeline {
   }
 
   /** Removes Gaussian and impulse noise. The result has the input's size. */
-  async denoise<T extends SliceInput>(image: T, options: RunOptions = {}): Promise<PipelineResult> {
+  async denoise<T extends SliceInput>(image: T, options: RunOptions = {}): Promise<PipelineResult<T>> {
     this.requireTask('denoising', 'denoise');
     validateSlice('denoise', image);
     const stats = this.stats(image, options);
@@ -101,7 +107,7 @@ export class MedCDiffPipeline {
    * Fills the region where `mask` is non-zero (rows * cols values). Pixels outside the mask are
    * returned exactly as they were.
    */
-  async inpaint<T extends SliceInput>(image: T, mask: ArrayLike<number>, options: RunOptions = {}): Promise<PipelineResult> {
+  async inpaint<T extends SliceInput>(image: T, mask: ArrayLike<number>, options: RunOptions = {}): Promise<PipelineResult<T>> {
     this.requireTask('inpainting', 'inpaint');
     validateSlice('inpaint', image);
     const [rows, cols] = image.shape;
@@ -216,7 +222,7 @@ export class MedCDiffPipeline {
     return { images, tiles: layout.origins.length };
   }
 
-  private finish(input: SliceInput, { images: generated, tiles }: { images: Float32Array[]; tiles: number }, stats: NormalizationStats, options: RunOptions, resized?: { rows: number; cols: number; geometry: ImageGeometry | undefined }): PipelineResult {
+  private finish<T extends SliceInput>(input: T, { images: generated, tiles }: { images: Float32Array[]; tiles: number }, stats: NormalizationStats, options: RunOptions, resized?: { rows: number; cols: number; geometry: ImageGeometry | undefined }): PipelineResult<T> {
     const { sampler, steps, samples } = this.resolve(options);
     const size = generated[0]!.length;
     const mean = new Float32Array(size);
@@ -231,12 +237,13 @@ export class MedCDiffPipeline {
         std[i] = Math.sqrt(v / (generated.length - 1)) * scale;
       }
     }
+    // Only data, shape and geometry change, each to a value of its own type, so the result is still a T.
     const image = {
-      ...(input as SliceInput & Record<string, unknown>),
+      ...input,
       data: denormalize(mean, stats),
       shape: resized ? ([resized.rows, resized.cols] as const) : input.shape,
       ...(resized?.geometry ? { geometry: resized.geometry } : {}),
-    };
+    } as T;
     return { image, ...(std ? { std } : {}), normalization: stats, sampler, steps, samples, tiles };
   }
 }

@@ -1,4 +1,4 @@
-import type { Image2D, ImageGeometry } from '@meddiff/imaging';
+import type { ImageGeometry } from '@meddiff/imaging';
 import { InvalidInputError } from '../errors';
 
 /**
@@ -11,8 +11,6 @@ export interface SliceInput {
   readonly shape: readonly [number, number];
   readonly geometry?: ImageGeometry;
 }
-
-export type SliceOutput<T extends SliceInput> = T extends Image2D ? Image2D : SliceInput;
 
 export function validateSlice(fn: string, image: SliceInput): void {
   const shape = image?.shape;

@@ -1,6 +1,6 @@
 import { BackendUnavailableError, fromWire, TaskCancelledError, WorkerCrashedError } from '../errors.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
-import type { BackendName, BackendReport, ModelCard, ModelFamily, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
+import type { BackendName, BackendReport, WasmPaths, ModelCard, ModelFamily, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
 
 /** The part of Worker the client uses, so tests can give it an in-process double of the same protocol. */
 export interface WorkerLike {
@@ -18,8 +18,8 @@ interface Pending {
 
 export interface InferenceClientOptions {
   createWorker: () => WorkerLike;
-  /** URL folder of tfjs-backend-wasm's .wasm files (browsers; Node finds them itself). */
-  wasmPaths?: string;
+  /** Where tfjs-backend-wasm's .wasm files are (browsers; Node finds them itself). */
+  wasmPaths?: WasmPaths;
   preferredBackends?: BackendName[];
 }
 

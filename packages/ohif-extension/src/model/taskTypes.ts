@@ -17,6 +17,12 @@ export type SrFactor = (typeof SR_FACTORS)[number];
 export const SAMPLERS = ['ddpm', 'ddim', 'dpm-solver'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
 
+/**
+ * Where tfjs-backend-wasm fetches its .wasm files: a folder URL ending in '/', or a URL per file
+ * (tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm, tfjs-backend-wasm-threaded-simd.wasm).
+ */
+export type WasmPaths = string | Readonly<Record<string, string>>;
+
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /**

@@ -1,8 +1,8 @@
-import type { BackendName, BackendReport, ModelCard, ModelFamily, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
+import type { BackendName, BackendReport, WasmPaths, ModelCard, ModelFamily, TaskProgress, TaskRequest, TaskResult } from './taskTypes.js';
 
 /** Messages to the inference worker. */
 export type ToWorker =
-  | { type: 'init'; preferredBackends?: BackendName[]; wasmPaths?: string }
+  | { type: 'init'; preferredBackends?: BackendName[]; wasmPaths?: WasmPaths }
   | { type: 'load-model'; id: number; url: string; family?: ModelFamily }
   | { type: 'run'; id: number; request: TaskRequest }
   | { type: 'cancel'; id: number };

@@ -2,6 +2,7 @@ import { selectBackend, type BackendChoice } from '@meddiff/diffusion-core';
 import { toWire } from '../errors.js';
 import type { FromWorker, ToWorker } from '../model/workerProtocol.js';
 import type { ModelFamily } from '../model/taskTypes.js';
+import { useWasmPaths } from './backends.js';
 import { loadWorkerModel, type WorkerModel } from './workerModel.js';
 
 /** Progress messages at most this often: progress is for people, not a log. */
@@ -32,7 +33,8 @@ export function createWorkerHandler(post: (message: FromWorker, transfer?: Trans
     switch (msg.type) {
       case 'init': {
         try {
-          backend = await selectBackend({ ...(msg.preferredBackends ? { preferred: msg.preferredBackends } : {}), ...(msg.wasmPaths ? { wasmPaths: msg.wasmPaths } : {}) });
+          useWasmPaths(msg.wasmPaths);
+          backend = await selectBackend(msg.preferredBackends ? { preferred: msg.preferredBackends } : {});
           post({ type: 'ready', backend: { backend: backend.backend, unavailable: backend.unavailable, summary: backend.summary } });
         } catch (e) {
           post({ type: 'init-failed', error: toWire(e) });
