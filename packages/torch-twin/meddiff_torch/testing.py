@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .typescript import PACKAGE_ROOT, REPO_ROOT, run_script  # noqa: F401 (re-exported for the tests)
+from .typescript import run_script
 
 
 def _nhwc(a: np.ndarray) -> np.ndarray:

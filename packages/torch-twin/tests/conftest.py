@@ -1,5 +1,4 @@
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -7,13 +6,14 @@ import pytest
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from meddiff_torch.testing import PACKAGE_ROOT, REPO_ROOT  # noqa: E402
+from meddiff_torch.typescript import run_script  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def ts_configs() -> dict:
     """The configs the TypeScript packages build for every preset (scripts/ts_configs.ts)."""
-    out = subprocess.run([str(REPO_ROOT / "node_modules" / ".bin" / "tsx"), str(PACKAGE_ROOT / "scripts" / "ts_configs.ts")], cwd=PACKAGE_ROOT, capture_output=True, text=True, check=True)
+    out = run_script("ts_configs.ts", [])
+    assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 

@@ -18,7 +18,8 @@ from meddiff_torch.ddim import trailing_timesteps
 from meddiff_torch.models.cdm import Cdm
 from meddiff_torch.nn.patch_mask import patch_keep_mask
 from meddiff_torch.paired_slices import channel_indices, prepare_slices
-from meddiff_torch.testing import PACKAGE_ROOT, run_typescript
+from meddiff_torch.testing import run_typescript
+from meddiff_torch.typescript import PACKAGE_ROOT
 from meddiff_torch.train_cdm import read_cdm_data, stage_objective
 
 TOLERANCE = 1e-4

@@ -9,7 +9,8 @@ import torch
 
 from conftest import randomize
 from meddiff_torch import Cdm, MedCDiff, UNet
-from meddiff_torch.testing import REPO_ROOT, run_typescript
+from meddiff_torch.testing import run_typescript
+from meddiff_torch.typescript import REPO_ROOT
 from meddiff_torch.weights import load_tf_state, read_weights, save_weights, tf_state
 
 TOLERANCE = 1e-4

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,8 @@ import torch
 
 from conftest import write_slice_dataset
 from meddiff_torch import MedCDiff
-from meddiff_torch.testing import PACKAGE_ROOT, REPO_ROOT, run_typescript
+from meddiff_torch.testing import run_typescript
+from meddiff_torch.typescript import PACKAGE_ROOT, REPO_ROOT
 
 # torchrun of Debian 12's PyTorch 1.13 on Python 3.11 cannot parse its own default "0" for these
 # (an IntFlag change in 3.11); --redirects 1 --tee 1 parses and keeps every rank's output on the console.
