@@ -10,7 +10,7 @@ import { simulate } from './commands/simulate';
 import { train, TRAIN_STAGES, type TrainStage } from './commands/train';
 import { evaluate } from './commands/evaluate';
 import { runModel } from './commands/run';
-import { ANATOMY_SOURCES, type AnatomySourceId } from './node/anatomySources';
+import { ANATOMY_SOURCES, BRAINWEB_DATASET_SOURCES, type AnatomySourceId } from './node/anatomySources';
 import { writeSimulatedBrainStudy } from './node/sampleStudy';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -59,12 +59,15 @@ program
 
 program
   .command('simulate')
-  .description('render co-registered T1, T2, PD, FLAIR and T1ce slices from real anatomy (Colin27, INIA19, MNI tissue maps) into <cache>/datasets/cdm-sim-<size>')
+  .description('render co-registered T1, T2, PD, FLAIR and T1ce slices from real anatomy (Colin27, INIA19, MNI tissue maps) into <cache>/datasets/cdm-sim-<size>, or with --protocols protocol-varied T1, T2, FLAIR, PD from every open anatomy into cdm-protocols-<size>')
   .option('--size <px>', 'side of the square slices (default 64)', integer(16))
-  .option('--slices <n>', 'axial slices per anatomy (default 24)', integer(1))
-  .option('--virtual-subjects <n>', 'tissue-property and acquisition draws per anatomy (default 6)', integer(1))
-  .option('--sources <ids>', `anatomies (default ${ANATOMY_SOURCES.join(',')})`, list)
-  .option('--val-subjects <ids>', 'anatomies that form the validation split (default inia19; with --from, the last scan)', list)
+  .option('--slices <n>', 'axial slices per virtual subject (default 24; with --protocols 8)', integer(1))
+  .option('--slice-pool <n>', 'evenly spaced slices per anatomy that the virtual subjects take turns at (default: --slices; with --protocols 48)', integer(1))
+  .option('--virtual-subjects <n>', 'tissue-property and acquisition draws per anatomy (default 6; with --protocols 32)', integer(1))
+  .option('--sources <ids>', `anatomies, from ${ANATOMY_SOURCES.join(',')} (default ${BRAINWEB_DATASET_SOURCES.join(',')}; with --protocols all)`, list)
+  .option('--val-subjects <ids>', 'anatomies that form the validation split (default inia19; with --protocols inia19,dipy-t1-coronal; with --from, the last scan)', list)
+  .option('--protocols', 'render cdm-protocols-<size> instead: field strength, tissue properties, resolution and protocols (spin echo, gradient echo, inversion recovery) drawn per virtual subject; train/val/test split by subject and by protocol')
+  .option('--test-subjects <ids>', 'with --protocols: anatomies that form the test split (default itk-kmeans-t1)', list)
   .option('--modalities <list>', `contrasts (default ${SIMULATED_MODALITIES.join(',')})`, list)
   .option('--from <files>', 'render from your own T1-weighted head scans instead (comma-separated NIfTI files or DICOM folders, one subject each)', list)
   .option('--out <dir>', 'with --from: the dataset folder to write')
@@ -73,7 +76,7 @@ program
   .option('--force', 'render again even when up to date')
   .option('--sample-study', 'also write the simulated multi-contrast DICOM study for the viewer (<cache>/sample-studies-cdm)')
   .addOption(cacheOption())
-  .action(async (o: { size?: number; slices?: number; virtualSubjects?: number; sources?: AnatomySourceId[]; valSubjects?: string[]; modalities?: SimulatedModality[]; from?: string[]; out?: string; preview?: string; seed?: number; force?: boolean; sampleStudy?: boolean; cacheDir?: string }) => {
+  .action(async (o: { size?: number; slices?: number; slicePool?: number; virtualSubjects?: number; sources?: AnatomySourceId[]; valSubjects?: string[]; testSubjects?: string[]; protocols?: boolean; modalities?: SimulatedModality[]; from?: string[]; out?: string; preview?: string; seed?: number; force?: boolean; sampleStudy?: boolean; cacheDir?: string }) => {
     await simulate({ ...o, ...(o.slices ? { slicesPerSubject: o.slices } : {}), log });
     if (o.sampleStudy) {
       const { dir, built } = writeSimulatedBrainStudy({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), ...(o.force ? { force: true } : {}), log });

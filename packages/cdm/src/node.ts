@@ -1,8 +1,10 @@
 // @meddiff/cdm/node: the Node-only parts (files, the open-data cache, the CLI's commands).
-export { ANATOMY_SOURCES, loadAnatomy } from './node/anatomySources';
+export { ANATOMY_SOURCES, BRAINWEB_DATASET_SOURCES, loadAnatomy } from './node/anatomySources';
 export type { AnatomySourceId, LoadedAnatomy } from './node/anatomySources';
-export { buildSimulatedDataset, writeSimulatedDataset, SIMULATOR_VERSION } from './node/simulatedDataset';
-export type { SimulatedDatasetOptions, SimulatedDatasetManifest, AnatomyInput } from './node/simulatedDataset';
+export { buildSimulatedDataset, writeSimulatedDataset, SIMULATOR_VERSION, PROTOCOL_SIDE_FILE } from './node/simulatedDataset';
+export type { SimulatedDatasetOptions, SimulatedDatasetManifest, AnatomyInput, ProtocolSideFile } from './node/simulatedDataset';
+export { buildProtocolDataset, PROTOCOL_DATASET_CHANNELS, PROTOCOL_DATASET_SPLIT } from './node/protocolDataset';
+export type { ProtocolDatasetOptions } from './node/protocolDataset';
 export { writeSimulatedBrainStudy } from './node/sampleStudy';
 export type { SimulatedStudyOptions, SimulatedStudyIndex } from './node/sampleStudy';
 export { simulate } from './commands/simulate';

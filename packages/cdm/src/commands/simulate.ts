@@ -8,16 +8,27 @@ import { SIMULATED_MODALITIES, type SimulatedModality } from '../modalities';
 import { anatomyFromT1 } from '../simulate/anatomy';
 import { defaultSimulationPlan } from '../simulate/simulateAnatomy';
 import { ANATOMY_SOURCES, type AnatomySourceId } from '../node/anatomySources';
-import { buildSimulatedDataset, writeSimulatedDataset, type AnatomyInput } from '../node/simulatedDataset';
+import { buildProtocolDataset } from '../node/protocolDataset';
+import { buildSimulatedDataset, writeSimulatedDataset, type AnatomyInput, type SimulatedDatasetManifest } from '../node/simulatedDataset';
 import { occupied, type Log } from './common';
 import { OutputExistsError, UsageError } from './errors';
 
 export interface SimulateCommandOptions {
   size?: number;
   slicesPerSubject?: number;
+  /** Candidate slices per anatomy that the virtual subjects rotate through (see SimulationPlan.slicePool). */
+  slicePool?: number;
   virtualSubjects?: number;
   sources?: AnatomySourceId[];
   valSubjects?: string[];
+  /** With `protocols`: anatomies that form the test split (default itk-kmeans-t1). */
+  testSubjects?: string[];
+  /**
+   * Render the protocol-varied dataset `cdm-protocols-<size>` (field strength, tissue properties,
+   * resolution and protocols drawn per virtual subject; train, val and test split by subject and by
+   * protocol) instead of `cdm-sim-<size>`.
+   */
+  protocols?: boolean;
   modalities?: SimulatedModality[];
   seed?: number;
   force?: boolean;
@@ -33,21 +44,36 @@ export interface SimulateCommandOptions {
 
 /**
  * Renders the paired multi-contrast dataset from the open anatomies (Colin27, INIA19, the MNI
- * tissue maps) into <cache>/datasets/cdm-sim-<size>/, or from a user's T1 scan into `out`.
+ * tissue maps) into <cache>/datasets/cdm-sim-<size>/, or from a user's T1 scan into `out`, or
+ * (`protocols`) the protocol-varied dataset from every open anatomy into
+ * <cache>/datasets/cdm-protocols-<size>/.
  */
-export async function simulate(o: SimulateCommandOptions = {}): Promise<{ dir: string; train: number; val: number; built: boolean }> {
+export async function simulate(o: SimulateCommandOptions = {}): Promise<{ dir: string; train: number; val: number; test?: number; built: boolean }> {
   const log = o.log ?? (() => undefined);
   for (const m of o.modalities ?? []) if (!SIMULATED_MODALITIES.includes(m)) throw new UsageError(`The simulator renders ${SIMULATED_MODALITIES.join(', ')}; '${m}' is not one of them.`);
   for (const s of o.sources ?? []) if (!ANATOMY_SOURCES.includes(s)) throw new UsageError(`Unknown anatomy '${s}'. Allowed: ${ANATOMY_SOURCES.join(', ')}.`);
   const plan = {
     ...(o.size ? { size: o.size } : {}),
     ...(o.slicesPerSubject ? { slicesPerSubject: o.slicesPerSubject } : {}),
+    ...(o.slicePool ? { slicePool: o.slicePool } : {}),
     ...(o.virtualSubjects ? { virtualSubjects: o.virtualSubjects } : {}),
     ...(o.modalities ? { modalities: o.modalities } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
   };
-  let result: { dir: string; train: number; val: number; built: boolean };
-  if (o.from) {
+  let result: { dir: string; train: number; val: number; test?: number; built: boolean };
+  if (o.testSubjects && !o.protocols) throw new UsageError('--test-subjects needs --protocols: the cdm-sim datasets have train and val splits only.');
+  if (o.protocols && o.from) throw new UsageError('--protocols renders the open anatomies; it cannot be combined with --from.');
+  if (o.protocols) {
+    const started = performance.now();
+    const { dir, manifest, built } = buildProtocolDataset({ ...plan, ...(o.sources ? { sources: o.sources } : {}), ...(o.valSubjects ? { valSubjects: o.valSubjects } : {}), ...(o.testSubjects ? { testSubjects: o.testSubjects } : {}), ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), ...(o.force ? { force: true } : {}), log });
+    const inSplit = (m: SimulatedDatasetManifest, split: string) => m.subjects.filter((s) => s.split === split).map((s) => s.id).join(', ');
+    log(`${built ? `wrote (${((performance.now() - started) / 1000).toFixed(0)} s)` : 'up to date:'} ${dir}: ${manifest.splits.train.count} training slices (${inSplit(manifest, 'train')}), ${manifest.splits.val.count} validation (${inSplit(manifest, 'val')}), ${manifest.splits.test?.count ?? 0} test (${inSplit(manifest, 'test')}), contrasts ${manifest.channels.join(', ')}; per-slice protocols in ${dir}/protocols.json`);
+    result = { dir, train: manifest.splits.train.count, val: manifest.splits.val.count, test: manifest.splits.test?.count ?? 0, built };
+    if (o.preview) {
+      const { data, shape } = readDataset(dir, 'train');
+      writePreview(o.preview, data, shape[1], shape[2], Math.min(6, shape[0]), Math.max(1, Math.floor(shape[0] / 6)));
+    }
+  } else if (o.from) {
     // Each file is one subject; the last is the validation subject unless valSubjects says otherwise.
     const files = o.from;
     if (files.length < 2) throw new UsageError('--from needs at least two T1 scans (one subject each), so that validation slices come from a subject training never saw.');

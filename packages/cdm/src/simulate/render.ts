@@ -55,7 +55,7 @@ export function renderContrast(maps: TissueMaps, subject: VirtualSubject, contra
   const v = subject.variability;
   const sigma = subject.noiseLevel * brightestSignal(subject, contrast);
   const out = new Float32Array(n);
-  const local: TissueProperties = { t1: 0, t2: 0, pd: 0 };
+  const local: TissueProperties = { t1: 0, t2: 0, pd: 0, r2Prime: 0 };
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (const { u, p } of tissues) {
@@ -64,6 +64,7 @@ export function renderContrast(maps: TissueMaps, subject: VirtualSubject, contra
       local.t1 = p.t1 * (1 + v * fields.t1[i]!);
       local.t2 = p.t2 * (1 + v * fields.t2[i]!);
       local.pd = p.pd * (1 + v * fields.pd[i]!);
+      local.r2Prime = p.r2Prime ?? 0;
       s += w * tissueSignal(seq, local, ti);
     }
     // About +-2 standard deviations of the field span exp(+-level/2).

@@ -21,7 +21,22 @@ export interface InversionRecovery {
   ti: number | 'null-csf';
 }
 
-export type Sequence = SpinEcho | InversionRecovery;
+/**
+ * Spoiled gradient echo (FLASH, SPGR; Haase et al. 1986): the steady state with transverse coherence
+ * destroyed before each pulse, S = PD sin(a) (1 - E1) / (1 - cos(a) E1) e^(-TE/T2*), E1 = e^(-TR/T1)
+ * (the Ernst equation times the T2* decay; Ernst and Anderson 1966). No refocusing pulse, so the echo
+ * decays with T2*, not T2: T2* = 1 / (1/T2 + R2'), see `effectiveT2`.
+ */
+export interface SpoiledGradientEcho {
+  kind: 'spoiled-gradient-echo';
+  tr: number;
+  te: number;
+  /** Flip angle, degrees. */
+  flip: number;
+}
+
+export type Sequence = SpinEcho | InversionRecovery | SpoiledGradientEcho;
+export type SequenceKind = Sequence['kind'];
 
 /**
  * Gadolinium: 1/T1' = 1/T1 + r1 C (r1 in 1/(mM s), C in mM). With an intact blood-brain barrier,
@@ -68,14 +83,27 @@ export function inversionTime(seq: InversionRecovery): number {
 export function validateSequence(seq: Sequence): void {
   if (!(seq.tr > 0 && seq.te > 0 && seq.te < seq.tr)) throw new ConfigError(`A sequence needs 0 < TE < TR, got TR ${seq.tr} ms, TE ${seq.te} ms.`);
   if (seq.kind === 'inversion-recovery' && seq.ti !== 'null-csf' && !(seq.ti > 0 && seq.ti < seq.tr)) throw new ConfigError(`TI must be in (0, TR), got ${seq.ti} ms.`);
+  if (seq.kind === 'spoiled-gradient-echo' && !(seq.flip > 0 && seq.flip <= 90)) throw new ConfigError(`A spoiled gradient echo needs a flip angle in (0, 90] degrees, got ${seq.flip}.`);
+}
+
+/**
+ * T2*: 1/T2* = 1/T2 + R2', R2' (per second) the reversible dephasing by mesoscopic field
+ * inhomogeneity, which a spin echo refocuses and a gradient echo does not. Times in ms.
+ */
+export function effectiveT2(t2: number, r2Prime = 0): number {
+  return r2Prime > 0 ? 1 / (1 / t2 + r2Prime / 1000) : t2;
 }
 
 /** Signal of one tissue with properties `p` (the per-voxel values after spatial variation). */
 export function tissueSignal(seq: Sequence, p: TissueProperties, ti = seq.kind === 'inversion-recovery' ? inversionTime(seq) : 0): number {
   if (p.pd <= 0) return 0;
   const recovery = Math.exp(-seq.tr / p.t1);
-  const decay = Math.exp(-seq.te / p.t2);
+  const decay = seq.kind === 'spoiled-gradient-echo' ? 1 : Math.exp(-seq.te / p.t2);
   if (seq.kind === 'spin-echo') return p.pd * (1 - recovery) * decay;
+  if (seq.kind === 'spoiled-gradient-echo') {
+    const a = (seq.flip * Math.PI) / 180;
+    return (p.pd * Math.sin(a) * (1 - recovery) * Math.exp(-seq.te / effectiveT2(p.t2, p.r2Prime))) / (1 - Math.cos(a) * recovery);
+  }
   return p.pd * Math.abs(1 - 2 * Math.exp(-ti / p.t1) + recovery) * decay;
 }
 

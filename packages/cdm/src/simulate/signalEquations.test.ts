@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRAST_PRESETS, enhancedT1, inversionTime, nullingInversionTime, tissueSignal } from './sequences';
+import { CONTRAST_PRESETS, effectiveT2, enhancedT1, inversionTime, nullingInversionTime, tissueSignal } from './sequences';
 import { drawTissueParameters, TISSUE_TABLE } from './tissues';
 import { seededRandom } from './random';
 
@@ -37,5 +37,32 @@ describe('signal equations', () => {
       expect(p.wm.pd).toBeLessThan(p.gm.pd);
       expect(p.skull.pd).toBe(0);
     }
+  });
+});
+
+describe('spoiled gradient echo', () => {
+  it('is PD sin(a) (1 - E1) / (1 - cos(a) E1) e^(-TE/T2*), against a hand-computed value', () => {
+    // T1 1000 ms, T2 80 ms, R2' 5 /s (T2* = 1 / (1/80 + 0.005) = 57.142857 ms), PD 0.8; TR 20 ms, TE 5 ms, 30 degrees:
+    // E1 = e^-0.02 = 0.980199; 0.8 x 0.5 x 0.019801 / (1 - 0.866025 x 0.980199) x e^(-5/57.142857) = 0.04802007.
+    expect(effectiveT2(80, 5)).toBeCloseTo(57.142857142857, 9);
+    const s = tissueSignal({ kind: 'spoiled-gradient-echo', tr: 20, te: 5, flip: 30 }, { t1: 1000, t2: 80, pd: 0.8, r2Prime: 5 });
+    expect(s).toBeCloseTo(0.0480200721753614, 12);
+  });
+
+  it('is saturation recovery at 90 degrees, peaks at the Ernst angle, and decays with T2*, not T2', () => {
+    const p = { t1: 900, t2: 70, pd: 0.7, r2Prime: 8 };
+    const at = (flip: number, te = 4) => tissueSignal({ kind: 'spoiled-gradient-echo', tr: 25, te, flip }, p);
+    expect(at(90)).toBeCloseTo(0.7 * (1 - Math.exp(-25 / 900)) * Math.exp(-4 / effectiveT2(70, 8)), 12);
+    const ernst = (Math.acos(Math.exp(-25 / 900)) * 180) / Math.PI;
+    expect(at(ernst)).toBeGreaterThan(at(ernst - 1));
+    expect(at(ernst)).toBeGreaterThan(at(ernst + 1));
+    // A spin echo would lose e^(-TE/T2) between two echo times; the gradient echo loses e^(-TE/T2*), more.
+    expect(at(20, 14) / at(20, 4)).toBeCloseTo(Math.exp(-10 / effectiveT2(70, 8)), 12);
+    expect(tissueSignal({ kind: 'spoiled-gradient-echo', tr: 25, te: 4, flip: 20 }, { t1: 900, t2: 70, pd: 0.7 })).toBeGreaterThan(at(20));
+  });
+
+  it('leaves spin echoes untouched by R2\'', () => {
+    const se = { kind: 'spin-echo', tr: 3000, te: 100 } as const;
+    expect(tissueSignal(se, { t1: 900, t2: 70, pd: 0.7, r2Prime: 8 })).toBe(tissueSignal(se, { t1: 900, t2: 70, pd: 0.7 }));
   });
 });

@@ -22,14 +22,22 @@ export interface TissueProperties {
   t2: number;
   /** Proton density relative to water. */
   pd: number;
+  /**
+   * R2', per second: the reversible part of transverse relaxation (1/T2* = 1/T2 + R2'), which only
+   * gradient echoes see. Absent (0) in the BrainWeb table, whose sequences are all spin echoes.
+   */
+  r2Prime?: number;
 }
 
 export interface TissueEntry {
   nominal: TissueProperties;
   /** Ranges a virtual subject draws from (uniformly). */
-  range: { t1: [number, number]; t2: [number, number]; pd: [number, number] };
+  range: { t1: [number, number]; t2: [number, number]; pd: [number, number]; r2Prime?: [number, number] };
   source: string;
 }
+
+/** A property table: one entry per tissue (BrainWeb's below; the published 1.5 T and 3 T ranges in relaxometry.ts). */
+export type TissueTable = Readonly<Record<Tissue, TissueEntry>>;
 
 const within = (v: number, share: number): [number, number] => [v * (1 - share), v * (1 + share)];
 
@@ -55,13 +63,26 @@ export function nominalTissueParameters(): TissueParameters {
 /** Independent per-tissue jitter on top of the shared position in each range. */
 export const TISSUE_JITTER = 0.03;
 
-export function drawTissueParameters(random: { between(low: number, high: number): number }): TissueParameters {
+/**
+ * One subject's draw from `table` (BrainWeb's by default). R2' is drawn only for tables that give
+ * it, after the other draws, so the BrainWeb draws of a seed are what they always were.
+ */
+export function drawTissueParameters(random: { between(low: number, high: number): number }, table: TissueTable = TISSUE_TABLE): TissueParameters {
   const at = { t1: random.between(0, 1), t2: random.between(0, 1), pd: random.between(0, 1) };
   const pick = (r: [number, number], position: number) => (r[0] + position * (r[1] - r[0])) * random.between(1 - TISSUE_JITTER, 1 + TISSUE_JITTER);
-  return Object.fromEntries(
+  const out = Object.fromEntries(
     TISSUES.map((t) => {
-      const r = TISSUE_TABLE[t].range;
+      const r = table[t].range;
       return [t, { t1: pick(r.t1, at.t1), t2: pick(r.t2, at.t2), pd: Math.min(1, pick(r.pd, at.pd)) }];
     }),
   ) as TissueParameters;
+  if (TISSUES.some((t) => table[t].range.r2Prime)) {
+    // R2' comes from the same field inhomogeneity in every tissue (Yablonskiy and Haacke 1994): one shared position.
+    const atR2 = random.between(0, 1);
+    for (const t of TISSUES) {
+      const r = table[t].range.r2Prime;
+      if (r) out[t].r2Prime = pick(r, atR2);
+    }
+  }
+  return out;
 }

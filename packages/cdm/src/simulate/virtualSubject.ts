@@ -1,5 +1,8 @@
 import { ConfigError } from '@meddiff/diffusion-core';
+import type { SimulatedModality } from '../modalities';
+import type { Acquisition } from './acquisition';
 import { seededRandom } from './random';
+import type { ContrastSpec } from './sequences';
 import { drawTissueParameters, type TissueParameters } from './tissues';
 
 /** One simulated person-and-session: tissue properties and acquisition imperfections. */
@@ -12,6 +15,10 @@ export interface VirtualSubject {
   noiseLevel: number;
   /** Intensity non-uniformity: the bias field spans about exp(+-level/2) (BrainWeb offers 0, 20 and 40 %). */
   biasLevel: number;
+  /** The protocol of each contrast; absent: the fixed CONTRAST_PRESETS (sequences.ts). Drawn per subject by drawProtocolSubject. */
+  contrasts?: Readonly<Record<SimulatedModality, ContrastSpec>>;
+  /** Slice thickness and in-plane resolution; absent: one anatomy slice rendered at the output grid. */
+  acquisition?: Acquisition;
 }
 
 export interface VirtualSubjectRanges {
