@@ -214,14 +214,18 @@ class Trainer:
 
 
 def compact_checkpoint(run_checkpoints: str | Path, to: str | Path) -> Path:
-    """The newest checkpoint without the AdamW moments (a third of its size): what a later session
-    needs to continue a run from a committed file. Put it in a run's checkpoints/ folder and run the
-    same command again; training goes on from its step with fresh moments (no longer bit-exact)."""
+    """The newest checkpoint without the AdamW moments and with weights and EMA in float16 (an
+    eighth of its size): what a later session needs to continue a run from a committed file. Put it
+    in a run's checkpoints/ folder and run the same command again; training goes on from its step
+    with fresh moments and float32 weights rounded once (no longer bit-exact)."""
     found = sorted(Path(run_checkpoints).glob("step-*.pt"))
     if not found:
         raise CheckpointError(f"{run_checkpoints} holds no checkpoint (step-*.pt).")
     state = torch.load(found[-1], map_location="cpu")
     state["optimizer"] = None
+    state["network"] = {k: v.half() if v.is_floating_point() else v for k, v in state["network"].items()}
+    if state["ema"] is not None:
+        state["ema"] = [e.half() for e in state["ema"]]
     to = Path(to)
     to.parent.mkdir(parents=True, exist_ok=True)
     tmp = to.with_suffix(".partial")
