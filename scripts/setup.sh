@@ -37,4 +37,7 @@ fi
 npm run --silent -w @meddiff/imaging setup-data
 # The prebuilt OHIF app (npm pack @ohif/app, cached), the extension build, sample studies and model weights.
 npx nx run @meddiff/viewer:prepare-viewer --outputStyle=stream
+# The adopter tests (apps/adopter) install the packed packages into fresh folders with --offline: fill
+# npm's cache with what those installs need (once about 40 s; later runs fetch only what is missing).
+npx nx run @meddiff/adopter:prefetch --outputStyle=stream
 echo "setup: done"

@@ -43,7 +43,7 @@ export { UNET_PRESETS, unetPreset } from './nn/unetPresets';
 export type { UNetPresetName } from './nn/unetPresets';
 // Runtime
 export { yieldToEventLoop } from './runtime/yieldToEventLoop';
-export { selectBackend, BACKEND_NAMES } from './runtime/selectBackend';
+export { selectBackend, BACKEND_NAMES, BACKEND_PACKAGES } from './runtime/selectBackend';
 export type { BackendName, BackendChoice, SelectBackendOptions } from './runtime/selectBackend';
 // Weights I/O
 export { memoryWeightsStore } from './io/weightsStore';

@@ -54,6 +54,7 @@ class RunFolderError(ValueError):
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", help="a CdmConfig JSON file (`python3 -m meddiff_torch config cdm <modalities> <size>`) or a CDM model folder; not needed to continue a run")
+    p.add_argument("--init", help="start each new stage of mrm, mdn and cunet from that part of this CDM model folder (fine-tuning a model saved by either trainer; pass it as --config too)")
     p.add_argument("--out", required=True, help="the run folder: run.json, log.jsonl, <stage>/checkpoints/, model/ (the CDM model), baseline/")
     p.add_argument("--stage", choices=[*STAGES, "all"], default="all", help="what to train; all: mrm, mdn, cunet, then baseline")
     p.add_argument("--steps", type=int, help="steps of each stage trained now (default per size: tiny 600/2000/1500/1500 for mrm/mdn/cunet/baseline)")
@@ -202,6 +203,10 @@ def _train_stage(stage: str, args, folder: RunFolder, world: World, data: dict, 
     started = time.time()
     if trainer.resume():
         log({"stage": stage, "resumedAt": trainer.step, "from": trainer.resumed_from})
+    elif args.init and stage in PARTS:
+        model.load_part(args.init, stage)  # refuses a part trained with another config
+        trainer.ema = [p.detach().clone() for p in trainer.params] if trainer.ema is not None else None
+        log({"stage": stage, "initialisedFrom": str(Path(args.init) / stage)})
     summary = train_to_the_end(trainer, validate if tc["validateEvery"] else None)
     report = None
     if world.is_main:

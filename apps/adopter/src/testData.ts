@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { PYDICOM_TEST_FILES } from '@meddiff/imaging';
+import { openDataFile, resolveCacheDir } from '@meddiff/imaging/node';
+import { REPO_ROOT } from './workspace.js';
+
+/** pydicom's MR_small.dcm (64 x 64 MR) from the open data scripts/setup.sh caches. */
+export function mrSmall(): string {
+  return openDataFile(resolveCacheDir(undefined, REPO_ROOT), 'python3-pydicom', join(PYDICOM_TEST_FILES, 'MR_small.dcm'));
+}
+
+/** The small models the viewer ships (in git): what an adopter's model folder looks like. */
+export const SHIPPED_MODELS = join(REPO_ROOT, 'apps', 'viewer', 'models');
+export const DENOISING_MODEL = join(SHIPPED_MODELS, 'med-cdiff-denoising-tiny');
+export const CDM_MODEL = join(SHIPPED_MODELS, 'cdm-t1-t2-to-flair-pd-64px');
