@@ -2,8 +2,10 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts', 'src/node.ts'],
-  // ESM only, no source maps: see 'Module formats' in the root README.
+  // ESM only, no source maps: see 'Module formats' in the root README. Class names kept, so
+  // error names survive an app's minifier.
   format: ['esm'],
+  keepNames: true,
   dts: true,
   clean: true,
   target: 'es2022',

@@ -25,6 +25,8 @@ export default defineConfig([
     entry: { index: 'src/index.ts', id: 'src/id.ts', inferenceWorker: 'src/worker/inferenceWorker.ts', 'runtime-plugin': 'src/runtimePlugin.ts' },
     format: ['esm'],
     dts: { entry: { index: 'src/index.ts', id: 'src/id.ts', 'runtime-plugin': 'src/runtimePlugin.ts' } },
+    // Error class names survive the app's minifier.
+    keepNames: true,
     clean: true,
     target: 'es2022',
     external: [/^@tensorflow\//, /^@meddiff\//, 'react', 'react-dom', 'dcmjs'],

@@ -35,13 +35,15 @@ function loadCodec(key: CodecKey): Promise<LoadedCodec> {
   if (p === undefined) {
     // The `decode` builds embed their WebAssembly as a data URL, so they load in Node and in browsers
     // without having to locate a .wasm file. Imported lazily: nobody pays for a codec they never use.
+    // '#codec/…' (package.json `imports`) is the codec package in Node and this package's browser
+    // build of it for bundlers (see tsup.config.ts).
     p = (async (): Promise<LoadedCodec> => {
       const mod =
         key === 'JpegLSDecoder'
-          ? await import('@cornerstonejs/codec-charls/decode')
+          ? await import('#codec/charls')
           : key === 'J2KDecoder'
-            ? await import('@cornerstonejs/codec-openjpeg/decode')
-            : await import('@cornerstonejs/codec-libjpeg-turbo-8bit/decode');
+            ? await import('#codec/openjpeg')
+            : await import('#codec/libjpeg-turbo-8bit');
       const factory = (mod.default ?? mod) as unknown as (arg?: object) => Promise<LoadedCodec>;
       // Emscripten prints decoder warnings to the console; keep them off the user's terminal.
       return factory({ print: () => undefined, printErr: () => undefined });

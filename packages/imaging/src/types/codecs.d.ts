@@ -8,15 +8,16 @@ interface EmscriptenDecoder {
 }
 type EmscriptenCodecFactory<K extends string> = (moduleArg?: object) => Promise<Record<K, new () => EmscriptenDecoder>>;
 
-declare module '@cornerstonejs/codec-charls/decode' {
+// '#codec/…' are this package's `imports`: the codec packages' `decode` builds (see package.json).
+declare module '#codec/charls' {
   const factory: EmscriptenCodecFactory<'JpegLSDecoder'>;
   export default factory;
 }
-declare module '@cornerstonejs/codec-openjpeg/decode' {
+declare module '#codec/openjpeg' {
   const factory: EmscriptenCodecFactory<'J2KDecoder'>;
   export default factory;
 }
-declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decode' {
+declare module '#codec/libjpeg-turbo-8bit' {
   const factory: EmscriptenCodecFactory<'JPEGDecoder'>;
   export default factory;
 }
