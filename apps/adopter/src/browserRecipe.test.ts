@@ -43,8 +43,9 @@ async function runPage(dist: string): Promise<{ text: string; missing: string[];
 const EXPECTED = /^Running on wasm \(webgpu: .+\)\. Denoised 64 x 64 pixels\.$/;
 
 describe("the README's browser recipe, bundled from the packed tarballs with no extra flags", () => {
-  it('esbuild bundles it (no Node built-in reachable, no DICOM code) and it runs in Chromium', async () => {
-    await runIn(web, join(REPO_ROOT, 'node_modules/.bin/esbuild'), ['main.js', '--bundle', '--format=esm', '--outdir=dist-esbuild', '--metafile=dist-esbuild/meta.json', '--log-level=warning']);
+  it('esbuild bundles it (no Node built-in reachable, no DICOM code) and it runs in Chromium, the model in a Web Worker', async () => {
+    // Two entry points: the page, and the worker it starts by `new URL('./worker.js', import.meta.url)`.
+    await runIn(web, join(REPO_ROOT, 'node_modules/.bin/esbuild'), ['main.js', 'worker.js', '--bundle', '--format=esm', '--outdir=dist-esbuild', '--metafile=dist-esbuild/meta.json', '--log-level=warning']);
     // What ended up in the bundle (esbuild also lists the modules it parsed and then dropped).
     const meta = JSON.parse(readFileSync(join(web, 'dist-esbuild/meta.json'), 'utf8')) as Metafile;
     const bundled = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => f));
@@ -64,7 +65,7 @@ describe("the README's browser recipe, bundled from the packed tarballs with no 
     expect(run.text.split('\n')).toEqual(['WeightsError WEIGHTS_CORRUPT', 'InvalidInputError INVALID_INPUT', 'NotDicomError NOT_DICOM']);
   });
 
-  it('Vite builds it (minified) and it runs in Chromium; no DICOM code is fetched', async () => {
+  it('Vite builds it (minified, the worker too) and it runs in Chromium; no DICOM code is fetched', async () => {
     await runIn(web, 'node', [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
     const run = await runPage(join(web, 'dist'));
     expect(run.errors).toEqual([]);

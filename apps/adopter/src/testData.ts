@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYDICOM_TEST_FILES } from '@meddiff/imaging';
 import { openDataFile, resolveCacheDir } from '@meddiff/imaging/node';
@@ -12,3 +13,10 @@ export function mrSmall(): string {
 export const SHIPPED_MODELS = join(REPO_ROOT, 'apps', 'viewer', 'models');
 export const DENOISING_MODEL = join(SHIPPED_MODELS, 'med-cdiff-denoising-tiny');
 export const CDM_MODEL = join(SHIPPED_MODELS, 'cdm-t1-t2-to-flair-pd-64px');
+
+/** The prebuilt OHIF 3.13.2 app apps/viewer unpacks into the cache (scripts/setup.sh): an existing deployment. */
+export function prebuiltOhifApp(): string {
+  const dist = join(resolveCacheDir(undefined, REPO_ROOT), 'ohif-app', '3.13.2', 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`no prebuilt OHIF app in ${dist}: run scripts/setup.sh (npm run prepare-viewer -w apps/viewer fetches it)`);
+  return dist;
+}
