@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  // The training worker is an entry of its own: dataParallelGradients starts dist/trainingWorker.js.
+  entry: { index: 'src/index.ts', node: 'src/node.ts', trainingWorker: 'src/train/dataParallel/trainingWorker.ts' },
   // ESM only, no source maps: see 'Module formats' in the root README. Class names kept, so
   // error names survive an app's minifier.
   format: ['esm'],

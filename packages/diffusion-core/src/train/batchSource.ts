@@ -21,6 +21,16 @@ export interface BatchSource<B> {
 }
 
 /**
+ * A batch source a data-parallel worker can restrict to its share of each batch: after
+ * `shard(offset, count)`, `next()` builds rows [offset, offset + count) of the batch the whole
+ * source would have built (the same items, the same per-row draws), and positions still advance
+ * by whole batches.
+ */
+export interface ShardableBatchSource<B> extends BatchSource<B> {
+  shard(offset: number, count: number): void;
+}
+
+/**
  * Shuffled batches of item indices: a new permutation per epoch from (seed, epoch), no item
  * repeated within an epoch, the last partial batch of an epoch dropped. Batch sources that
  * prepare items themselves (e.g. degrade images on the CPU) build on this.
@@ -98,13 +108,22 @@ export function seededUniform(seed: number): () => number {
 
 /**
  * A batch source over shuffled item indices: subclasses say how to make a batch from the items'
- * indices (and a seed tied to the batch's position, for per-batch random choices).
+ * indices, a seed tied to the batch's position and the row of the first item in the whole batch
+ * (per-row random choices seeded by (seed, row) stay the same when a worker builds only its share).
  */
-export abstract class IndexedBatchSource<B> implements BatchSource<B> {
+export abstract class IndexedBatchSource<B> implements ShardableBatchSource<B> {
   protected readonly indices: ShuffledIndices;
+  private rows: { offset: number; count: number } | null = null;
 
   constructor(count: number, batchSize: number, seed: number) {
     this.indices = new ShuffledIndices(count, batchSize, seed);
+  }
+
+  shard(offset: number, count: number): void {
+    if (!(Number.isInteger(offset) && Number.isInteger(count) && offset >= 0 && count >= 1 && offset + count <= this.indices.batchSize)) {
+      throw new ConfigError(`shard(${offset}, ${count}) does not fit in batches of ${this.indices.batchSize}.`);
+    }
+    this.rows = { offset, count };
   }
 
   get position(): BatchSourcePosition {
@@ -121,10 +140,12 @@ export abstract class IndexedBatchSource<B> implements BatchSource<B> {
 
   next(): B {
     const seed = this.indices.batchSeed;
-    return this.makeBatch(this.indices.next(), seed);
+    const items = this.indices.next();
+    const { offset, count } = this.rows ?? { offset: 0, count: items.length };
+    return this.makeBatch(items.subarray(offset, offset + count), seed, offset);
   }
 
-  protected abstract makeBatch(items: Uint32Array, seed: number): B;
+  protected abstract makeBatch(items: Uint32Array, seed: number, firstRow: number): B;
 }
 
 /** Items of one shape stored contiguously in a Float32Array (e.g. slices of a dataset split). */

@@ -4,6 +4,7 @@ import { addNoise, gatherAlphaBar } from '../schedules/forwardProcess';
 import type { NoiseSchedule, ScheduleTensors } from '../schedules/noiseSchedule';
 import { trainingTarget, type PredictionType } from '../schedules/parameterization';
 import { mixSeed } from '../samplers/seededNoise';
+import { allRows, drawRows, type BatchRows } from './batchRows';
 
 export type ReconstructionLoss = 'mse' | 'l1';
 export const RECONSTRUCTION_LOSSES: readonly ReconstructionLoss[] = ['mse', 'l1'];
@@ -36,6 +37,8 @@ export interface DiffusionLossOptions {
   minSnrGamma?: number;
   /** Seed of this step's draws (timesteps and noise); a trainer derives it from its seed and the step. */
   seed: number;
+  /** The rows of the step's global batch that `x0` holds (a data-parallel worker's share); default all. */
+  rows?: BatchRows;
 }
 
 /**
@@ -46,8 +49,9 @@ export interface DiffusionLossOptions {
 export function diffusionLoss(x0: tf.Tensor, predict: (xt: tf.Tensor, t: tf.Tensor1D) => tf.Tensor, o: DiffusionLossOptions): tf.Scalar {
   return tf.tidy(() => {
     const batch = x0.shape[0]!;
-    const t = tf.cast(tf.floor(tf.randomUniform([batch], 0, o.schedule.numTrainTimesteps, 'float32', mixSeed(o.seed, 1))), 'int32') as tf.Tensor1D;
-    const noise = tf.randomNormal(x0.shape, 0, 1, 'float32', mixSeed(o.seed, 2));
+    const rows = o.rows ?? allRows(batch);
+    const t = tf.cast(tf.floor(drawRows([batch], rows, (s) => tf.randomUniform(s, 0, o.schedule.numTrainTimesteps, 'float32', mixSeed(o.seed, 1)))), 'int32') as tf.Tensor1D;
+    const noise = drawRows(x0.shape, rows, (s) => tf.randomNormal(s, 0, 1, 'float32', mixSeed(o.seed, 2)));
     const ab = gatherAlphaBar(o.scheduleTensors, t, x0.rank);
     const xt = addNoise(x0, noise, ab);
     const target = trainingTarget(o.predictionType, x0, noise, ab);

@@ -10,20 +10,13 @@ import { yieldToEventLoop } from '../runtime/yieldToEventLoop';
 import { mixSeed } from '../samplers/seededNoise';
 import { AdamW } from './adamW';
 import type { BatchSource } from './batchSource';
+import { LocalGradients, type GradientSource, type LossFunction } from './gradientSource';
 import { CheckpointManager, type TrainingState } from './checkpoints';
 import { ExponentialMovingAverage } from './ema';
 import { clipByGlobalNorm, globalNorm } from './gradientClipping';
 import { learningRateAt } from './learningRate';
 import { configDifferences, resolveTrainerConfig, type TrainerConfig } from './trainerConfig';
 
-/** What the loss function gets besides the batch: the step, and a seed for its random draws. */
-export interface LossContext {
-  step: number;
-  seed: number;
-}
-
-/** Computes the training loss of a batch; called inside tf.variableGrads. */
-export type LossFunction<B> = (batch: B, context: LossContext) => tf.Scalar;
 
 export interface TrainingLog {
   step: number;
@@ -37,13 +30,11 @@ export interface TrainingLog {
   etaMs: number;
 }
 
-export interface TrainerOptions<B> {
+export interface TrainerCommonOptions {
   model: tfl.LayersModel;
   /** The network's config, saved with every checkpoint and compared on resume. */
   modelConfig: unknown;
-  loss: LossFunction<B>;
-  data: BatchSource<B>;
-  /** Examples per batch, for throughput. */
+  /** Examples per (global) batch. */
   batchSize: number;
   config?: Partial<TrainerConfig>;
   /** Where checkpoints go (a folder in Node, any WeightsStore elsewhere); none keeps no checkpoints. */
@@ -54,6 +45,13 @@ export interface TrainerOptions<B> {
   onValidation?: (step: number, metrics: Record<string, number>) => void;
   warn?: (message: string) => void;
 }
+
+/**
+ * The model and run settings, and where gradients come from: a loss and a batch source computed in
+ * this thread (any platform), or a `GradientSource` such as `dataParallelGradients` (Node: worker
+ * threads, each computing a share of every batch, so training uses every core).
+ */
+export type TrainerOptions<B> = TrainerCommonOptions & ({ loss: LossFunction<B>; data: BatchSource<B> } | { gradients: GradientSource });
 
 export interface TrainingSummary {
   startStep: number;
@@ -75,6 +73,7 @@ export class Trainer<B> {
   private readonly optimizer: AdamW;
   private readonly ema: ExponentialMovingAverage | null;
   private readonly checkpoints: CheckpointManager | null;
+  private readonly gradients: GradientSource;
   private resumedFrom: string | null = null;
 
   constructor(private readonly o: TrainerOptions<B>) {
@@ -86,6 +85,7 @@ export class Trainer<B> {
     this.optimizer = new AdamW(this.params, this.config.optimizer);
     this.ema = this.config.ema ? new ExponentialMovingAverage(this.params, this.config.ema) : null;
     this.checkpoints = o.checkpoints ? new CheckpointManager(o.checkpoints, this.config.keepCheckpoints, o.warn) : null;
+    this.gradients = 'gradients' in o ? o.gradients : new LocalGradients(o.loss, o.data, o.batchSize);
   }
 
   /**
@@ -109,7 +109,7 @@ export class Trainer<B> {
       this.params.forEach((p, i) => p.assign(tensors.weights[i]!));
       if (this.ema && tensors.ema) this.ema.restore(tensors.ema);
       this.optimizer.restore(state.optimizerIterations, tensors.adamM, tensors.adamV);
-      this.o.data.position = state.dataPosition;
+      this.gradients.position = state.dataPosition;
       this.step = state.step;
       this.resumedFrom = folder;
       return state.step;
@@ -166,17 +166,15 @@ export class Trainer<B> {
   /** One optimisation step. A non-finite loss or gradient throws before the weights change. */
   async trainStep(): Promise<{ loss: number; gradientNorm: number }> {
     const c = this.config;
-    const batchDescription = this.o.data.describe();
-    const batch = this.o.data.next();
     const seed = mixSeed(c.seed, this.step);
     let value: tf.Scalar | undefined;
     let grads: tf.Tensor[] = [];
     let clipped: tf.Tensor[] = [];
     let norm: tf.Scalar | undefined;
     try {
-      const result = tf.variableGrads(() => this.o.loss(batch, { step: this.step, seed }), this.params);
-      value = result.value;
-      grads = this.params.map((p) => result.grads[p.name]!);
+      const computed = await this.gradients.compute(this.params, { step: this.step, seed });
+      ({ loss: value, grads } = computed);
+      const batchDescription = computed.batch;
       ({ grads: clipped, norm } = c.gradientClipNorm > 0 ? clipByGlobalNorm(grads, c.gradientClipNorm) : { grads, norm: globalNorm(grads) });
       const both = tf.tidy(() => tf.stack([value!, norm!]));
       const [loss, gradientNorm] = await both.data();
@@ -189,7 +187,6 @@ export class Trainer<B> {
       this.step++;
       return { loss: loss!, gradientNorm: gradientNorm! };
     } finally {
-      tf.dispose(batch as unknown as tf.Tensor[]);
       tf.dispose([...grads, ...clipped.filter((g) => !grads.includes(g))]);
       value?.dispose();
       norm?.dispose();
@@ -203,7 +200,7 @@ export class Trainer<B> {
       step: this.step,
       modelConfig: this.o.modelConfig,
       trainerConfig: this.config,
-      dataPosition: this.o.data.position,
+      dataPosition: this.gradients.position,
       optimizerIterations: opt.iterations,
       parameters: this.parameterList(),
       extra: {},
@@ -229,9 +226,11 @@ export class Trainer<B> {
     return this.withEmaWeights(() => saveModel(this.o.model, store, options));
   }
 
-  dispose(): void {
+  /** Frees the optimiser state and the EMA, and stops the gradient source's workers (if any). */
+  async dispose(): Promise<void> {
     this.optimizer.dispose();
     this.ema?.dispose();
+    await this.gradients.dispose();
   }
 
   private parameterList(): Array<{ name: string; shape: number[] }> {

@@ -37,7 +37,7 @@ export class DegradedPairSource extends IndexedBatchSource<TrainingPair> {
     super(slices.count, batchSize, seed);
   }
 
-  protected makeBatch(batch: Uint32Array, seed: number): TrainingPair {
+  protected makeBatch(batch: Uint32Array, seed: number, firstRow: number): TrainingPair {
     const { size } = this.slices;
     const n = size * size;
     const channels = conditionChannels(this.task);
@@ -46,7 +46,7 @@ export class DegradedPairSource extends IndexedBatchSource<TrainingPair> {
     batch.forEach((item, b) => {
       const image = this.slices.data.subarray(item * n, (item + 1) * n);
       clean.set(image, b * n);
-      condition.set(degradeForTask(this.task, image, size, size, this.degradation, seededRandom(mixSeed(seed, b))).data, b * n * channels);
+      condition.set(degradeForTask(this.task, image, size, size, this.degradation, seededRandom(mixSeed(seed, firstRow + b))).data, b * n * channels);
     });
     return {
       x0: tf.tensor4d(clean, [batch.length, size, size, 1]),
