@@ -72,7 +72,8 @@ program
   .option('--init <model>', 'start from this model folder\'s weights and config (fine-tuning; e.g. one exported by the PyTorch twin)')
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
-  .action(async (o: { task?: MedCDiffTask; preset?: MedCDiffPresetName; data?: string; out: string; steps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; resume?: boolean; init?: string; cacheDir?: string; backend: CommandBackend }) => {
+  .option('--workers <n>', 'worker threads sharing each batch on wasm (default: the cores available; the result does not depend on it)', integer(1))
+  .action(async (o: { task?: MedCDiffTask; preset?: MedCDiffPresetName; data?: string; out: string; steps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; resume?: boolean; init?: string; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     await interruptible((signal) => train({ ...o, log, onLog: consoleTrainingLogger(), signal }), 'training after this step and writing a checkpoint');
   });
 

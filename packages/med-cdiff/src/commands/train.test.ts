@@ -26,7 +26,7 @@ describe('train', () => {
     // train must leave nothing beyond what constructing and disposing a bare trainer leaves.
     let before = tf.memory().numTensors;
     const bare = MedCDiffModel.create(medCDiffConfig('denoising', 'tiny', { imageSize: 64 }));
-    createMedCDiffTrainer({ model: bare, train: openSlices('val'), batchSize: 2 }).dispose();
+    await createMedCDiffTrainer({ model: bare, train: openSlices('val'), batchSize: 2 }).dispose();
     bare.dispose();
     const trainerOwn = tf.memory().numTensors - before;
     before = tf.memory().numTensors;
@@ -73,6 +73,21 @@ describe('train', () => {
     expect(existsSync(join(out, 'model'))).toBe(false);
     const resumed = await train({ out, steps: 3, resume: true });
     expect([resumed.startStep, resumed.endStep]).toEqual([2, 3]);
+  });
+
+  it('trains the same model on one worker thread or three (super-resolution: per-row degradations and draws)', async () => {
+    // One starting point for both (a new network's initial weights are not seeded).
+    const start = await train({ ...base, task: 'super-resolution', out: join(tmp, 'workers-start'), steps: 1, checkpointEvery: 0 });
+    const weights = async (workers: number) => {
+      const run = await train({ ...base, task: undefined, preset: undefined, init: start.modelDir, batchSize: 4, out: join(tmp, `workers-${workers}`), steps: 2, checkpointEvery: 0, workers });
+      const model = await MedCDiffModel.load(fileWeightsStore(run.modelDir));
+      const values = await Promise.all(model.unet.model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+      model.dispose();
+      return values;
+    };
+    const [one, three] = [await weights(1), await weights(3)];
+    const difference = Math.max(...one.map((w, i) => w.reduce((m, v, j) => Math.max(m, Math.abs(v - three[i]![j]!)), 0)));
+    expect(difference).toBeLessThan(1e-5);
   });
 
   it('says what is missing or wrong before touching anything', async () => {

@@ -2,10 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, NoiseSchedule, type TrainerConfig, type TrainingLog } from '@meddiff/diffusion-core';
-import { fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { availableParallelism } from 'node:os';
 import type { DatasetManifest } from '@meddiff/imaging';
 import { MED_CDIFF_MODEL_CLASS, MED_CDIFF_TASKS, medCDiffConfig, type MedCDiffConfig, type MedCDiffPresetName, type MedCDiffTask } from '../config';
 import { MedCDiffModel, RESEARCH_USE, type ModelCard } from '../model';
+import type { SliceSet } from '../train/pairSource';
+import { medCDiffReplicaModule } from '../train/replicaModule';
 import { createMedCDiffTrainer, validationLoss } from '../train/trainMedCDiff';
 import { occupied, parseIntegerOption, readSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
 import { NothingToResumeError, OutputExistsError, UsageError } from './errors';
@@ -40,6 +43,11 @@ export interface TrainOptions {
   init?: string;
   /** Select this tfjs backend first; omit to use the one already set. */
   backend?: CommandBackend;
+  /**
+   * Worker threads that share each batch on the WASM backend (data-parallel; the result does not
+   * depend on their number). Default the cores available. WebGPU trains in this thread.
+   */
+  workers?: number;
   /** Default 100. */
   checkpointEvery?: number;
   /** Fixed-seed validation loss every N steps (0: only at the end). Default 500. */
@@ -90,7 +98,7 @@ const RUN_FILE = 'run.json';
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? (() => {});
-  for (const [name, value, min] of [['--steps', o.steps, 1], ['--batch-size', o.batchSize, 1], ['--seed', o.seed, 0], ['--checkpoint-every', o.checkpointEvery, 0], ['--validate-every', o.validateEvery, 0], ['--log-every', o.logEvery, 1]] as const) parseIntegerOption(name, value, min);
+  for (const [name, value, min] of [['--steps', o.steps, 1], ['--batch-size', o.batchSize, 1], ['--seed', o.seed, 0], ['--checkpoint-every', o.checkpointEvery, 0], ['--validate-every', o.validateEvery, 0], ['--log-every', o.logEvery, 1], ['--workers', o.workers, 1]] as const) parseIntegerOption(name, value, min);
   if (o.lr !== undefined && !(o.lr > 0 && o.lr < 1)) throw new UsageError(`--lr must be in (0, 1), got ${o.lr}.`);
   const runDir = resolve(o.out);
   const runFile = join(runDir, RUN_FILE);
@@ -127,7 +135,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       createdAt: new Date().toISOString(),
     };
   }
-  const { slices: trainSlices, manifest } = readSlices(settings.data, 'train');
+  const { slices: readTrain, manifest } = readSlices(settings.data, 'train');
+  const trainSlices = shared(readTrain);
   const { slices: valSlices } = readSlices(settings.data, 'val');
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
   // The preset (or the init model) chooses the network; the dataset's side is the training size.
@@ -145,7 +154,21 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   let validated: { step: number; loss: number } | undefined;
   const steps = o.steps ?? settings.trainer.learningRate.totalSteps;
+  const gradients =
+    backend === 'wasm'
+      ? await dataParallelGradients({
+          model: model.unet.model,
+          replica: medCDiffReplicaModule({ config, train: trainSlices, batchSize: settings.batchSize, seed: settings.seed }),
+          batchSize: settings.batchSize,
+          workers: o.workers ?? availableParallelism(),
+          backend: 'wasm',
+        }).catch((e: unknown) => {
+          model.dispose();
+          throw e;
+        })
+      : undefined;
   const { trainer, dispose } = createMedCDiffTrainer({
+    ...(gradients ? { gradients } : {}),
     model,
     train: trainSlices,
     validation: valSlices,
@@ -161,7 +184,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   });
   try {
     const from = o.resume ? await trainer.resume() : 0;
-    log(`${from ? `resumed ${runDir} at step ${from}` : `training ${runDir}`}: ${settings.task}, ${settings.init ? `from ${settings.init}` : `preset ${settings.preset}`} (${model.unet.model.countParams().toLocaleString('en-US')} parameters, ${config.imageSize} px), ${manifest.name} (${trainSlices.count} train / ${valSlices.count} val slices), batch ${settings.batchSize}, lr ${settings.trainer.learningRate.peak}, ${steps} steps, ${backend}`);
+    log(`${from ? `resumed ${runDir} at step ${from}` : `training ${runDir}`}: ${settings.task}, ${settings.init ? `from ${settings.init}` : `preset ${settings.preset}`} (${model.unet.model.countParams().toLocaleString('en-US')} parameters, ${config.imageSize} px), ${manifest.name} (${trainSlices.count} train / ${valSlices.count} val slices), batch ${settings.batchSize}, lr ${settings.trainer.learningRate.peak}, ${steps} steps, ${backend}${gradients ? ` on ${gradients.workers} worker thread${gradients.workers > 1 ? 's' : ''}` : ''}`);
     let summary;
     try {
       summary = await trainer.run(o.signal ? { signal: o.signal } : {});
@@ -181,15 +204,22 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
     }
     const modelDir = join(runDir, 'model');
-    const card = modelCard(settings, manifest, summary.endStep, loss, backend, trainSlices.count, valSlices.count);
+    const card = modelCard(settings, manifest, summary.endStep, loss, gradients ? `${backend} (${gradients.workers} worker threads)` : backend, trainSlices.count, valSlices.count);
     // The model folder belongs to this run (a new run starts in an empty folder), so a longer run replaces it.
     await trainer.saveModel(fileWeightsStore(modelDir), { modelClass: MED_CDIFF_MODEL_CLASS, config, card, overwrite: true });
     log(`step ${summary.endStep}: validation loss ${loss.toFixed(5)} (EMA weights); model written to ${modelDir}`);
     return { runDir, modelDir, startStep: summary.startStep, endStep: summary.endStep, lastLoss: summary.lastLoss, validationLoss: loss, resumedFrom: summary.resumedFrom };
   } finally {
-    dispose();
+    await dispose();
     model.dispose();
   }
+}
+
+/** The slices on a SharedArrayBuffer, so training workers read this copy instead of each making their own. */
+function shared(slices: SliceSet): SliceSet {
+  const data = new Float32Array(new SharedArrayBuffer(slices.data.byteLength));
+  data.set(slices.data);
+  return { ...slices, data };
 }
 
 /** The config of the model a new run starts from; --task and --preset must not contradict it. */

@@ -32,7 +32,7 @@ describe('createMedCDiffTrainer', () => {
     console.log(`med-cdiff denoising, tiny U-Net, 40 steps: validation loss ${initial.toFixed(4)} -> ${measured[0]!.toFixed(4)}`);
     expect(measured).toHaveLength(1);
     expect(measured[0]!).toBeLessThan(0.7 * initial);
-    dispose();
+    await dispose();
     tf.dispose(Object.values(scheduleTensors));
     model.dispose();
   });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { diffusionLoss, NoiseSchedule, Trainer, type LossFunction, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
+import { allRows, diffusionLoss, NoiseSchedule, Trainer, type BatchRows, type GradientSource, type LossFunction, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
 import type { MedCDiffModel } from '../model';
 import { toDiffusionSpace } from '../objective';
 import { DegradedPairSource, type SliceSet, type TrainingPair } from './pairSource';
@@ -15,6 +15,11 @@ export interface MedCDiffTrainingOptions {
   onLog?: (log: TrainingLog) => void;
   onValidation?: (step: number, metrics: Record<string, number>) => void;
   warn?: (message: string) => void;
+  /**
+   * Gradients from elsewhere than this thread, e.g. `dataParallelGradients` over workers that build
+   * `medCDiffReplica` from the same model config, slices, batch size and seed; default this thread.
+   */
+  gradients?: GradientSource;
 }
 
 /**
@@ -22,7 +27,7 @@ export interface MedCDiffTrainingOptions {
  * or its residual over the condition is diffused, the network predicts epsilon, x0 or v, MSE with
  * optional min-SNR weighting, t uniform over the schedule's T steps.
  */
-function objectiveLoss(model: MedCDiffModel, pair: TrainingPair, schedule: NoiseSchedule, scheduleTensors: ReturnType<NoiseSchedule['upload']>, seed: number, training: boolean): tf.Scalar {
+function objectiveLoss(model: MedCDiffModel, pair: TrainingPair, schedule: NoiseSchedule, scheduleTensors: ReturnType<NoiseSchedule['upload']>, seed: number, training: boolean, rows: BatchRows = allRows(pair.x0.shape[0])): tf.Scalar {
   const o = model.config.objective;
   return tf.tidy(() =>
     diffusionLoss(toDiffusionSpace(pair.x0, pair.condition, o), (xt, t) => model.predict(xt, pair.condition, t, training), {
@@ -31,6 +36,7 @@ function objectiveLoss(model: MedCDiffModel, pair: TrainingPair, schedule: Noise
       predictionType: o.prediction,
       loss: 'mse',
       seed,
+      rows,
       ...(o.minSnrGamma ? { minSnrGamma: o.minSnrGamma } : {}),
     }),
   );
@@ -41,19 +47,17 @@ function objectiveLoss(model: MedCDiffModel, pair: TrainingPair, schedule: Noise
  * prediction, MSE, t uniform over the schedule's T steps), the degraded image as the condition.
  * Returns the trainer and a `dispose` for what the wiring holds on the device.
  */
-export function createMedCDiffTrainer(o: MedCDiffTrainingOptions): { trainer: Trainer<TrainingPair>; dispose: () => void } {
+export function createMedCDiffTrainer(o: MedCDiffTrainingOptions): { trainer: Trainer<TrainingPair>; dispose: () => Promise<void> } {
   const { model } = o;
   const size = model.config.imageSize;
   if (o.train.size !== size) throw new Error(`Training slices are ${o.train.size} px but the model's imageSize is ${size}; build the dataset at ${size} px.`);
   const schedule = new NoiseSchedule(model.config.noiseSchedule);
   const scheduleTensors = schedule.upload();
-  const loss: LossFunction<TrainingPair> = (pair, { seed }) => objectiveLoss(model, pair, schedule, scheduleTensors, seed, true);
   const seed = o.config?.seed ?? 0;
   const trainer = new Trainer<TrainingPair>({
     model: model.unet.model,
     modelConfig: model.config,
-    loss,
-    data: new DegradedPairSource(o.train, model.config.task, model.config.degradation, o.batchSize, seed),
+    ...(o.gradients ? { gradients: o.gradients } : { loss: medCDiffLoss(model, schedule, scheduleTensors), data: medCDiffBatches(model, o.train, o.batchSize, seed) }),
     batchSize: o.batchSize,
     ...(o.config ? { config: o.config } : {}),
     ...(o.checkpoints ? { checkpoints: o.checkpoints } : {}),
@@ -64,11 +68,21 @@ export function createMedCDiffTrainer(o: MedCDiffTrainingOptions): { trainer: Tr
   });
   return {
     trainer,
-    dispose: () => {
-      trainer.dispose();
+    dispose: async () => {
+      await trainer.dispose();
       tf.dispose(Object.values(scheduleTensors));
     },
   };
+}
+
+/** The training loss of a batch under the model's objective (rows: the batch's share of the global batch). */
+export function medCDiffLoss(model: MedCDiffModel, schedule: NoiseSchedule, scheduleTensors: ReturnType<NoiseSchedule['upload']>): LossFunction<TrainingPair> {
+  return (pair, { seed, rows }) => objectiveLoss(model, pair, schedule, scheduleTensors, seed, true, rows);
+}
+
+/** The training batches: shuffled slices degraded on the fly for the model's task. */
+export function medCDiffBatches(model: MedCDiffModel, slices: SliceSet, batchSize: number, seed: number): DegradedPairSource {
+  return new DegradedPairSource(slices, model.config.task, model.config.degradation, batchSize, seed);
 }
 
 /**

@@ -74,8 +74,8 @@ class TrainingWorker {
 
 function startWorker(setup: WorkerSetup): Worker {
   const url = siblingModule(import.meta.url, 'trainingWorker');
-  if (!url.endsWith('.ts')) return new Worker(new URL(url), { workerData: setup });
-  // From source (tests, tsx): the worker registers tsx's loader before importing the TypeScript entry.
+  if (!url.endsWith('.ts') && !setup.replica.url.endsWith('.ts')) return new Worker(new URL(url), { workerData: setup });
+  // From source (tests, tsx): the worker registers tsx's loader before importing TypeScript.
   const code = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url)}); })`;
   return new Worker(code, { eval: true, workerData: setup });
 }
