@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,5 +65,29 @@ describe('med-cdiff CLI', () => {
     const bad = await medCDiff('train', '--task', 'colourising', '--out', join(tmp, 'r2'));
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/argument 'colourising' is invalid\. Allowed choices are super-resolution, denoising, inpainting/);
+  });
+
+  it('Ctrl-C in a terminal during `npm run cli -- train` (tsx) writes a checkpoint and stops cleanly', async () => {
+    const out = join(tmp, 'interrupted');
+    const repo = findRepoRoot(here)!;
+    // As documented, through npm and tsx, in a process group of its own: a terminal's Ctrl-C signals the whole group.
+    const child = spawn('npm', ['run', '-s', '-w', '@meddiff/med-cdiff', 'cli', '--', 'train', '--task', 'denoising', '--preset', 'tiny', '--data', 'open-64', '--out', out, '--steps', '1000', '--batch-size', '8', '--log-every', '1', '--checkpoint-every', '0', '--validate-every', '0'], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalled && / 3\/1000 /.test(stderr)) {
+        signalled = true;
+        process.kill(-child.pid!, 'SIGINT');
+      }
+    });
+    const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('close', (code, sig) => done([code, sig])));
+    const stopped = /Training stopped at step (\d+); a checkpoint was written/.exec(stderr);
+    expect(stopped, stderr.slice(-800)).not.toBeNull();
+    // npm itself got the group's SIGINT too: it ends by that signal once the CLI has exited (130).
+    expect([status, signal]).toContainEqual(status === null ? 'SIGINT' : 130);
+    expect(stderr).not.toMatch(/Error|at .*\.ts:\d+/);
+    const index = JSON.parse(readFileSync(join(out, 'checkpoints', 'checkpoints.json'), 'utf8')) as { checkpoints: string[] };
+    expect(index.checkpoints.at(-1)).toBe(`step-${stopped![1]!.padStart(8, '0')}`);
   });
 });

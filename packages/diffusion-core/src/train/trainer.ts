@@ -175,6 +175,9 @@ export class Trainer<B> {
       const computed = await this.gradients.compute(this.params, { step: this.step, seed });
       ({ loss: value, grads } = computed);
       const batchDescription = computed.batch;
+      // Between the phases of a step, let signal handlers and messages run: a process started by tsx
+      // that does not answer SIGINT within about 60 ms is killed before it can write its checkpoint.
+      await yieldToEventLoop();
       ({ grads: clipped, norm } = c.gradientClipNorm > 0 ? clipByGlobalNorm(grads, c.gradientClipNorm) : { grads, norm: globalNorm(grads) });
       const both = tf.tidy(() => tf.stack([value!, norm!]));
       const [loss, gradientNorm] = await both.data();
@@ -182,7 +185,9 @@ export class Trainer<B> {
       if (!Number.isFinite(loss) || !Number.isFinite(gradientNorm)) {
         throw new TrainingDivergedError(this.step, batchDescription, `Training diverged at step ${this.step} (${batchDescription}): loss ${loss}, gradient norm ${gradientNorm}. The weights were not updated; the last good checkpoint is kept. Lower the learning rate or check the data for NaN.`);
       }
+      await yieldToEventLoop();
       this.optimizer.apply(clipped, learningRateAt(this.step, c.learningRate));
+      await yieldToEventLoop();
       this.ema?.update(this.params, this.step);
       this.step++;
       return { loss: loss!, gradientNorm: gradientNorm! };
