@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts'],
+  // The replica module is an entry of its own: training workers import dist/cdmReplica.js by URL.
+  entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', cdmReplica: 'src/train/cdmReplica.ts' },
   // ESM only, no source maps: see 'Module formats' in the root README. Class names kept, so
   // error names survive an app's minifier.
   format: ['esm'],

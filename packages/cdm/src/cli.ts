@@ -111,7 +111,8 @@ program
   .option('--log-every <n>', 'steps between progress lines', integer(1))
   .addOption(cacheOption())
   .addOption(backendOption())
-  .action(async (o: { stage: TrainStage | 'all'; out: string; data?: string; from?: string; modalities?: ModalityPresetName; sources?: string[]; targets?: string[]; size?: CdmSizePresetName; imageSize?: number; loss?: 'l1' | 'mse'; mdnConditioning?: MdnConditioning; steps?: number; mrmSteps?: number; mdnSteps?: number; cunetSteps?: number; baselineSteps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; cacheDir?: string; backend: CommandBackend }) => {
+  .option('--workers <n>', 'worker threads sharing each batch on wasm (default: the cores available; the result does not depend on it)', integer(1))
+  .action(async (o: { stage: TrainStage | 'all'; out: string; data?: string; from?: string; modalities?: ModalityPresetName; sources?: string[]; targets?: string[]; size?: CdmSizePresetName; imageSize?: number; loss?: 'l1' | 'mse'; mdnConditioning?: MdnConditioning; steps?: number; mrmSteps?: number; mdnSteps?: number; cunetSteps?: number; baselineSteps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     const stageSteps = { ...(o.mrmSteps ? { mrm: o.mrmSteps } : {}), ...(o.mdnSteps ? { mdn: o.mdnSteps } : {}), ...(o.cunetSteps ? { cunet: o.cunetSteps } : {}), ...(o.baselineSteps ? { baseline: o.baselineSteps } : {}) };
     const { stages } = await interruptible((signal) => train({ ...o, stageSteps, log, onLog: consoleTrainingLogger(), signal }), 'training after this step and writing a checkpoint');
     for (const s of stages) if (!s.skipped) log(`${s.stage}: ${s.steps} steps in ${s.seconds.toFixed(0)} s`);

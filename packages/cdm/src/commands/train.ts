@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { saveModel, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
-import { fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { availableParallelism } from 'node:os';
 import { createPlainUNet, BASELINE_MODEL_CLASS } from '../baselines/plainUNet';
 import { cdmConfig, CDM_SIZE_PRESETS, type CdmConfig, type CdmSizePresetName, type MdnConditioning } from '../config';
 import { MODALITY_PRESETS, type ModalityPresetName } from '../modalities';
 import { CdmModel, RESEARCH_USE, type CdmPart, type ModelCard } from '../model';
 import { createBaselineTrainer } from '../train/trainBaseline';
-import { createCunetTrainer } from '../train/trainCunet';
-import { createMdnTrainer } from '../train/trainMdn';
+import type { PairedSlices } from '../train/pairedSlices';
+import { cdmReplicaModule } from '../train/replicaModule';
+import { createCunetTrainer, cunetSourceVectors, DEFAULT_TRAINING_MDN_STEPS } from '../train/trainCunet';
+import { createMdnTrainer, mdnTrainingItems } from '../train/trainMdn';
 import { createMrmTrainer } from '../train/trainMrm';
 import type { StageOptions, StageTrainer } from '../train/stageOptions';
 import { datasetFromFolder, readPairedSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
@@ -55,6 +59,11 @@ export interface TrainCommandOptions {
   validateEvery?: number;
   logEvery?: number;
   backend?: CommandBackend;
+  /**
+   * Worker threads that share each batch on the WASM backend (data-parallel; the result does not
+   * depend on their number). Default the cores available. WebGPU trains in this thread.
+   */
+  workers?: number;
   cacheDir?: string;
   log?: Log;
   onLog?: (log: TrainingLog) => void;
@@ -143,7 +152,7 @@ export async function train(o: TrainCommandOptions): Promise<{ runDir: string; m
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify(run, null, 1)}\n`);
 
-  const train = readPairedSlices(dataDir, 'train', config);
+  const train = shared(readPairedSlices(dataDir, 'train', config));
   const validation = readPairedSlices(dataDir, 'val', config);
   log(`data: ${dataDir}: ${train.count} training and ${validation.count} validation slices at ${config.imageSize} px; ${config.modalities.sources.join(' + ')} -> ${config.modalities.targets.join(', ')}`);
   const modelDir = join(runDir, 'model');
@@ -228,9 +237,24 @@ async function trainStage(stage: TrainStage, c: StageContext): Promise<StageRepo
   const baseline = stage === 'baseline' ? createPlainUNet(config) : null;
   const started = performance.now();
   let wiring: StageTrainer<unknown> | undefined;
+  let gradients: Awaited<ReturnType<typeof dataParallelGradients>> | undefined;
   try {
     for (const part of needs) await model.loadPart(store, part);
+    // What the stage computes once from the frozen parts, for this thread and every worker.
+    const mdnItems = stage === 'mdn' ? await mdnTrainingItems(model, c.train) : undefined;
+    const sourceVectors = stage === 'cunet' ? await cunetSourceVectors(model, c.train) : undefined;
+    gradients =
+      tf.getBackend() === 'wasm'
+        ? await dataParallelGradients({
+            model: baseline ? baseline.model : model.network(stage as CdmPart),
+            replica: cdmReplicaModule({ stage, config, modelDir: join(runDir, 'model'), train: c.train, batchSize, seed: trainerConfig.seed ?? 0, mdnSteps: DEFAULT_TRAINING_MDN_STEPS, ...(mdnItems ? { mdnItems } : {}), ...(sourceVectors ? { sourceVectors } : {}) }),
+            batchSize,
+            workers: o.workers ?? availableParallelism(),
+            backend: 'wasm',
+          })
+        : undefined;
     const common: StageOptions = {
+      ...(gradients ? { gradients } : {}),
       model,
       train: c.train,
       ...(c.validation ? { validation: c.validation } : {}),
@@ -241,8 +265,16 @@ async function trainStage(stage: TrainStage, c: StageContext): Promise<StageRepo
       onValidation: (step, metrics) => log(`${stage} step ${step}: ${formatMetrics(metrics)}`),
       warn: log,
     };
-    log(`${stage}: training ${steps} steps`);
-    wiring = (stage === 'mrm' ? createMrmTrainer(common) : stage === 'mdn' ? await createMdnTrainer(common) : stage === 'cunet' ? await createCunetTrainer(common) : createBaselineTrainer({ ...common, baseline: baseline! })) as StageTrainer<unknown>;
+    log(`${stage}: training ${steps} steps${gradients ? ` on ${gradients.workers} worker thread${gradients.workers > 1 ? 's' : ''}` : ''}`);
+    wiring = (
+      stage === 'mrm'
+        ? createMrmTrainer(common)
+        : stage === 'mdn'
+          ? await createMdnTrainer({ ...common, ...(mdnItems ? { items: mdnItems } : {}) })
+          : stage === 'cunet'
+            ? await createCunetTrainer({ ...common, mdnSteps: DEFAULT_TRAINING_MDN_STEPS, ...(sourceVectors ? { sourceVectors } : {}) })
+            : createBaselineTrainer({ ...common, baseline: baseline! })
+    ) as StageTrainer<unknown>;
     const from = await wiring.trainer.resume();
     if (from > 0) log(`${stage}: resuming at step ${from}`);
     const summary = await wiring.trainer.run(o.signal ? { signal: o.signal } : {});
@@ -255,7 +287,9 @@ async function trainStage(stage: TrainStage, c: StageContext): Promise<StageRepo
     log(`${stage}: saved after ${summary.endStep} steps${Object.keys(validation).length ? `; ${formatMetrics(validation)}` : ''}`);
     return { stage, steps: summary.endStep, resumedFrom: summary.resumedFrom, skipped: false, lastLoss: summary.lastLoss, validation, seconds: (performance.now() - started) / 1000 };
   } finally {
-    wiring?.dispose();
+    // The trainer stops the workers; without one (a failure while wiring), stop them here.
+    if (wiring) await wiring.dispose();
+    else await gradients?.dispose();
     model.dispose();
     baseline?.dispose();
   }
@@ -265,4 +299,11 @@ export function formatMetrics(m: Record<string, number>): string {
   return Object.entries(m)
     .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
     .join(', ');
+}
+
+/** The slices on a SharedArrayBuffer, so training workers read this copy instead of each making their own. */
+function shared(slices: PairedSlices): PairedSlices {
+  const data = new Float32Array(new SharedArrayBuffer(slices.data.byteLength));
+  data.set(slices.data);
+  return { ...slices, data };
 }

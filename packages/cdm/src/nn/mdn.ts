@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DdimScheduler, NoiseSchedule, sample, seededNormal, ShapeError, type NoiseScheduleConfig, type SamplingProgress } from '@meddiff/diffusion-core';
+import { allRows, DdimScheduler, drawRows, NoiseSchedule, sample, seededNormal, ShapeError, type BatchRows, type NoiseScheduleConfig, type SamplingProgress } from '@meddiff/diffusion-core';
 import { standardizeGroups } from './representation';
 import { buildResidualMlp, type ResidualMlpOptions } from './residualMlp';
 
@@ -100,14 +100,16 @@ export class ModalityDecoupledDiffusion {
 
   /**
    * The same sampler, synchronously and inside the caller's tidy: used while training the C-UNet,
-   * whose loss needs vectors drawn from the frozen MDN at every step.
+   * whose loss needs vectors drawn from the frozen MDN at every step. `rows`: which rows of a
+   * training step's global batch these are (a data-parallel worker's share), so each row starts from
+   * the same noise however the batch is split.
    */
-  sampleSync(batch: number, condition: tf.Tensor2D | undefined, steps: number, seed: number): tf.Tensor2D {
+  sampleSync(batch: number, condition: tf.Tensor2D | undefined, steps: number, seed: number, rows: BatchRows = allRows(batch)): tf.Tensor2D {
     this.checkCondition(batch, condition);
     const scheduler = this.scheduler();
     scheduler.setTimesteps(steps);
     return tf.tidy(() => {
-      let x: tf.Tensor = seededNormal([batch, this.options.dataDim], seed, 0);
+      let x: tf.Tensor = drawRows([batch, this.options.dataDim], rows, (shape) => seededNormal(shape, seed, 0));
       for (const t of scheduler.timesteps) {
         const out = this.predict(x, t, condition);
         const { prevSample, predX0 } = scheduler.step(out, t, x);

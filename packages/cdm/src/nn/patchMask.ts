@@ -6,11 +6,12 @@ import { ConfigError, mixSeed, seededUniform } from '@meddiff/diffusion-core';
  * patches has exactly round(ratio x patches) of them dropped, chosen by a seeded shuffle (a new
  * choice per image). Returns (B, H, W, 1) with 1 where pixels are kept and 0 where masked.
  */
-export function patchKeepMask(batch: number, height: number, width: number, patchSize: number, ratio: number, seed: number): tf.Tensor4D {
-  return tf.tensor4d(patchKeepMaskValues(batch, height, width, patchSize, ratio, seed), [batch, height, width, 1]);
+export function patchKeepMask(batch: number, height: number, width: number, patchSize: number, ratio: number, seed: number, firstRow = 0): tf.Tensor4D {
+  return tf.tensor4d(patchKeepMaskValues(batch, height, width, patchSize, ratio, seed, firstRow), [batch, height, width, 1]);
 }
 
-export function patchKeepMaskValues(batch: number, height: number, width: number, patchSize: number, ratio: number, seed: number): Float32Array {
+/** `firstRow`: the row of the first image in a training step's global batch (each row's choice is seeded by its row). */
+export function patchKeepMaskValues(batch: number, height: number, width: number, patchSize: number, ratio: number, seed: number, firstRow = 0): Float32Array {
   if (!Number.isInteger(patchSize) || patchSize < 1 || height % patchSize !== 0 || width % patchSize !== 0) {
     throw new ConfigError(`patchKeepMask: patch size ${patchSize} must divide the image size ${height} x ${width}.`);
   }
@@ -22,7 +23,7 @@ export function patchKeepMaskValues(batch: number, height: number, width: number
   const out = new Float32Array(batch * height * width).fill(1);
   const order = new Int32Array(patches);
   for (let b = 0; b < batch; b++) {
-    const random = seededUniform(mixSeed(seed, b));
+    const random = seededUniform(mixSeed(seed, firstRow + b));
     for (let i = 0; i < patches; i++) order[i] = i;
     // Partial Fisher-Yates: the first `dropped` entries are a uniform random subset.
     for (let i = 0; i < dropped; i++) {

@@ -1,5 +1,4 @@
-import { Trainer, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import { Trainer, type GradientSource, type TrainerConfig, type TrainingLog, type TrainingReplica, type WeightsStore } from '@meddiff/diffusion-core';
 import type { CdmModel } from '../model';
 import type { PairedSlices } from './pairedSlices';
 
@@ -16,6 +15,11 @@ export interface StageOptions {
   onLog?: (log: TrainingLog) => void;
   onValidation?: (step: number, metrics: Record<string, number>) => void;
   warn?: (message: string) => void;
+  /**
+   * Gradients from elsewhere than this thread: `dataParallelGradients` over workers that build the
+   * stage's replica (`cdmReplica.ts`) from the same inputs. Default: this thread.
+   */
+  gradients?: GradientSource;
 }
 
 /** A stage's trainer and what its wiring holds on the device. */
@@ -23,13 +27,17 @@ export interface StageTrainer<B> {
   trainer: Trainer<B>;
   /** The stage's fixed-seed validation metrics now (when validation slices were given). */
   validate?: () => Promise<Record<string, number>>;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
-/** The generic trainer's options common to all stages. */
-export function trainerOptions(o: StageOptions, network: tfl.LayersModel, modelConfig: unknown) {
+/**
+ * The generic trainer's options for a stage: its network, and its gradients from `o.gradients` or
+ * else from the replica's loss and batches in this thread.
+ */
+export function trainerOptions<B>(o: StageOptions, replica: Pick<TrainingReplica<B>, 'model' | 'loss' | 'data'>, modelConfig: unknown) {
   return {
-    model: network,
+    model: replica.model,
+    ...(o.gradients ? { gradients: o.gradients } : { loss: replica.loss, data: replica.data }),
     modelConfig,
     batchSize: o.batchSize,
     ...(o.config ? { config: o.config } : {}),

@@ -30,13 +30,13 @@ describe('three-stage training on simulated data', () => {
     // Validation is INIA19 (a macaque brain): an anatomy training never saw.
     const validation = spreadSlices(load('val'), 32);
     const model = CdmModel.create(config);
-    const stage = async (name: string, make: (onValidation: (step: number, m: Record<string, number>) => void) => Promise<{ trainer: { run(): Promise<unknown> }; validate?: () => Promise<Record<string, number>>; dispose(): void }>) => {
+    const stage = async (name: string, make: (onValidation: (step: number, m: Record<string, number>) => void) => Promise<{ trainer: { run(): Promise<unknown> }; validate?: () => Promise<Record<string, number>>; dispose(): unknown }>) => {
       const seen: Array<Record<string, number>> = [];
       const before = tf.memory().numTensors;
       const wiring = await make((_, m) => seen.push(m));
       const initial = await wiring.validate!();
       await wiring.trainer.run();
-      wiring.dispose();
+      await wiring.dispose();
       expect(tf.memory().numTensors).toBe(before);
       const last = seen[seen.length - 1]!;
       console.log(`${name}: ${JSON.stringify(initial)} -> ${JSON.stringify(last)}`);

@@ -167,21 +167,29 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           throw e;
         })
       : undefined;
-  const { trainer, dispose } = createMedCDiffTrainer({
-    ...(gradients ? { gradients } : {}),
-    model,
-    train: trainSlices,
-    validation: valSlices,
-    batchSize: settings.batchSize,
-    checkpoints: fileWeightsStore(join(runDir, 'checkpoints')),
-    config: { ...settings.trainer, steps, seed: settings.seed, learningRate: { ...settings.trainer.learningRate, totalSteps: steps } },
-    ...(o.onLog ? { onLog: o.onLog } : {}),
-    onValidation: (step, m) => {
-      validated = { step, loss: m.validationLoss! };
-      log(`step ${step}: validation loss ${m.validationLoss!.toFixed(5)}`);
-    },
-    warn: (m) => log(`warning: ${m}`),
-  });
+  let wiring: ReturnType<typeof createMedCDiffTrainer>;
+  try {
+    wiring = createMedCDiffTrainer({
+      ...(gradients ? { gradients } : {}),
+      model,
+      train: trainSlices,
+      validation: valSlices,
+      batchSize: settings.batchSize,
+      checkpoints: fileWeightsStore(join(runDir, 'checkpoints')),
+      config: { ...settings.trainer, steps, seed: settings.seed, learningRate: { ...settings.trainer.learningRate, totalSteps: steps } },
+      ...(o.onLog ? { onLog: o.onLog } : {}),
+      onValidation: (step, m) => {
+        validated = { step, loss: m.validationLoss! };
+        log(`step ${step}: validation loss ${m.validationLoss!.toFixed(5)}`);
+      },
+      warn: (m) => log(`warning: ${m}`),
+    });
+  } catch (e) {
+    await gradients?.dispose();
+    model.dispose();
+    throw e;
+  }
+  const { trainer, dispose } = wiring;
   try {
     const from = o.resume ? await trainer.resume() : 0;
     log(`${from ? `resumed ${runDir} at step ${from}` : `training ${runDir}`}: ${settings.task}, ${settings.init ? `from ${settings.init}` : `preset ${settings.preset}`} (${model.unet.model.countParams().toLocaleString('en-US')} parameters, ${config.imageSize} px), ${manifest.name} (${trainSlices.count} train / ${valSlices.count} val slices), batch ${settings.batchSize}, lr ${settings.trainer.learningRate.peak}, ${steps} steps, ${backend}${gradients ? ` on ${gradients.workers} worker thread${gradients.workers > 1 ? 's' : ''}` : ''}`);
