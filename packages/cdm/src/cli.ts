@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { MetricsError } from '@meddiff/metrics';
-import { consoleTrainingLogger } from '@meddiff/diffusion-core/node';
+import { consoleTrainingLogger, interruptible } from '@meddiff/diffusion-core/node';
 import { CDM_SIZE_PRESETS, MDN_CONDITIONINGS, type CdmSizePresetName, type MdnConditioning } from './config';
 import { MODALITY_PRESETS, SIMULATED_MODALITIES, type ModalityPresetName, type SimulatedModality } from './modalities';
 import { COMMAND_BACKENDS, type CommandBackend } from './commands/common';
@@ -33,18 +33,6 @@ function sourcePair(value: string, previous: Record<string, string> = {}): Recor
   const at = value.indexOf('=');
   if (at < 1 || at === value.length - 1) throw new CommanderArgError(`expected <contrast>=<file or folder>, e.g. T1=t1.nii.gz; got '${value}'`);
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
-}
-
-/** Ctrl-C: the first stops the work cleanly (train writes a checkpoint), the second quits at once. */
-function interruptible<T>(work: (signal: AbortSignal) => Promise<T>, what: string): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    log(`\nstopping ${what} (Ctrl-C again to quit at once)`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return work(controller.signal).finally(() => process.off('SIGINT', onSigint));
 }
 
 const backendOption = () => new Option('--backend <backend>', 'TensorFlow.js backend').choices(COMMAND_BACKENDS).default('wasm');
@@ -114,7 +102,7 @@ program
   .option('--workers <n>', 'worker threads sharing each batch on wasm (default: the cores available; the result does not depend on it)', integer(1))
   .action(async (o: { stage: TrainStage | 'all'; out: string; data?: string; from?: string; modalities?: ModalityPresetName; sources?: string[]; targets?: string[]; size?: CdmSizePresetName; imageSize?: number; loss?: 'l1' | 'mse'; mdnConditioning?: MdnConditioning; steps?: number; mrmSteps?: number; mdnSteps?: number; cunetSteps?: number; baselineSteps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     const stageSteps = { ...(o.mrmSteps ? { mrm: o.mrmSteps } : {}), ...(o.mdnSteps ? { mdn: o.mdnSteps } : {}), ...(o.cunetSteps ? { cunet: o.cunetSteps } : {}), ...(o.baselineSteps ? { baseline: o.baselineSteps } : {}) };
-    const { stages } = await interruptible((signal) => train({ ...o, stageSteps, log, onLog: consoleTrainingLogger(), signal }), 'training after this step and writing a checkpoint');
+    const { stages } = await interruptible((signal) => train({ ...o, stageSteps, log, onLog: consoleTrainingLogger(), signal }), { what: 'training after this step and writing a checkpoint', log });
     for (const s of stages) if (!s.skipped) log(`${s.stage}: ${s.steps} steps in ${s.seconds.toFixed(0)} s`);
   });
 
@@ -133,7 +121,7 @@ program
   .addOption(cacheOption())
   .addOption(backendOption())
   .action(async (o: { model: string; data?: string; split: 'val' | 'train'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; out?: string; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
-    const { markdown, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), 'the evaluation');
+    const { markdown, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     process.stdout.write(`${markdown}\n`);
     if (files.length) log(`wrote ${files.join(', ')}`);
   });
@@ -154,7 +142,7 @@ program
   .addOption(backendOption())
   .action(async (o: { model: string; source: Record<string, string>; target?: string[]; out: string; format?: 'nifti' | 'dicom'; slices?: number[]; samples?: number; ddimSteps?: number; seed?: number; force?: boolean; backend: CommandBackend }) => {
     const { source, target, ...rest } = o;
-    await interruptible((signal) => runModel({ ...rest, sources: source, ...(target ? { targets: target } : {}), log, signal }), 'after this slice');
+    await interruptible((signal) => runModel({ ...rest, sources: source, ...(target ? { targets: target } : {}), log, signal }), { what: 'after this slice', log });
   });
 
 /**

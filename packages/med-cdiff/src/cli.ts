@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { MetricsError } from '@meddiff/metrics';
-import { consoleTrainingLogger } from '@meddiff/diffusion-core/node';
+import { consoleTrainingLogger, interruptible } from '@meddiff/diffusion-core/node';
 import { MED_CDIFF_TASKS, type MedCDiffPresetName, type MedCDiffTask } from './config';
 import { SAMPLER_NAMES, type SamplerName } from './pipeline/samplers';
 import { COMMAND_BACKENDS, type CommandBackend } from './commands/common';
@@ -23,18 +23,6 @@ const positive = (value: string) => {
   if (!(n > 0) || !Number.isFinite(n)) throw new CommanderArgError('must be a positive number');
   return n;
 };
-
-/** Ctrl-C: the first stops the work cleanly (train writes a checkpoint), the second quits at once. */
-function interruptible<T>(work: (signal: AbortSignal) => Promise<T>, what: string): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    log(`\nstopping ${what} (Ctrl-C again to quit at once)`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return work(controller.signal).finally(() => process.off('SIGINT', onSigint));
-}
 
 /** Sampling progress: a rewritten line on a terminal, nothing in logs. */
 function progressLine(): (slice: number, p: { step: number; total: number; etaMs: number }) => void {
@@ -74,7 +62,7 @@ program
   .addOption(backendOption())
   .option('--workers <n>', 'worker threads sharing each batch on wasm (default: the cores available; the result does not depend on it)', integer(1))
   .action(async (o: { task?: MedCDiffTask; preset?: MedCDiffPresetName; data?: string; out: string; steps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; resume?: boolean; init?: string; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
-    await interruptible((signal) => train({ ...o, log, onLog: consoleTrainingLogger(), signal }), 'training after this step and writing a checkpoint');
+    await interruptible((signal) => train({ ...o, log, onLog: consoleTrainingLogger(), signal }), { what: 'training after this step and writing a checkpoint', log });
   });
 
 program
@@ -95,7 +83,7 @@ program
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
   .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
-    const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), 'the evaluation');
+    const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     for (const c of report.conditions) process.stdout.write(`\n${c.title}, ${c.slices.length} slices:\n\n${conditionTable(c)}\n`);
     log(`\nwrote ${files.join(', ')}`);
   });
@@ -118,7 +106,7 @@ program
   .option('--force', 'replace an existing output')
   .addOption(backendOption())
   .action(async (o: { model: string; input: string; out: string; task?: MedCDiffTask; slice?: number; allSlices?: boolean; factor?: number; mask?: string; samples?: number; sampler: SamplerName; steps?: number; seed?: number; force?: boolean; backend: CommandBackend }) => {
-    await interruptible((signal) => runModel({ ...o, log, onProgress: progressLine(), signal }), 'after this step');
+    await interruptible((signal) => runModel({ ...o, log, onProgress: progressLine(), signal }), { what: 'after this step', log });
   });
 
 /**
