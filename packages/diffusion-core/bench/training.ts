@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, Trainer, UNet, unetPreset, type UNetPresetName } from '../src/index';
 import { dataParallelGradients, siblingModule } from '../src/node';
 import { createTrainingReplica } from './trainingReplica';
+import { countFlops } from './flops';
 import { median, printTable, writeResults } from './harness';
 
 const quick = process.argv.includes('--quick');
@@ -22,7 +23,7 @@ const size = 64;
 const batch = 8;
 
 /** The TypeScript trainer's median step: gradients in this thread, or over `workers` worker threads. */
-async function tfjsStepMs(preset: UNetPresetName, workers: number | null): Promise<{ ms: number; params: number; config: object }> {
+async function tfjsStepMs(preset: UNetPresetName, workers: number | null): Promise<{ ms: number; params: number; config: object; flops: number }> {
   const options = { preset, size, batch };
   const replica = createTrainingReplica(options);
   const common = { model: replica.model, modelConfig: null, batchSize: batch, config: { steps: 1_000_000, ema: { maxDecay: 0.999, warmup: true } } };
@@ -37,8 +38,10 @@ async function tfjsStepMs(preset: UNetPresetName, workers: number | null): Promi
     await trainer.trainStep();
     if (i >= 2) times.push(performance.now() - t0);
   }
+  // The work of one step, counted in this thread (workers run the same kernels on their rows).
+  const flops = workers === null ? await countFlops(() => trainer.trainStep()) : 0;
   const unet = UNet.create({ ...unetPreset(preset), inChannels: 2, outChannels: 1 });
-  const result = { ms: median(times), params: unet.countParams(), config: unet.config };
+  const result = { ms: median(times), params: unet.countParams(), config: unet.config, flops };
   unet.dispose();
   await trainer.dispose();
   replica.dispose();
@@ -74,7 +77,16 @@ const rows: Array<Record<string, string | number>> = [];
 for (const preset of ['tiny', 'small'] as UNetPresetName[]) {
   const inThread = await tfjsStepMs(preset, null);
   const parallel = await tfjsStepMs(preset, threads);
-  const row: Record<string, string | number> = { preset, params: inThread.params, 'tfjs 1 thread ms/step': inThread.ms, [`tfjs ${threads} workers ms/step`]: parallel.ms };
+  const gflops = (ms: number) => inThread.flops / ms / 1e6;
+  const row: Record<string, string | number> = {
+    preset,
+    params: inThread.params,
+    'GFLOP/step': inThread.flops / 1e9,
+    'tfjs 1 thread ms/step': inThread.ms,
+    'GFLOP/s': gflops(inThread.ms),
+    [`tfjs ${threads} workers ms/step`]: parallel.ms,
+    'GFLOP/s ': gflops(parallel.ms),
+  };
   let best = Infinity;
   for (const processes of [1, threads]) {
     const ref = torchStepMs(inThread.config, processes);
@@ -85,12 +97,13 @@ for (const preset of ['tiny', 'small'] as UNetPresetName[]) {
     }
     if (ref.params !== inThread.params) throw new Error(`The PyTorch twin has ${ref.params} parameters, ours ${inThread.params}: the architectures differ.`);
     row[`${label} ms/step`] = ref.ms;
+    row[`${label} GFLOP/s`] = gflops(ref.ms);
     best = Math.min(best, ref.ms);
   }
   // Throughput relative to the twin's best arrangement on the same cores (> 1: ours is faster).
   if (Number.isFinite(best)) row[`tfjs ${threads} workers / best twin`] = best / parallel.ms;
   rows.push(row);
 }
-console.log(`\nTraining step (epsilon-MSE, AdamW, clip 1, EMA, global batch ${batch}, ${size} x ${size}), median of ${steps} after 2 warm-up steps; ${choice.summary}, in this thread and data-parallel over ${threads} worker threads; the PyTorch twin on ${threads} cores (1 process x ${threads} threads, and ${threads} processes x 1 thread under torchrun).`);
+console.log(`\nTraining step (epsilon-MSE, AdamW, clip 1, EMA, global batch ${batch}, ${size} x ${size}), median of ${steps} after 2 warm-up steps; GFLOP/s from the convolutions and matrix products of one step (tf.profile shapes), the same count for every column; ${choice.summary}, in this thread and data-parallel over ${threads} worker threads; the PyTorch twin on ${threads} cores (1 process x ${threads} threads, and ${threads} processes x 1 thread under torchrun).`);
 printTable(rows);
 console.log(`wrote ${writeResults('training', rows)}`);

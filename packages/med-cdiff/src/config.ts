@@ -1,4 +1,5 @@
 import { ConfigError, DEFAULT_NOISE_SCHEDULE, PREDICTION_TYPES, resolveUNetConfig, unetPreset, type NoiseScheduleConfig, type PredictionType, type UNetConfig, type UNetPresetName } from '@meddiff/diffusion-core';
+import { validateAugmentation, type AugmentationConfig } from './degradations/augment';
 
 export const MED_CDIFF_MODEL_CLASS = 'MedCDiff';
 export const MED_CDIFF_CONFIG_VERSION = 1;
@@ -54,6 +55,8 @@ export interface MedCDiffConfig {
   /** Per-image (per-volume when the caller supplies stats) percentiles mapped to [-1, 1]. */
   normalization: { lowPercentile: number; highPercentile: number };
   objective: MedCDiffObjective;
+  /** Training-time augmentation of the clean slices; absent (the paper, and configs saved before it existed) for none. */
+  augmentation?: AugmentationConfig;
 }
 
 export type MedCDiffPresetName = 'paper' | 'small' | 'tiny';
@@ -126,4 +129,5 @@ export function validateMedCDiffConfig(c: MedCDiffConfig): void {
   if (!(o.residualScale > 0)) throw new ConfigError(`objective.residualScale must be > 0, got ${o.residualScale}.`);
   if (o.target === 'image' && o.residualScale !== 1) throw new ConfigError(`objective.residualScale only applies to target 'residual'; leave it at 1, got ${o.residualScale}.`);
   if (!(o.minSnrGamma >= 0)) throw new ConfigError(`objective.minSnrGamma must be >= 0 (0 for the plain loss), got ${o.minSnrGamma}.`);
+  if (c.augmentation) validateAugmentation(c.augmentation);
 }

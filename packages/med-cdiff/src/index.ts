@@ -1,5 +1,6 @@
 export { medCDiffConfig, resolveMedCDiffConfig, validateMedCDiffConfig, PAPER_OBJECTIVE, OBJECTIVE_TARGETS, conditionChannels, DEFAULT_DEGRADATION, MED_CDIFF_TASKS, MED_CDIFF_MODEL_CLASS, MED_CDIFF_CONFIG_VERSION } from './config';
 export type { MedCDiffConfig, MedCDiffObjective, MedCDiffTask, MedCDiffPresetName, DegradationConfig } from './config';
+export type { AugmentationConfig } from './degradations/augment';
 export { UnsupportedRequestError, InvalidInputError } from './errors';
 export { MedCDiffModel, RESEARCH_USE } from './model';
 export type { ModelCard } from './model';

@@ -157,3 +157,25 @@ def degrade(task: str, clean: torch.Tensor, d: dict, batch: Batch) -> torch.Tens
     if task == "inpainting":
         return inpainting_condition(clean, d["maskKinds"], d["maskCoverage"], batch)
     raise ValueError(f"Unknown task '{task}'. Allowed: super-resolution, denoising, inpainting.")
+
+
+def augment(clean: torch.Tensor, a: dict, batch: Batch) -> torch.Tensor:
+    """Med-cDiff's training augmentation (med-cdiff/src/degradations/augment.ts) of clean (B, 1, S, S)
+    slices: symmetry k of the square (k % 4 quarter turns by torch.rot90 on (H, W), then the columns
+    mirrored for k >= 4) when ``dihedral``; the curve 2 ((x + 1) / 2)^g - 1 with g log-uniform in
+    ``gamma``. Drawn for the global batch, as every draw here."""
+    ks = batch.integers(0, 8) if a["dihedral"] else None
+    lo, hi = a["gamma"]
+    u = batch.draw(torch.rand)
+    out = clean
+    if ks is not None:
+        out = clean.clone()
+        for k in range(1, 8):
+            rows = (ks == k).nonzero().flatten().to(clean.device)
+            if len(rows):
+                turned = torch.rot90(clean[rows], k % 4, dims=(2, 3))
+                out[rows] = turned.flip(3) if k >= 4 else turned
+    if hi > lo or lo != 1:
+        g = torch.exp(math.log(lo) + (math.log(hi) - math.log(lo)) * u).to(out)[:, None, None, None]
+        out = 2 * ((out + 1) / 2).clamp(0, 1) ** g - 1
+    return out

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IndexedBatchSource, mixSeed, ShapeError } from '@meddiff/diffusion-core';
 import { conditionChannels, type DegradationConfig, type MedCDiffTask } from '../config';
+import { augmentSlice, type AugmentationConfig } from '../degradations/augment';
 import { seededRandom } from '../degradations/random';
 import { degradeForTask } from '../degradations/taskPairs';
 
@@ -30,6 +31,7 @@ export class DegradedPairSource extends IndexedBatchSource<TrainingPair> {
     private readonly degradation: DegradationConfig,
     batchSize: number,
     seed: number,
+    private readonly augmentation?: AugmentationConfig,
   ) {
     if (slices.data.length !== slices.count * slices.size * slices.size) {
       throw new ShapeError(`DegradedPairSource: ${slices.data.length} values are not ${slices.count} slices of ${slices.size} x ${slices.size}.`);
@@ -44,9 +46,11 @@ export class DegradedPairSource extends IndexedBatchSource<TrainingPair> {
     const clean = new Float32Array(batch.length * n);
     const condition = new Float32Array(batch.length * n * channels);
     batch.forEach((item, b) => {
-      const image = this.slices.data.subarray(item * n, (item + 1) * n);
+      const random = seededRandom(mixSeed(seed, firstRow + b));
+      const stored = this.slices.data.subarray(item * n, (item + 1) * n);
+      const image = this.augmentation ? augmentSlice(stored, size, this.augmentation, random) : stored;
       clean.set(image, b * n);
-      condition.set(degradeForTask(this.task, image, size, size, this.degradation, seededRandom(mixSeed(seed, firstRow + b))).data, b * n * channels);
+      condition.set(degradeForTask(this.task, image, size, size, this.degradation, random).data, b * n * channels);
     });
     return {
       x0: tf.tensor4d(clean, [batch.length, size, size, 1]),

@@ -82,7 +82,7 @@ export function medCDiffLoss(model: MedCDiffModel, schedule: NoiseSchedule, sche
 
 /** The training batches: shuffled slices degraded on the fly for the model's task. */
 export function medCDiffBatches(model: MedCDiffModel, slices: SliceSet, batchSize: number, seed: number): DegradedPairSource {
-  return new DegradedPairSource(slices, model.config.task, model.config.degradation, batchSize, seed);
+  return new DegradedPairSource(slices, model.config.task, model.config.degradation, batchSize, seed, model.config.augmentation);
 }
 
 /**

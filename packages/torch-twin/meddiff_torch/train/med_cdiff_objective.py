@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 from ..data import DatasetError, SliceDataset
-from ..degradations import degrade
+from ..degradations import augment, degrade
 from ..models.med_cdiff import MedCDiff
 from ..schedule import alphas_cumprod
 from .batches import Batch
@@ -25,6 +25,7 @@ class MedCDiffObjective:
             raise DatasetError(f"Training slices are {train.images.shape[2]} px but the model's imageSize is {c['imageSize']}; build the dataset at {c['imageSize']} px.")
         self.network, self.count, self.config = model, len(train), c
         self.objective = {**PAPER_OBJECTIVE, **c.get("objective", {})}
+        self.augmentation = c.get("augmentation")
         self.images = train.images.to(device)
         self.alpha_bar = torch.from_numpy(alphas_cumprod(c["noiseSchedule"])).float().to(device)
 
@@ -32,6 +33,8 @@ class MedCDiffObjective:
         """(what is diffused: the image or its scaled residual over the condition, the condition) of a batch."""
         o = self.objective
         clean = self.images[batch.indices.to(self.images.device)]
+        if self.augmentation:
+            clean = augment(clean, self.augmentation, batch)
         condition = degrade(self.config["task"], clean, self.config["degradation"], batch)
         return (clean if o["target"] == "image" else (clean - condition[:, :1]) / o["residualScale"]), condition
 
@@ -57,15 +60,16 @@ def validation_loss(objective: MedCDiffObjective, val: SliceDataset, seed: int =
     """The objective on at most 64 validation slices with fixed degradations, timesteps and noise."""
     count = min(64, len(val))
     images = val.images[:count].to(objective.images.device)
-    saved = objective.images
-    objective.images = images
+    saved = objective.images, objective.augmentation
+    # The slices as they are: validation measures the task, not the augmented one.
+    objective.images, objective.augmentation = images, None
     try:
         net = objective.network.eval()
         with torch.no_grad():
             batch = Batch(torch.arange(count), 0, torch.Generator().manual_seed(seed), count, 0, 1)
             return float(objective.loss(net, batch))
     finally:
-        objective.images = saved
+        objective.images, objective.augmentation = saved
 
 
 class RegressionObjective(MedCDiffObjective):

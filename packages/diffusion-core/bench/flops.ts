@@ -1,0 +1,29 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+const size = (shape: number[] | undefined) => (shape ?? []).reduce((a, b) => a * b, 1);
+
+/**
+ * Floating-point operations (2 per multiply-add) of the convolutions and matrix products a
+ * computation ran, counted from the kernels' shapes under tf.profile: the work that dominates a
+ * U-Net, forward and backward. Element-wise kernels (norms, activations) are left out, so GFLOP/s
+ * from this count is a lower bound of what the hardware did.
+ */
+export async function countFlops(work: () => Promise<unknown>): Promise<number> {
+  const info = await tf.profile(async () => {
+    await work();
+    return tf.scalar(0);
+  });
+  let flops = 0;
+  for (const k of info.kernels) {
+    const [a, b] = k.inputShapes as number[][];
+    const out = k.outputShapes[0] as number[] | undefined;
+    if (k.name === 'Conv2D' || k.name === 'FusedConv2D') flops += 2 * size(out) * size(b!.slice(0, 3)); // filter [kh, kw, cin, cout]
+    else if (k.name === 'Conv2DBackpropInput') flops += 2 * size(a) * size(b!.slice(0, 3)); // dy x filter
+    else if (k.name === 'Conv2DBackpropFilter') flops += 2 * size(b) * size(out!.slice(0, 3)); // dy x filter [kh, kw, cin]
+    else if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul' || k.name === 'MatMul') {
+      const batch = out!.length > 2 ? size(out!.slice(0, -2)) : 1;
+      flops += 2 * size(out) * Math.round(Math.sqrt((size(a) * size(b)) / (size(out) * batch)));
+    }
+  }
+  return flops;
+}

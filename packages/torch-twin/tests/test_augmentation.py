@@ -1,0 +1,34 @@
+"""Med-cDiff's training augmentation in the twin: the same transforms as augment.ts."""
+import torch
+
+from meddiff_torch.degradations import augment
+from meddiff_torch.train.batches import Batch
+
+
+def _batch(n: int, seed: int) -> Batch:
+    return Batch(torch.arange(n), 0, torch.Generator().manual_seed(seed), n, 0, 1)
+
+
+def test_every_slice_gets_one_of_the_eight_symmetries_of_the_square():
+    ramp = torch.linspace(-1, 1, 16).reshape(1, 1, 4, 4)
+    images = ramp.repeat(64, 1, 1, 1)
+    out = augment(images, {"dihedral": True, "gamma": [1, 1]}, _batch(64, 3))
+    symmetries = [torch.rot90(ramp, k % 4, dims=(2, 3)).flip(3) if k >= 4 else torch.rot90(ramp, k % 4, dims=(2, 3)) for k in range(8)]
+    seen = set()
+    for row in out:
+        matches = [k for k, s in enumerate(symmetries) if torch.equal(row[None], s)]
+        assert len(matches) == 1
+        seen.add(matches[0])
+    assert seen == set(range(8))
+    # The quarter turn of augment.ts: out[i][j] = in[j][n - 1 - i].
+    turned = symmetries[1][0, 0]
+    assert all(turned[i, j] == ramp[0, 0, j, 3 - i] for i in range(4) for j in range(4))
+
+
+def test_the_intensity_curve_is_monotone_and_keeps_both_ends():
+    ramp = torch.linspace(-1, 1, 16).reshape(1, 1, 4, 4).repeat(8, 1, 1, 1)
+    out = augment(ramp, {"dihedral": False, "gamma": [0.5, 2]}, _batch(8, 5))
+    flat = out.flatten(1)
+    assert torch.allclose(flat[:, 0], torch.full((8,), -1.0)) and torch.allclose(flat[:, -1], torch.ones(8))
+    assert bool((flat[:, 1:] > flat[:, :-1]).all())
+    assert not torch.allclose(out, ramp)
