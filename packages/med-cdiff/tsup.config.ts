@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The replica module is an entry of its own: training workers import dist/medCDiffReplica.js by URL.
-  entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', medCDiffReplica: 'src/train/medCDiffReplica.ts' },
+  // Worker modules are entries of their own: training and sampling workers import them by URL.
+  entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', medCDiffReplica: 'src/train/medCDiffReplica.ts', samplingWorker: 'src/pipeline/samplingWorker.ts' },
   // ESM only, no source maps: see 'Module formats' in the root README. Class names kept, so
   // error names survive an app's minifier.
   format: ['esm'],

@@ -12,6 +12,7 @@ export { consoleTrainingLogger } from './train/consoleTrainingLogger';
 export { dataParallelGradients, TrainingWorkerError } from './train/dataParallel/dataParallelGradients';
 export type { DataParallelOptions } from './train/dataParallel/dataParallelGradients';
 export { siblingModule } from './runtime/siblingModule';
+export { startModuleWorker } from './runtime/startModuleWorker';
 export { interruptible } from './runtime/interruptible';
 
 /** Chromium's software Vulkan driver from Debian's `chromium` package: WebGPU in Node without a GPU. */

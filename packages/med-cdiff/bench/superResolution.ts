@@ -2,20 +2,24 @@
  * Super-resolution x2 of a 217 x 181 slice (Colin27, middle axial) at 20 DPM-Solver++ steps on WASM
  * in Node, with the tiny model shipped in November 2026 (a copy in bench/fixtures, so the figure
  * stays comparable when the shipped models change): the pipeline's settings of then (128 px tiles,
- * twice the training size; 4 tiles per call) beside today's defaults, each in a process of its own
+ * twice the training size; 4 tiles per call; this thread) beside today's defaults in one thread and
+ * on worker threads over every core (`workerChunkSampler`, as the CLI runs), each in a process of its own
  * (wall time of the call and peak resident memory). Usage: npx tsx bench/superResolution.ts [--quick]
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const model = join(here, 'fixtures', 'sr-tiny-2026-11');
 const runs = process.argv.includes('--quick') ? 1 : 3;
+const cores = availableParallelism();
 const configurations: Array<{ name: string; args: string[] }> = [
-  { name: 'November 2026 (128 px tiles, 4 per call)', args: ['128', '4'] },
-  { name: 'defaults now', args: [] },
+  { name: 'November 2026 (one thread, 128 px tiles, 4 per call)', args: ['0', '128', '4'] },
+  { name: 'defaults now, one thread (training-size tiles)', args: ['0'] },
+  { name: `defaults now, ${cores} worker threads (as the CLI runs)`, args: [String(cores)] },
 ];
 
 const rows: Array<Record<string, string | number>> = [];

@@ -82,7 +82,8 @@ program
   .option('--force', 'replace a report in --out')
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
-  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+  .option('--workers <n>', 'worker threads sampling tiles and samples on wasm (default: the cores available; the results do not depend on it)', integer(1))
+  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     for (const c of report.conditions) process.stdout.write(`\n${c.title}, ${c.slices.length} slices:\n\n${conditionTable(c)}\n`);
     log(`\nwrote ${files.join(', ')}`);
@@ -105,7 +106,8 @@ program
   .option('--seed <n>', 'seed (plus the slice index; default 0)', integer(0))
   .option('--force', 'replace an existing output')
   .addOption(backendOption())
-  .action(async (o: { model: string; input: string; out: string; task?: MedCDiffTask; slice?: number; allSlices?: boolean; factor?: number; mask?: string; samples?: number; sampler: SamplerName; steps?: number; seed?: number; force?: boolean; backend: CommandBackend }) => {
+  .option('--workers <n>', 'worker threads sampling tiles and samples on wasm (default: the cores available; the results do not depend on it)', integer(1))
+  .action(async (o: { model: string; input: string; out: string; task?: MedCDiffTask; slice?: number; allSlices?: boolean; factor?: number; mask?: string; samples?: number; sampler: SamplerName; steps?: number; seed?: number; force?: boolean; backend: CommandBackend; workers?: number }) => {
     await interruptible((signal) => runModel({ ...o, log, onProgress: progressLine(), signal }), { what: 'after this step', log });
   });
 

@@ -22,3 +22,5 @@ export type { SliceSet, TrainingPair } from './train/pairSource';
 export { createMedCDiffTrainer, validationLoss } from './train/trainMedCDiff';
 export type { MedCDiffTrainingOptions } from './train/trainMedCDiff';
 export { RegressionUNet, regressionUNetConfig, REGRESSION_MODEL_CLASS } from './baselines/regressionUNet';
+export { LocalChunkSampler } from './pipeline/chunkSampler';
+export type { ChunkSampler, SamplingChunk } from './pipeline/chunkSampler';

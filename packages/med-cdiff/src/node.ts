@@ -6,6 +6,7 @@ export type { EvaluateOptions, EvaluateResult } from './commands/evaluate';
 export { runModel } from './commands/run';
 export type { RunCommandOptions, RunCommandResult } from './commands/run';
 export { COMMAND_BACKENDS, loadPipeline, resolveDatasetDir } from './commands/common';
+export { workerChunkSampler, SamplingWorkerError } from './pipeline/workerChunkSampler';
 export type { CommandBackend, Log } from './commands/common';
 export { OutputExistsError, NothingToResumeError, UsageError } from './commands/errors';
 export { conditionTable, reportMarkdown } from './evaluate/report';

@@ -6,6 +6,9 @@ import { readDataset, resolveCacheDir } from '@meddiff/imaging/node';
 import { MedCDiffPipeline } from '../pipeline/medCDiffPipeline';
 import type { SliceSet } from '../train/pairSource';
 import { UsageError } from './errors';
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { workerChunkSampler } from '../pipeline/workerChunkSampler';
 
 /** The backends the commands offer, and how one is started: shared with every Node command. */
 export { NODE_BACKENDS as COMMAND_BACKENDS, selectNodeBackend as useBackend, type NodeBackend as CommandBackend } from '@meddiff/diffusion-core/node';
@@ -43,13 +46,22 @@ export function readSlices(dir: string, split: 'train' | 'val' | 'test'): { slic
   return { slices: { data, count, size: rows }, manifest };
 }
 
-/** Loads a pipeline from a model folder (model.json and shards) or an http(s) URL. */
-export async function loadPipeline(model: string): Promise<MedCDiffPipeline> {
-  if (/^https?:\/\//i.test(model)) return MedCDiffPipeline.load(model);
-  // The model.json inside the folder names the same model.
-  if (basename(model) === 'model.json' && statSync(model, { throwIfNoEntry: false })?.isFile()) model = dirname(model);
-  if (!statSync(model, { throwIfNoEntry: false })?.isDirectory()) throw new MissingDataError(`the model folder '${model}'`, 'Give the folder a `train` run wrote (<run>/model) or an http(s) URL of one.');
-  return MedCDiffPipeline.load(fileWeightsStore(model));
+/**
+ * Loads a pipeline from a model folder (model.json and shards) or an http(s) URL. On the WASM
+ * backend it samples on `workers` worker threads (default the cores available): same results,
+ * every core.
+ */
+export async function loadPipeline(model: string, workers = availableParallelism()): Promise<MedCDiffPipeline> {
+  let pipeline: MedCDiffPipeline;
+  if (/^https?:\/\//i.test(model)) pipeline = await MedCDiffPipeline.load(model);
+  else {
+    // The model.json inside the folder names the same model.
+    if (basename(model) === 'model.json' && statSync(model, { throwIfNoEntry: false })?.isFile()) model = dirname(model);
+    if (!statSync(model, { throwIfNoEntry: false })?.isDirectory()) throw new MissingDataError(`the model folder '${model}'`, 'Give the folder a `train` run wrote (<run>/model) or an http(s) URL of one.');
+    pipeline = await MedCDiffPipeline.load(fileWeightsStore(model));
+  }
+  if (tf.getBackend() === 'wasm') await pipeline.useChunkSampler(await workerChunkSampler(pipeline.model, { workers }));
+  return pipeline;
 }
 
 /**

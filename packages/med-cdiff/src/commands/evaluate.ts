@@ -45,6 +45,8 @@ export interface EvaluateOptions {
   force?: boolean;
   /** Select this tfjs backend first; omit to use the one already set. */
   backend?: CommandBackend;
+  /** Worker threads sampling tiles and samples on WASM (default the cores available; the results do not depend on it). */
+  workers?: number;
   cacheDir?: string;
   log?: Log;
   signal?: AbortSignal;
@@ -77,7 +79,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   const reportFiles = ['report.md', 'report.json'].map((f) => join(outDir, f));
   if (!o.force && reportFiles.some(occupied)) throw new OutputExistsError(`${outDir} already holds a report; pass --force to replace it, or choose another --out.`);
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
-  const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model) : o.model;
+  const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model, o.workers) : o.model;
   let regression: RegressionUNet | undefined;
   try {
     if (o.baselineModel) {

@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   /** Replace an existing output. */
   force?: boolean;
   backend?: CommandBackend;
+  /** Worker threads sampling tiles and samples on WASM (default the cores available; the results do not depend on it). */
+  workers?: number;
   log?: Log;
   onProgress?: (slice: number, progress: SamplingProgress) => void;
   signal?: AbortSignal;
@@ -98,7 +100,7 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
   if (slices[0]! >= depth) throw new UsageError(`--slice ${slices[0]} is outside the image, which has ${depth} slice${depth === 1 ? '' : 's'} (0..${depth - 1}).`);
 
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
-  const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model) : o.model;
+  const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model, o.workers) : o.model;
   try {
     const effectiveTask = task ?? pipeline.task;
     const factor = effectiveTask === 'super-resolution' ? resolveFactor(o.factor, pipeline) : Number.NaN;

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, NoiseSchedule, openWeightsStore, sample, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
+import { CancelledError, ConfigError, NoiseSchedule, openWeightsStore, throwIfAborted, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
 import { applyNormalization, blendTiles, computeNormalization, cropPadding, denormalize, padToMultiple, planTiles, resize2d, splitTiles, type ImageGeometry, type NormalizationStats, type TileLayout } from '@meddiff/imaging';
 import type { MedCDiffTask } from '../config';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
 import { inpaintingCondition } from '../degradations/taskPairs';
 import { MedCDiffModel } from '../model';
 import { fromDiffusionSpace } from '../objective';
-import { defaultSteps, makeScheduler, SAMPLER_NAMES, type SamplerName } from './samplers';
+import { LocalChunkSampler, type ChunkSampler, type SamplingChunk } from './chunkSampler';
+import { defaultSteps, SAMPLER_NAMES, type SamplerName } from './samplers';
 import { validateSlice, type SliceInput } from './sliceInput';
 
 export interface RunOptions {
@@ -66,9 +67,20 @@ interface Prepared {
  */
 export class MedCDiffPipeline {
   private readonly schedule: NoiseSchedule;
+  private chunks: ChunkSampler;
 
   constructor(readonly model: MedCDiffModel) {
     this.schedule = new NoiseSchedule(model.config.noiseSchedule);
+    this.chunks = new LocalChunkSampler(model, this.schedule);
+  }
+
+  /**
+   * Samples the network batches of later calls with `sampler`, e.g. `workerChunkSampler` (Node:
+   * worker threads, every core); the results are the same. The pipeline disposes it.
+   */
+  async useChunkSampler(sampler: ChunkSampler): Promise<void> {
+    await this.chunks.dispose();
+    this.chunks = sampler;
   }
 
   /** From a weights store, an http(s) URL, or in Node a folder path or file: URL (see openWeightsStore). */
@@ -133,6 +145,7 @@ export class MedCDiffPipeline {
 
   dispose(): void {
     this.model.dispose();
+    void this.chunks.dispose();
   }
 
   private requireTask(task: MedCDiffTask, fn: string): void {
@@ -182,45 +195,49 @@ export class MedCDiffPipeline {
     const chunks = Math.ceil(jobs.length / maxBatch);
     const started = performance.now();
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    for (let k = 0; k < chunks; k++) {
+    const chunkOf = (k: number): SamplingChunk => {
       const chunk = jobs.slice(k * maxBatch, (k + 1) * maxBatch);
       const b = chunk.length;
       const cond = new Float32Array(b * n * p.channels);
       chunk.forEach((job, i) => {
         for (let px = 0; px < n; px++) for (let c = 0; c < p.channels; c++) cond[(i * n + px) * p.channels + c] = conditionTiles[c]![job.tile]![px]!;
       });
-      const tensors: tf.Tensor[] = [];
-      try {
-        const condition = tf.tensor4d(cond, [b, th, tw, p.channels]);
-        tensors.push(condition);
-        let inpainting;
-        if (knownTiles && fillTiles) {
-          const known = tf.tensor4d(concatTiles(chunk.map((j) => knownTiles[j.tile]!)), [b, th, tw, 1]);
-          const regionToFill = tf.tensor4d(concatTiles(chunk.map((j) => fillTiles[j.tile]!)), [b, th, tw, 1]);
-          tensors.push(known, regionToFill);
-          inpainting = { known, regionToFill };
-        }
-        const result = await sample({
-          scheduler: makeScheduler(sampler, this.schedule, this.model.config.objective),
-          denoiser: this.model.denoiser(condition),
-          shape: [b, th, tw, 1],
-          numInferenceSteps: steps,
-          seed: seed + k,
-          ...(inpainting ? { inpainting } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-          onProgress: (q) => {
-            const step = k * steps + q.step;
-            const elapsedMs = performance.now() - started;
-            options.onProgress?.({ step, total: chunks * steps, timestep: q.timestep, elapsedMs, etaMs: (elapsedMs / step) * (chunks * steps - step) });
-          },
-        });
-        tensors.push(result);
-        const values = (await result.data()) as Float32Array;
-        chunk.forEach((job, i) => (outputs[job.sample]![job.tile] = values.slice(i * n, (i + 1) * n)));
-      } finally {
-        tf.dispose(tensors);
+      return {
+        condition: cond,
+        ...(knownTiles && fillTiles ? { known: concatTiles(chunk.map((j) => knownTiles[j.tile]!)), fill: concatTiles(chunk.map((j) => fillTiles[j.tile]!)) } : {}),
+        batch: b,
+        rows: th,
+        cols: tw,
+        channels: p.channels,
+        sampler,
+        steps,
+        seed: seed + k,
+      };
+    };
+    // Chunks go to the chunk sampler `concurrency` at a time; progress counts every finished step.
+    let done = 0;
+    const onStep = (timestep: number) => {
+      done++;
+      const elapsedMs = performance.now() - started;
+      options.onProgress?.({ step: done, total: chunks * steps, timestep, elapsedMs, etaMs: (elapsedMs / done) * (chunks * steps - done) });
+    };
+    let next = 0;
+    const failed = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+    const lane = async () => {
+      while (next < chunks && !signal.aborted) {
+        const k = next++;
+        const values = await this.chunks.sample(chunkOf(k), { signal, onStep });
+        jobs.slice(k * maxBatch, (k + 1) * maxBatch).forEach((job, i) => (outputs[job.sample]![job.tile] = values.slice(i * n, (i + 1) * n)));
       }
-    }
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.chunks.concurrency, chunks) }, () => lane().catch((e: unknown) => {
+      failed.abort();
+      throw e;
+    })));
+    throwIfAborted(options.signal);
+    const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected' && !(l.reason instanceof CancelledError));
+    if (failure) throw failure.reason;
     const conditionImage = pick(p.condition, 0, p.channels);
     const images = outputs.map((tiles) => fromDiffusionSpace(cropPadding(layout.origins.length === 1 ? tiles[0]! : blendTiles(tiles, layout), rows, cols, padding), conditionImage, this.model.config.objective));
     return { images, tiles: layout.origins.length };

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ConfigError, MedDiffError } from '../../errors';
 import type { NodeBackend } from '../../node';
 import { siblingModule } from '../../runtime/siblingModule';
+import { startModuleWorker } from '../../runtime/startModuleWorker';
 import type { BatchSourcePosition } from '../batchSource';
 import type { GradientSource, StepGradients } from '../gradientSource';
 import type { TrainingReplicaModule } from '../trainingReplica';
@@ -72,14 +73,6 @@ class TrainingWorker {
   }
 }
 
-function startWorker(setup: WorkerSetup): Worker {
-  const url = siblingModule(import.meta.url, 'trainingWorker');
-  if (!url.endsWith('.ts') && !setup.replica.url.endsWith('.ts')) return new Worker(new URL(url), { workerData: setup });
-  // From source (tests, tsx): the worker registers tsx's loader before importing TypeScript.
-  const code = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url)}); })`;
-  return new Worker(code, { eval: true, workerData: setup });
-}
-
 /**
  * Data-parallel gradients over worker threads, each with its own tfjs backend and its own replica
  * of the network: every step, the trainer's weights go to the workers through shared memory, each
@@ -100,7 +93,7 @@ export async function dataParallelGradients(o: DataParallelOptions): Promise<Gra
   for (let k = 0, offset = 0; k < n; k++) {
     const count = Math.floor(o.batchSize / n) + (k < o.batchSize % n ? 1 : 0);
     const setup: WorkerSetup = { replica: o.replica, backend: o.backend ?? 'wasm', offset, count, total: o.batchSize, weights, grads: new SharedArrayBuffer(size * 4) };
-    workers.push(new TrainingWorker(startWorker(setup), setup, k));
+    workers.push(new TrainingWorker(startModuleWorker(siblingModule(import.meta.url, 'trainingWorker'), setup, [setup.replica.url]), setup, k));
     offset += count;
   }
   const stop = () => Promise.all(workers.map((w) => w.worker.terminate())).then(() => undefined);
