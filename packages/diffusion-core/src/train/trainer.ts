@@ -17,7 +17,6 @@ import { clipByGlobalNorm, globalNorm } from './gradientClipping';
 import { learningRateAt } from './learningRate';
 import { configDifferences, resolveTrainerConfig, type TrainerConfig } from './trainerConfig';
 
-
 export interface TrainingLog {
   step: number;
   totalSteps: number;

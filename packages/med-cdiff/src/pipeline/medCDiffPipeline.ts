@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, ConfigError, NoiseSchedule, openWeightsStore, throwIfAborted, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
 import { applyNormalization, blendTiles, computeNormalization, cropPadding, denormalize, padToMultiple, planTiles, resize2d, splitTiles, type ImageGeometry, type NormalizationStats, type TileLayout } from '@meddiff/imaging';
 import type { MedCDiffTask } from '../config';
