@@ -43,10 +43,14 @@ export class GroupNormalization extends tfl.layers.Layer {
       const shape = x.shape;
       const channels = shape[shape.length - 1]!;
       const batch = shape[0]!;
-      const grouped = tf.reshape(x, [batch, -1, this.groups, channels / this.groups]);
+      const perGroup = channels / this.groups;
+      const grouped = tf.reshape(x, [batch, -1, this.groups, perGroup]);
       const { mean, variance } = tf.moments(grouped, [1, 3], true);
-      const normalized = tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(tf.reshape(normalized, shape), this.gamma.read()), this.beta.read());
+      // (x - mean) / std * gamma + beta as one scale and one shift per (image, channel): two passes
+      // over the activations instead of four (a quarter of a sampling step went to this layer).
+      const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), tf.reshape(this.gamma.read(), [1, 1, this.groups, perGroup]));
+      const shift = tf.sub(tf.reshape(this.beta.read(), [1, 1, this.groups, perGroup]), tf.mul(mean, scale));
+      return tf.reshape(tf.add(tf.mul(grouped, scale), shift), shape);
     });
   }
 
