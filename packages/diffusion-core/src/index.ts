@@ -60,6 +60,7 @@ export type { TrainerOptions, TrainingLog, TrainingSummary } from './train/train
 export { LocalGradients } from './train/gradientSource';
 export type { GradientSource, LossFunction, LossContext, StepGradients } from './train/gradientSource';
 export { allRows, drawRows } from './train/batchRows';
+export { sharedFloat32 } from './train/sharedFloat32';
 export type { BatchRows } from './train/batchRows';
 export type { TrainingReplica, TrainingReplicaModule } from './train/trainingReplica';
 export { resolveTrainerConfig, DEFAULT_TRAINER_CONFIG, TRAINER_CONFIG_VERSION } from './train/trainerConfig';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveModel, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
+import { saveModel, sharedFloat32, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
 import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { availableParallelism } from 'node:os';
 import { createPlainUNet, BASELINE_MODEL_CLASS } from '../baselines/plainUNet';
@@ -9,7 +9,6 @@ import { cdmConfig, CDM_SIZE_PRESETS, type CdmConfig, type CdmSizePresetName, ty
 import { MODALITY_PRESETS, type ModalityPresetName } from '../modalities';
 import { CdmModel, RESEARCH_USE, type CdmPart, type ModelCard } from '../model';
 import { createBaselineTrainer } from '../train/trainBaseline';
-import type { PairedSlices } from '../train/pairedSlices';
 import { cdmReplicaModule } from '../train/replicaModule';
 import { createCunetTrainer, cunetSourceVectors, DEFAULT_TRAINING_MDN_STEPS } from '../train/trainCunet';
 import { createMdnTrainer, mdnTrainingItems } from '../train/trainMdn';
@@ -152,7 +151,9 @@ export async function train(o: TrainCommandOptions): Promise<{ runDir: string; m
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify(run, null, 1)}\n`);
 
-  const train = shared(readPairedSlices(dataDir, 'train', config));
+  const read = readPairedSlices(dataDir, 'train', config);
+  // Shared memory: the training workers read this copy instead of each making their own.
+  const train = { ...read, data: sharedFloat32(read.data) };
   const validation = readPairedSlices(dataDir, 'val', config);
   log(`data: ${dataDir}: ${train.count} training and ${validation.count} validation slices at ${config.imageSize} px; ${config.modalities.sources.join(' + ')} -> ${config.modalities.targets.join(', ')}`);
   const modelDir = join(runDir, 'model');
@@ -299,11 +300,4 @@ export function formatMetrics(m: Record<string, number>): string {
   return Object.entries(m)
     .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
     .join(', ');
-}
-
-/** The slices on a SharedArrayBuffer, so training workers read this copy instead of each making their own. */
-function shared(slices: PairedSlices): PairedSlices {
-  const data = new Float32Array(new SharedArrayBuffer(slices.data.byteLength));
-  data.set(slices.data);
-  return { ...slices, data };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, type TrainerConfig } from '@meddiff/diffusion-core';
+import { selectBackend, sharedFloat32, type TrainerConfig } from '@meddiff/diffusion-core';
 import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { readDataset } from '@meddiff/imaging/node';
 import { createPlainUNet } from '../baselines/plainUNet';
@@ -31,9 +31,7 @@ function trainSlices(): PairedSlices {
   const { dir } = buildSimulatedDataset();
   const { data, shape, manifest } = readDataset(dir, 'train');
   const slices = prepareSlices({ data, count: shape[0], size: shape[2], channels: [...manifest.channels] }, 32, config.normalization);
-  const shared = new Float32Array(new SharedArrayBuffer(slices.data.byteLength));
-  shared.set(slices.data);
-  return { ...slices, data: shared };
+  return { ...slices, data: sharedFloat32(slices.data) };
 }
 
 describe('data-parallel CDM stages', () => {

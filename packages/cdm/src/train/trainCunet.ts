@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { reconstructionLoss, Trainer, type LossFunction, type TrainingReplica } from '@meddiff/diffusion-core';
+import { reconstructionLoss, sharedFloat32, Trainer, type LossFunction, type TrainingReplica } from '@meddiff/diffusion-core';
 import type { CdmModel } from '../model';
 import { translateTensors } from '../translateTensors';
 import { TranslationBatchSource, type TranslationBatch, type VectorSet } from './batchSources';
@@ -22,10 +22,8 @@ export interface CunetStageOptions extends StageOptions {
 export async function cunetSourceVectors(model: CdmModel, train: PairedSlices): Promise<VectorSet | undefined> {
   if (!model.mdn.conditioned) return undefined;
   const vectors = await encodeSlices(model.mrm, train, channelIndices(train, model.config.modalities.sources));
-  // On a SharedArrayBuffer, so data-parallel workers read this copy.
-  const data = new Float32Array(new SharedArrayBuffer(vectors.data.byteLength));
-  data.set(vectors.data);
-  return { ...vectors, data };
+  // Shared memory where there is some, so data-parallel workers read this copy.
+  return { ...vectors, data: sharedFloat32(vectors.data) };
 }
 
 /**

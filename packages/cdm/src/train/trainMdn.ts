@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArrayBatchSource, diffusionLoss, Trainer, type LossFunction, type TrainingReplica } from '@meddiff/diffusion-core';
+import { ArrayBatchSource, diffusionLoss, sharedFloat32, Trainer, type LossFunction, type TrainingReplica } from '@meddiff/diffusion-core';
 import { sourceVectorDim, targetVectorDim } from '../config';
 import type { CdmModel } from '../model';
 import type { VectorSet } from './batchSources';
@@ -19,13 +19,13 @@ export async function representationsOf(o: Pick<StageOptions, 'model'>, slices: 
 /**
  * The MDN's training items: each slice's target vector followed by its source vectors (none when
  * the MDN is unconditioned), [count, dt + ds], computed once by the frozen MRM before training.
- * On a SharedArrayBuffer, so data-parallel workers read this copy.
+ * On a SharedArrayBuffer where there is one, so data-parallel workers read this copy.
  */
 export async function mdnTrainingItems(model: CdmModel, train: PairedSlices): Promise<Float32Array> {
   const dt = targetVectorDim(model.config);
   const ds = sourceVectorDim(model.config);
   const { targets, sources } = await representationsOf({ model }, train);
-  const items = new Float32Array(new SharedArrayBuffer(train.count * (dt + ds) * 4));
+  const items = sharedFloat32(train.count * (dt + ds));
   for (let i = 0; i < train.count; i++) {
     items.set(targets.data.subarray(i * dt, (i + 1) * dt), i * (dt + ds));
     if (sources) items.set(sources.data.subarray(i * ds, (i + 1) * ds), i * (dt + ds) + dt);

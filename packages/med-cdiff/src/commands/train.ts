@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { CancelledError, NoiseSchedule, type TrainerConfig, type TrainingLog } from '@meddiff/diffusion-core';
+import { CancelledError, NoiseSchedule, sharedFloat32, type TrainerConfig, type TrainingLog } from '@meddiff/diffusion-core';
 import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { availableParallelism } from 'node:os';
 import type { DatasetManifest } from '@meddiff/imaging';
 import { MED_CDIFF_MODEL_CLASS, MED_CDIFF_TASKS, medCDiffConfig, type MedCDiffConfig, type MedCDiffPresetName, type MedCDiffTask } from '../config';
 import { MedCDiffModel, RESEARCH_USE, type ModelCard } from '../model';
-import type { SliceSet } from '../train/pairSource';
 import { medCDiffReplicaModule } from '../train/replicaModule';
 import { createMedCDiffTrainer, validationLoss } from '../train/trainMedCDiff';
 import { occupied, parseIntegerOption, readSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
@@ -136,7 +135,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     };
   }
   const { slices: readTrain, manifest } = readSlices(settings.data, 'train');
-  const trainSlices = shared(readTrain);
+  // Shared memory: the training workers read this copy instead of each making their own.
+  const trainSlices = { ...readTrain, data: sharedFloat32(readTrain.data) };
   const { slices: valSlices } = readSlices(settings.data, 'val');
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
   // The preset (or the init model) chooses the network; the dataset's side is the training size.
@@ -221,13 +221,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     await dispose();
     model.dispose();
   }
-}
-
-/** The slices on a SharedArrayBuffer, so training workers read this copy instead of each making their own. */
-function shared(slices: SliceSet): SliceSet {
-  const data = new Float32Array(new SharedArrayBuffer(slices.data.byteLength));
-  data.set(slices.data);
-  return { ...slices, data };
 }
 
 /** The config of the model a new run starts from; --task and --preset must not contradict it. */
