@@ -13,17 +13,19 @@ export async function countFlops(work: () => Promise<unknown>): Promise<number> 
     await work();
     return tf.scalar(0);
   });
-  let flops = 0;
-  for (const k of info.kernels) {
-    const [a, b] = k.inputShapes as number[][];
-    const out = k.outputShapes[0] as number[] | undefined;
-    if (k.name === 'Conv2D' || k.name === 'FusedConv2D') flops += 2 * size(out) * size(b!.slice(0, 3)); // filter [kh, kw, cin, cout]
-    else if (k.name === 'Conv2DBackpropInput') flops += 2 * size(a) * size(b!.slice(0, 3)); // dy x filter
-    else if (k.name === 'Conv2DBackpropFilter') flops += 2 * size(b) * size(out!.slice(0, 3)); // dy x filter [kh, kw, cin]
-    else if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul' || k.name === 'MatMul') {
-      const batch = out!.length > 2 ? size(out!.slice(0, -2)) : 1;
-      flops += 2 * size(out) * Math.round(Math.sqrt((size(a) * size(b)) / (size(out) * batch)));
-    }
+  return info.kernels.reduce((sum, k) => sum + kernelFlops(k), 0);
+}
+
+/** The floating-point operations of one profiled kernel call (0 for kernels this count leaves out). */
+export function kernelFlops(k: { name: string; inputShapes: unknown[]; outputShapes: unknown[] }): number {
+  const [a, b] = k.inputShapes as number[][];
+  const out = k.outputShapes[0] as number[] | undefined;
+  if (k.name === 'Conv2D' || k.name === 'FusedConv2D') return 2 * size(out) * size(b!.slice(0, 3)); // filter [kh, kw, cin, cout]
+  if (k.name === 'Conv2DBackpropInput') return 2 * size(a) * size(b!.slice(0, 3)); // dy x filter
+  if (k.name === 'Conv2DBackpropFilter') return 2 * size(b) * size(out!.slice(0, 3)); // dy x filter [kh, kw, cin]
+  if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul' || k.name === 'MatMul') {
+    const batch = out!.length > 2 ? size(out!.slice(0, -2)) : 1;
+    return 2 * size(out) * Math.round(Math.sqrt((size(a) * size(b)) / (size(out) * batch)));
   }
-  return flops;
+  return 0;
 }

@@ -3,6 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from '../errors';
 import type { LayerArgs } from './layerArgs';
 
+/** Two passes over the activations with its gradient (registered on wasm by registerWasmGradientKernels). */
+const FUSED_KERNEL = 'MedDiffGroupNorm';
+
 export interface GroupNormalizationArgs extends LayerArgs {
   groups: number;
   epsilon?: number;
@@ -38,23 +41,33 @@ export class GroupNormalization extends tfl.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const shape = x.shape;
-      const channels = shape[shape.length - 1]!;
-      const batch = shape[0]!;
-      const perGroup = channels / this.groups;
-      const grouped = tf.reshape(x, [batch, -1, this.groups, perGroup]);
-      const { mean, variance } = tf.moments(grouped, [1, 3], true);
-      // (x - mean) / std * gamma + beta as one scale and one shift per (image, channel): two passes
-      // over the activations instead of four (a quarter of a sampling step went to this layer).
-      const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), tf.reshape(this.gamma.read(), [1, 1, this.groups, perGroup]));
-      const shift = tf.sub(tf.reshape(this.beta.read(), [1, 1, this.groups, perGroup]), tf.mul(mean, scale));
-      return tf.reshape(tf.add(tf.mul(grouped, scale), shift), shape);
-    });
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    return groupNorm(x, this.gamma.read(), this.beta.read(), this.groups, this.epsilon);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), groups: this.groups, epsilon: this.epsilon };
   }
+}
+
+/**
+ * (x - mean) / std * gamma + beta with statistics per image and group of channels (the last axis).
+ * One fused kernel where the backend has it (wasm: two passes); elsewhere composed of tfjs ops.
+ */
+export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, epsilon: number): tf.Tensor {
+  if (tf.getKernel(FUSED_KERNEL, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(FUSED_KERNEL, { x, gamma, beta }, { groups, epsilon }) as tf.Tensor;
+  }
+  return tf.tidy(() => {
+    const shape = x.shape;
+    const channels = shape[shape.length - 1]!;
+    const perGroup = channels / groups;
+    const grouped = tf.reshape(x, [shape[0]!, -1, groups, perGroup]);
+    const { mean, variance } = tf.moments(grouped, [1, 3], true);
+    // (x - mean) / std * gamma + beta as one scale and one shift per (image, channel): two passes
+    // over the activations instead of four.
+    const scale = tf.mul(tf.rsqrt(tf.add(variance, epsilon)), tf.reshape(gamma, [1, 1, groups, perGroup]));
+    const shift = tf.sub(tf.reshape(beta, [1, 1, groups, perGroup]), tf.mul(mean, scale));
+    return tf.reshape(tf.add(tf.mul(grouped, scale), shift), shape);
+  });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from './layerArgs';
+import { multiHeadAttention } from './multiHeadAttention';
 
 export interface SpatialSelfAttentionArgs extends LayerArgs {
   numHeads: number;
@@ -31,15 +32,7 @@ export class SpatialSelfAttention extends tfl.layers.Layer {
     return tf.tidy(() => {
       const qkv = Array.isArray(inputs) ? inputs[0]! : inputs;
       const [b, h, w, c3] = qkv.shape as [number, number, number, number];
-      const c = c3 / 3;
-      const heads = this.numHeads;
-      const d = c / heads;
-      // (B, HW, 3, heads, d) -> three (B, heads, HW, d)
-      const split = tf.transpose(tf.reshape(qkv, [b, h * w, 3, heads, d]), [2, 0, 3, 1, 4]);
-      const [q, k, v] = tf.unstack(split, 0);
-      const logits = tf.mul(tf.matMul(q!, k!, false, true), 1 / Math.sqrt(d));
-      const attended = tf.matMul(tf.softmax(logits), v!);
-      return tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [b, h, w, c]);
+      return tf.reshape(multiHeadAttention(tf.reshape(qkv, [b, h * w, c3]), this.numHeads), [b, h, w, c3 / 3]);
     });
   }
 
