@@ -23,6 +23,12 @@ export function kernelFlops(k: { name: string; inputShapes: unknown[]; outputSha
   if (k.name === 'Conv2D' || k.name === 'FusedConv2D') return 2 * size(out) * size(b!.slice(0, 3)); // filter [kh, kw, cin, cout]
   if (k.name === 'Conv2DBackpropInput') return 2 * size(a) * size(b!.slice(0, 3)); // dy x filter
   if (k.name === 'Conv2DBackpropFilter') return 2 * size(b) * size(out!.slice(0, 3)); // dy x filter [kh, kw, cin]
+  if (k.name === 'MedDiffAttention' || k.name === 'MedDiffAttentionGrad') {
+    // qkv [b, N, 3C]: q k^T and P v are 2 N^2 C each; the gradient's dP, dq, dk, dv four more
+    // (its recomputation of P is not counted: the work is what the composed ops would do).
+    const [images, n, c3] = (k.name === 'MedDiffAttention' ? a : b) as [number, number, number];
+    return (k.name === 'MedDiffAttention' ? 4 : 8) * images * n * n * (c3 / 3);
+  }
   if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul' || k.name === 'MatMul') {
     const batch = out!.length > 2 ? size(out!.slice(0, -2)) : 1;
     return 2 * size(out) * Math.round(Math.sqrt((size(a) * size(b)) / (size(out) * batch)));

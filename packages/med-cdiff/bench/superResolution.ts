@@ -4,7 +4,7 @@
  * stays comparable when the shipped models change): the pipeline's settings of then (128 px tiles,
  * twice the training size; 4 tiles per call; this thread) beside today's defaults in one thread and
  * on worker threads over every core (`workerChunkSampler`, as the CLI runs), each in a process of its own
- * (wall time of the call and peak resident memory). Usage: npx tsx bench/superResolution.ts [--quick]
+ * (wall time of the call, GFLOP/s from one step's count x 20, and peak resident memory). Usage: npx tsx bench/superResolution.ts [--quick]
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -29,7 +29,11 @@ for (const c of configurations) {
     return JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number };
   });
   const ms = measured.map((m) => m.ms).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
-  rows.push({ configuration: c.name, 'median s': +(ms / 1000).toFixed(1), 'peak RSS MB': Math.round(Math.max(...measured.map((m) => m.maxRssMb))) });
+  // The work: one step's convolutions and matrix products (counted in one thread with the same tiling) x 20.
+  const tiling = c.args.slice(1);
+  const count = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'superResolutionRun.ts'), model, '1', '0', ...tiling, '--flops'], { encoding: 'utf8' });
+  const flops = 20 * (JSON.parse(count.trim().split('\n').at(-1)!) as { flopsPerStep: number }).flopsPerStep;
+  rows.push({ configuration: c.name, 'median s': +(ms / 1000).toFixed(1), GFLOP: +(flops / 1e9).toFixed(1), 'GFLOP/s': +(flops / ms / 1e6).toFixed(1), 'peak RSS MB': Math.round(Math.max(...measured.map((m) => m.maxRssMb))) });
 }
 const baseline = rows[0]!['median s'] as number;
 for (const r of rows) r['speed-up'] = +(baseline / (r['median s'] as number)).toFixed(2);
