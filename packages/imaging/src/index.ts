@@ -29,7 +29,7 @@ export { CT_WINDOWS, ctWindow, windowStats, type CtWindow, type CtWindowName } f
 export { resize2d, resizeImage, RESAMPLE_METHODS, type ResampleMethod } from './geometry/resample.js';
 export { padTo, padToMultiple, cropPadding, type Padding, type PadOptions } from './geometry/pad.js';
 export { planTiles, splitTiles, blendTiles, type TileLayout } from './geometry/tiles.js';
-export { reorientToLPS } from './geometry/reorient.js';
+export { reorientLike, reorientToLPS } from './geometry/reorient.js';
 
 export { volumeToSlices, squareSlice, chooseSlices, splitSubjects, seededRandom, DEFAULT_SLICE_OPTIONS, type SliceOptions } from './dataset/slices.js';
 export { DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type DatasetManifest, type DatasetVolume, type DatasetSplit, type DatasetSplitName, type Provenance } from './dataset/manifest.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { installNodeWebGPU } from '@meddiff/diffusion-core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accutance, dice, mse, msSsim, psnr, ssim } from './index';
 import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from './test-support/fixtures';
-import { installNodeWebGPU } from './test-support/node-webgpu';
 import { DeviationLog } from './test-support/tolerance';
 
 // The golden values again, on the WebGPU backend (in Node through Dawn; on SwiftShader
@@ -11,8 +11,7 @@ import { DeviationLog } from './test-support/tolerance';
 describe('golden values on WebGPU', () => {
   const log = new DeviationLog('webgpu');
   beforeAll(async () => {
-    const info = await installNodeWebGPU();
-    if (!info.ok) throw new Error(`WebGPU unavailable: ${info.reason}. Install Debian's chromium (SwiftShader) or a GPU driver.`);
+    await installNodeWebGPU(); // throws, saying what to install, where there is no adapter
     await import('@tensorflow/tfjs-backend-webgpu');
     expect(await tf.setBackend('webgpu')).toBe(true);
     await tf.ready();

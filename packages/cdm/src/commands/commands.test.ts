@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, selectBackend } from '@meddiff/diffusion-core';
-import { readDicomFiles, readNifti, writeNifti, type Volume } from '@meddiff/imaging';
+import { readDicomFiles, readNifti, reorientLike, writeNifti, type Volume } from '@meddiff/imaging';
 import { readDicomFolder } from '@meddiff/imaging/node';
 import { NotCoregisteredError, UnsupportedModalityError } from '../errors';
 import { writeSimulatedBrainStudy } from '../node/sampleStudy';
@@ -69,11 +69,12 @@ describe('cdm commands', () => {
     await expect(evaluate({ model: join(work, 'run', 'model'), count: 2, out: join(work, 'eval') })).rejects.toBeInstanceOf(OutputExistsError);
   });
 
-  it('run: translates a NIfTI volume slice by slice onto its grid, and refuses sources that do not line up', async () => {
-    // A small T1 volume: the simulated study's T1 series read back as a volume, written as NIfTI.
+  it('run: translates a NIfTI volume slice by slice onto its grid and storage order, and refuses sources that do not line up', async () => {
+    // A small T1 volume: the simulated study's T1 series read back as a volume, written as NIfTI in
+    // RAS storage order (as most NIfTI tools write), which the command reads as LPS to translate.
     const study = writeSimulatedBrainStudy({ outDir: join(work, 'study'), slices: 4, log });
     const t1Folder = join(study.dir, study.index.series.find((s) => s.contrast === 'T1')!.folder);
-    const t1 = (await readDicomFolder(t1Folder)).series[0]!.volume;
+    const t1 = reorientLike((await readDicomFolder(t1Folder)).series[0]!.volume, [-1, 0, 0, 0, -1, 0, 0, 0, 1]);
     const t1File = join(work, 't1.nii.gz');
     writeFileSync(t1File, writeNifti(t1, { gzip: true }));
     const out = join(work, 'nifti-out');
@@ -83,6 +84,9 @@ describe('cdm commands', () => {
     const input = readNifti(new Uint8Array(readFileSync(t1File))).volume;
     expect(flair.shape).toEqual(input.shape);
     expect(flair.geometry.origin.map((v) => Number(v.toFixed(3)))).toEqual(input.geometry.origin.map((v) => Number(v.toFixed(3))));
+    // Written as the input was stored (a reader that ignores the affine sees both the same way round).
+    expect(flair.geometry.direction.map((v) => Math.round(v) + 0)).toEqual([-1, 0, 0, 0, -1, 0, 0, 0, 1]);
+    expect(input.geometry.direction.map((v) => Math.round(v) + 0)).toEqual([-1, 0, 0, 0, -1, 0, 0, 0, 1]);
     expect(flair.data.some((v) => v !== flair.data[0])).toBe(true);
     await expect(runModel({ model: join(work, 'run', 'model'), sources: { T1: t1File }, targets: ['PD'], out: join(work, 'x') })).rejects.toBeInstanceOf(UnsupportedModalityError);
     await expect(runModel({ model: join(work, 'run', 'model'), sources: { T1: t1File }, out })).rejects.toBeInstanceOf(OutputExistsError);

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { computeNormalization, reorientToLPS, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
+import { computeNormalization, reorientLike, reorientToLPS, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
 import { foreignEntries, readImageFile, removeOwnEntries } from '@meddiff/imaging/node';
 import { InvalidInputError } from '../errors';
 import { resolveRequest, type Modality } from '../modalities';
@@ -61,7 +61,13 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     const targets = o.targets?.length ? o.targets : [...config.modalities.targets];
     const { targetIndices } = resolveRequest(config.modalities, names, targets);
     const volumes: Record<string, Volume> = {};
-    for (const name of names) volumes[name] = reorientToLPS(await readImageFile(o.sources[name]!));
+    // Translated in LPS order (axial slices as radiologists view them), written back in the first source's.
+    let storedDirection: Volume['geometry']['direction'] | undefined;
+    for (const name of names) {
+      const stored = await readImageFile(o.sources[name]!);
+      storedDirection ??= stored.geometry.direction;
+      volumes[name] = reorientToLPS(stored);
+    }
     const first = volumes[names[0]!]!;
     const [depth] = first.shape;
     // Whole volumes must share one grid: compare them as their first slices (same shape, spacing, position, orientation, frame).
@@ -111,7 +117,8 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
       const volume = { ...stackSlices(results[j]!, first.source), modality: 'MR' } as Volume;
       if (format === 'nifti') {
         const file = join(out, `${target}.nii.gz`);
-        writeFileSync(file, writeNifti({ ...volume, source: { format: 'derived', files: [], description: `CDM ${names.join('+')} -> ${target} (research only)` } }, { gzip: true }));
+        const derived = { ...volume, source: { format: 'derived' as const, files: [], description: `CDM ${names.join('+')} -> ${target} (research only)` } };
+        writeFileSync(file, writeNifti(reorientLike(derived, storedDirection!), { gzip: true }));
         files.push(file);
       } else {
         const source = ks.length === depth ? first : stackSlices(ks.map((k) => volumeSlice(first, k)));

@@ -28,10 +28,11 @@ describe('WebGPU (Node, Dawn) against WASM', () => {
   let weights: Float32Array[] = [];
   const config = { ...unetPreset('tiny'), inChannels: 2, outChannels: 1, conditionDim: 3 };
   beforeAll(async () => {
-    const info = await installNodeWebGPU();
-    expect(info.vulkanIcd ?? 'a system Vulkan driver').toBeTruthy();
-    // Registers the backend now that navigator.gpu exists.
-    await selectBackend({ preferred: ['webgpu'] });
+    await installNodeWebGPU();
+    // Registers the backend now that navigator.gpu exists; the comparisons below mean nothing unless it is active.
+    const choice = await selectBackend({ preferred: ['webgpu'] });
+    expect(choice.backend).toBe('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
     registerWasmGradientKernels();
     await onBackend('wasm', async () => {
       const unet = UNet.create(config);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reorientToLPS } from './reorient.js';
+import { reorientLike, reorientToLPS } from './reorient.js';
 import { indexToWorld, type Volume } from '../image.js';
 
 function vol(direction: Volume['geometry']['direction']): Volume {
@@ -46,5 +46,21 @@ describe('reorientToLPS', () => {
   it('an LPS volume is returned as it is', () => {
     const v = vol([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     expect(reorientToLPS(v)).toBe(v);
+  });
+});
+
+describe('reorientLike', () => {
+  it.each([
+    { name: 'RAS', direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1] },
+    { name: 'sagittal', direction: [0, 0, 1, 0, 1, 0, 1, 0, 0] },
+    { name: 'coronal, k flipped', direction: [1, 0, 0, 0, 0, -1, 0, -1, 0] },
+  ] as Array<{ name: string; direction: Volume['geometry']['direction'] }>)('gives back the storage order of $name input after reorientToLPS', ({ direction }) => {
+    const v = vol(direction);
+    const back = reorientLike(reorientToLPS(v), v.geometry.direction);
+    expect(back.shape).toEqual(v.shape);
+    expect(Array.from(back.data)).toEqual(Array.from(v.data));
+    expect(back.geometry.spacing).toEqual(v.geometry.spacing);
+    back.geometry.origin.forEach((x, i) => expect(x).toBeCloseTo(v.geometry.origin[i]!, 9));
+    back.geometry.direction.forEach((x, i) => expect(x).toBeCloseTo(v.geometry.direction[i]!, 12));
   });
 });

@@ -1,5 +1,7 @@
 import { directionAxis, indexToWorld, type Mat3, type Volume } from '../image.js';
 
+const LPS: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
 /**
  * Reorders and flips a volume's axes so that i runs towards patient Left, j towards Posterior and k
  * towards Superior (direction close to the identity in LPS). An axial slice (fixed k) then shows the
@@ -8,8 +10,20 @@ import { directionAxis, indexToWorld, type Mat3, type Volume } from '../image.js
  * oblique volumes keep their obliquity.
  */
 export function reorientToLPS(volume: Volume): Volume {
+  return reorientLike(volume, LPS);
+}
+
+/**
+ * Reorders and flips a volume's axes so that each runs along the closest axis of `like` (the
+ * columns i, j, k of a direction matrix, as in `ImageGeometry`): `reorientLike(reorientToLPS(v),
+ * v.geometry.direction)` gives back v's storage order, so results are written as their input was.
+ * No resampling: voxels are only moved, and the geometry still maps each to the same world point.
+ */
+export function reorientLike(volume: Volume, like: Mat3): Volume {
   const dirs = [0, 1, 2].map((a) => directionAxis(volume.geometry.direction, a as 0 | 1 | 2));
-  // For each world axis w, the volume axis closest to it and whether it runs backwards.
+  const targets = [0, 1, 2].map((a) => directionAxis(like, a as 0 | 1 | 2));
+  const dot = (u: readonly number[], v: readonly number[]) => u[0]! * v[0]! + u[1]! * v[1]! + u[2]! * v[2]!;
+  // For each target axis w, the volume axis closest to it and whether it runs backwards.
   const used = new Set<number>();
   const perm: number[] = [];
   const flip: boolean[] = [];
@@ -18,12 +32,12 @@ export function reorientToLPS(volume: Volume): Volume {
     let bestAbs = -1;
     for (let a = 0; a < 3; a++) {
       if (used.has(a)) continue;
-      const v = Math.abs(dirs[a]![w]!);
+      const v = Math.abs(dot(dirs[a]!, targets[w]!));
       if (v > bestAbs) [best, bestAbs] = [a, v];
     }
     used.add(best);
     perm.push(best);
-    flip.push(dirs[best]![w]! < 0);
+    flip.push(dot(dirs[best]!, targets[w]!) < 0);
   }
   const oldSizes = [volume.shape[2], volume.shape[1], volume.shape[0]]; // i, j, k
   if (perm.every((a, w) => a === w) && flip.every((f) => !f)) return volume;
