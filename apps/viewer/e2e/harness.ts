@@ -52,7 +52,8 @@ function dicomFiles(dir: string): string[] {
 
 /**
  * Models offered in the tests: every shipped model (the Med-cDiff model of each task and the CDM
- * contrast translation), a copy of the denoising one with one flipped byte, and one that does not
+ * contrast translation), a copy of the denoising one with one flipped byte, one whose model.json
+ * differs from the digest the index pins, and one that does not
  * exist. `good` is the denoising model under another name with no task, for the model-switching test.
  */
 function writeTestModels(shipped: ModelIndexEntry[], source: string, dir: string): void {
@@ -64,15 +65,20 @@ function writeTestModels(shipped: ModelIndexEntry[], source: string, dir: string
   const bytes = readFileSync(join(dir, 'corrupt', shard));
   bytes[100] = bytes[100]! ^ 0x01;
   writeFileSync(join(dir, 'corrupt', shard), bytes);
+  // model.json replaced (still valid, every shard hash in it still right): only the index's pin catches it.
+  cpSync(join(source, denoising.id), join(dir, 'replaced'), { recursive: true });
+  writeFileSync(join(dir, 'replaced', 'model.json'), `${readFileSync(join(dir, 'replaced', 'model.json'), 'utf8')}\n`);
   writeFileSync(
     join(dir, 'index.json'),
     JSON.stringify({
       version: 1,
       models: [
         ...shipped,
-        { id: 'good', label: 'Denoising (good)', url: '/models/good/', tasks: [], family: 'med-cdiff' },
-        { id: 'corrupt', label: 'Denoising (corrupt shard)', url: '/models/corrupt/', tasks: [], family: 'med-cdiff' },
-        { id: 'missing', label: 'Missing weights', url: '/models/missing/', tasks: [], family: 'med-cdiff' },
+        { id: 'good', label: 'Denoising (good)', url: '/models/good/', tasks: [], family: 'med-cdiff', pinned: denoising.pinned },
+        // Its model.json is the shipped one (so it passes the pin); a shard's hash in it then fails.
+        { id: 'corrupt', label: 'Denoising (corrupt shard)', url: '/models/corrupt/', tasks: [], family: 'med-cdiff', pinned: denoising.pinned },
+        { id: 'replaced', label: 'Denoising (model.json replaced)', url: '/models/replaced/', tasks: [], family: 'med-cdiff', pinned: denoising.pinned },
+        { id: 'missing', label: 'Missing weights', url: '/models/missing/', tasks: [], family: 'med-cdiff', pinned: {} },
       ] satisfies ModelIndexEntry[],
     }),
   );

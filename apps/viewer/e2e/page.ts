@@ -10,6 +10,7 @@ export interface PanelState {
   error?: { code: string; message: string };
   backend?: { backend: string; summary: string; unavailable: { backend: string; reason: string }[] };
   modelStatus: string;
+  modelUrl?: string;
   progress?: { done: number; total: number; tiles: number };
   card?: { name: string; family?: string; modalities?: { sources: string[]; targets: string[] } };
   sources?: { candidates: { displaySetInstanceUID: string; seriesInstanceUID: string; label: string }[]; picks: Record<string, string>; check?: { ok: boolean; message: string } };

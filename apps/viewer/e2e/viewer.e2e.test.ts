@@ -267,10 +267,13 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
       await screenshot(h.page, 'super-resolve-tiled');
     });
 
-    it('weights that fail the integrity check, and weights that cannot be fetched', async () => {
+    it('weights that fail the integrity check, a model.json that is not the one the index pins, and weights that cannot be fetched', async () => {
       await h.page.selectOption('[data-testid="meddiff-model"]', '/models/corrupt/');
       const corrupt = await waitForPanel(h.page, (x) => x.modelStatus === 'failed', 'the corrupt model');
       expect(corrupt.error).toMatchObject({ code: 'MODEL_CORRUPT', message: expect.stringMatching(/integrity check/) });
+      await h.page.selectOption('[data-testid="meddiff-model"]', '/models/replaced/');
+      const replaced = await waitForPanel(h.page, (x) => x.modelStatus === 'failed' && x.modelUrl === '/models/replaced/', 'the model whose model.json was replaced');
+      expect(replaced.error).toMatchObject({ code: 'MODEL_CORRUPT', message: expect.stringMatching(/model\.json is not the file the models index lists/) });
       await h.page.selectOption('[data-testid="meddiff-model"]', '/models/missing/');
       const missing = await waitForPanel(h.page, (x) => x.modelStatus === 'failed' && x.error?.code === 'MODEL_NOT_FOUND', 'the missing model');
       expect(missing.error!.message).toMatch(/could not be fetched/);

@@ -49,6 +49,7 @@ export type { BackendName, BackendChoice, SelectBackendOptions } from './runtime
 export { memoryWeightsStore } from './io/weightsStore';
 export type { WeightsStore } from './io/weightsStore';
 export { httpWeightsStore } from './io/httpWeightsStore';
+export { pinnedWeightsStore } from './io/pinnedWeightsStore';
 export { openWeightsStore } from './io/openWeightsStore';
 export { saveModel, readSavedModel, assignWeights, SAVED_MODEL_FORMAT_VERSION } from './io/savedModel';
 export type { SavedModelMetadata, SaveModelOptions, LoadedWeights, StorageDtype } from './io/savedModel';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,9 +46,18 @@ describe('ensureModels', () => {
     mkdirSync(join(shipped, 'not-a-model'));
     writeFileSync(join(shipped, 'README.md'), '# models');
     const entries = await ensureModels(served, () => undefined, shipped);
+    const digest = (id: string, file: string) => createHash('sha256').update(readFileSync(join(shipped, id, file))).digest('hex');
+    const cdmId = 'cdm-t1-t2-to-flair-pd-tiny';
     expect(entries).toEqual([
-      { id: 'med-cdiff-denoising-tiny', label: 'Med-cDiff denoising (tiny, 400 training steps)', url: '/models/med-cdiff-denoising-tiny/', tasks: ['denoise'], family: 'med-cdiff' },
-      { id: 'cdm-t1-t2-to-flair-pd-tiny', label: 'CDM T1 + T2 -> FLAIR, PD (tiny, 32 px, 600/2000/1500 training steps)', url: '/models/cdm-t1-t2-to-flair-pd-tiny/', tasks: ['translate'], family: 'cdm' },
+      { id: 'med-cdiff-denoising-tiny', label: 'Med-cDiff denoising (tiny, 400 training steps)', url: '/models/med-cdiff-denoising-tiny/', tasks: ['denoise'], family: 'med-cdiff', pinned: { 'model.json': digest('med-cdiff-denoising-tiny', 'model.json') } },
+      {
+        id: cdmId,
+        label: 'CDM T1 + T2 -> FLAIR, PD (tiny, 32 px, 600/2000/1500 training steps)',
+        url: `/models/${cdmId}/`,
+        tasks: ['translate'],
+        family: 'cdm',
+        pinned: Object.fromEntries(['cdm.json', 'cunet/model.json', 'mdn/model.json', 'mrm/model.json'].map((f) => [f, digest(cdmId, f)])),
+      },
     ]);
     expect(JSON.parse(readFileSync(join(served, 'index.json'), 'utf8'))).toEqual({ version: 1, models: entries });
     for (const e of entries) expect(folderDigest(join(served, e.id))).toBe(folderDigest(join(shipped, e.id)));

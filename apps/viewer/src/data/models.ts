@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CDM_INDEX_FILE, CDM_MODEL_CLASS, CDM_PARTS, CDM_SIZE_PRESETS, cdmConfig, validateCdmConfig, type CdmConfig, type ModelCard } from '@meddiff/cdm';
 import { APP_DIR } from '../app/paths.js';
@@ -18,6 +18,12 @@ export interface ModelIndexEntry {
   /** The viewer tasks it serves: Med-cDiff trains one model per task; CDM translates contrasts. */
   tasks: string[];
   family: ModelFamily;
+  /**
+   * SHA-256 (hex) of every JSON file of the folder, by relative path: the files that describe the
+   * model, whose own hashes pin each weight shard. The extension loads through
+   * `pinnedWeightsStore`, so a replaced `model.json` is refused like a replaced shard.
+   */
+  pinned: Record<string, string>;
 }
 
 /** The weights the viewer ships, committed under apps/viewer/models/<id>/ with their model cards. */
@@ -111,6 +117,13 @@ export function folderDigest(dir: string): string {
   return hash.digest('hex');
 }
 
+/** SHA-256 of each `.json` file below `dir`, by path relative to it ('/'-separated), in path order. */
+function jsonDigests(dir: string): Record<string, string> {
+  const walk = (d: string): string[] => readdirSync(d).flatMap((name) => (statSync(join(d, name)).isDirectory() ? walk(join(d, name)) : [join(d, name)]));
+  const files = walk(dir).filter((f) => f.endsWith('.json')).map((f) => relative(dir, f).split(sep).join('/')).sort();
+  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+}
+
 /**
  * Copies the shipped models (Med-cDiff, one per task; CDM, one per set of contrasts) into the folder
  * served under /models/ and writes /models/index.json; returns the index, Med-cDiff first, then CDM,
@@ -138,7 +151,7 @@ export async function ensureModels(modelsDir: string, log: (m: string) => void =
       renameSync(tmp, target);
       log(`model ${id} copied to ${target}`);
     }
-    return { id, label, url: `/models/${id}/`, tasks, family };
+    return { id, label, url: `/models/${id}/`, tasks, family, pinned: jsonDigests(target) };
   });
   const text = JSON.stringify({ version: 1, models: entries }, null, 1);
   const indexFile = join(modelsDir, 'index.json');

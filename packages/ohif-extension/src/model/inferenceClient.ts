@@ -62,10 +62,13 @@ export class InferenceClient {
     return this.readyPromise;
   }
 
-  /** Loads (and verifies) the model folder at `url`; `family` says which kind of model it holds (default Med-cDiff). */
-  async loadModel(url: string, family?: ModelFamily): Promise<ModelCard> {
+  /**
+   * Loads (and verifies) the model folder at `url`; `family` says which kind of model it holds
+   * (default Med-cDiff); `pinned` gives the SHA-256 its JSON files must have (the models index's).
+   */
+  async loadModel(url: string, family?: ModelFamily, pinned?: Record<string, string>): Promise<ModelCard> {
     await this.ready();
-    return this.call<ModelCard>({ type: 'load-model', id: this.nextId++, url, ...(family ? { family } : {}) });
+    return this.call<ModelCard>({ type: 'load-model', id: this.nextId++, url, ...(family ? { family } : {}), ...(pinned ? { pinned } : {}) });
   }
 
   async run(request: TaskRequest, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: TaskProgress) => void } = {}): Promise<TaskResult> {

@@ -3,7 +3,7 @@ import type { BackendName, BackendReport, WasmPaths, ModelCard, ModelFamily, Tas
 /** Messages to the inference worker. */
 export type ToWorker =
   | { type: 'init'; preferredBackends?: BackendName[]; wasmPaths?: WasmPaths }
-  | { type: 'load-model'; id: number; url: string; family?: ModelFamily }
+  | { type: 'load-model'; id: number; url: string; family?: ModelFamily; pinned?: Record<string, string> }
   | { type: 'run'; id: number; request: TaskRequest }
   | { type: 'cancel'; id: number };
 

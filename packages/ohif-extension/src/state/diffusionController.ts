@@ -3,6 +3,7 @@ import { buildDerivedSeries, naturalize, type DerivedSeries } from '../derived/d
 import { stackSlices, type Image2D, type Volume } from '@meddiff/imaging';
 import { DiffusionToolError, InvalidTaskError, RegisterFailedError, StoreFailedError, TaskCancelledError, UnsupportedModalityError } from '../errors.js';
 import type { InferenceClient } from '../model/inferenceClient.js';
+import { parseModelsIndex, type ModelEntry } from './modelsIndex.js';
 import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type ModelFamily, type PlacedImage, type SamplingOptions, type Task, type TaskProgress, type TaskRequest, type TaskResult, type TranslateTask } from '../model/taskTypes.js';
 import { cornerstoneGlobals, type CommandsManager, type CornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
 import { readInpaintMask, type MaskSource } from '../viewer/activeMask.js';
@@ -10,14 +11,6 @@ import { readActiveSlice, type ActiveSlice } from '../viewer/activeSlice.js';
 import { showSideBySide, waitForDisplaySet } from '../viewer/sideBySide.js';
 import { guessSources, locateSources, readSources, referencePlane, seriesPlanes, sourceCandidates, type LocatedSource, type ReferencePlane, type SourceCandidate } from '../viewer/sourceSeries.js';
 
-export interface ModelEntry {
-  id: string;
-  label: string;
-  url: string;
-  tasks?: string[];
-  /** What the folder holds; Med-cDiff when not said. */
-  family?: ModelFamily;
-}
 
 /** Contrast translation: the series picked for each source contrast, and whether they fit together here. */
 export interface TranslationSources {
@@ -153,8 +146,7 @@ export class DiffusionController {
       }
       const fetchJson = this.deps.fetchJson ?? (async (url: string) => (await fetch(url)).json());
       try {
-        const index = (await fetchJson(this.deps.config.modelsIndexUrl)) as { models?: ModelEntry[] };
-        const models = index.models ?? [];
+        const models = parseModelsIndex(await fetchJson(this.deps.config.modelsIndexUrl));
         this.set({ models });
         const first = this.modelFor(this.state.task) ?? models[0];
         if (first && !this.state.modelUrl) await this.selectModel(first.url);
@@ -180,8 +172,8 @@ export class DiffusionController {
     this.state = rest as ControllerState;
     this.set({ modelUrl: url, modelStatus: 'loading' });
     try {
-      const family = this.state.models.find((m) => m.url === url)?.family;
-      const card = await this.deps.client.loadModel(url, family);
+      const entry = this.state.models.find((m) => m.url === url);
+      const card = await this.deps.client.loadModel(url, entry?.family, entry?.pinned);
       if (this.state.modelUrl !== url) return;
       this.set({ card, modelStatus: 'ready' });
       if (this.state.task.kind === 'translate') this.fitTranslation();

@@ -13,15 +13,15 @@ const PROGRESS_INTERVAL_MS = 100;
  * (inferenceWorker.ts) or the same process in tests. It picks the tfjs backend, loads and caches
  * models, runs one task at a time and aborts a run when asked.
  */
-export function createWorkerHandler(post: (message: FromWorker, transfer?: Transferable[]) => void, load: (url: string, family?: ModelFamily) => Promise<WorkerModel> = loadWorkerModel) {
+export function createWorkerHandler(post: (message: FromWorker, transfer?: Transferable[]) => void, load: (url: string, family?: ModelFamily, pinned?: Record<string, string>) => Promise<WorkerModel> = loadWorkerModel) {
   let backend: BackendChoice | undefined;
   const models = new Map<string, Promise<WorkerModel>>();
   const running = new Map<number, AbortController>();
 
-  function modelAt(url: string, family?: ModelFamily): Promise<WorkerModel> {
+  function modelAt(url: string, family?: ModelFamily, pinned?: Record<string, string>): Promise<WorkerModel> {
     let p = models.get(url);
     if (!p) {
-      p = load(url, family);
+      p = load(url, family, pinned);
       models.set(url, p);
       // A failed load is not cached, so fixing the weights and running again works.
       p.catch(() => models.delete(url));
@@ -43,7 +43,7 @@ export function createWorkerHandler(post: (message: FromWorker, transfer?: Trans
       }
       case 'load-model': {
         try {
-          const m = await modelAt(msg.url, msg.family);
+          const m = await modelAt(msg.url, msg.family, msg.pinned);
           post({ type: 'model', id: msg.id, card: m.card, url: msg.url });
         } catch (e) {
           post({ type: 'failed', id: msg.id, error: toWire(e) });

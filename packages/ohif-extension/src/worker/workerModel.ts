@@ -3,7 +3,7 @@
  * request. One adapter per model family (Med-cDiff here, CDM in cdmModel.ts); the worker knows
  * only this interface.
  */
-import type { WeightsStore } from '@meddiff/diffusion-core';
+import { httpWeightsStore, pinnedWeightsStore, type WeightsStore } from '@meddiff/diffusion-core';
 import { InvalidTaskError } from '../errors.js';
 import { isTranslateRequest, taskLabel, type BackendName, type ModelCard, type ModelFamily, type TaskProgress, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
 import { loadCdmModel } from './cdmModel.js';
@@ -38,7 +38,12 @@ export function medCDiffWorkerModel(pipeline: Pipeline): WorkerModel {
   };
 }
 
-/** Loads a model folder (URL or store) of the given family; Med-cDiff when not said. */
-export async function loadWorkerModel(source: string | WeightsStore, family: ModelFamily = 'med-cdiff'): Promise<WorkerModel> {
-  return family === 'cdm' ? loadCdmModel(source) : medCDiffWorkerModel(await loadPipeline(source));
+/**
+ * Loads a model folder (URL or store) of the given family; Med-cDiff when not said. With `pinned`
+ * (the models index's digests of the folder's JSON files), the folder is read through pinnedWeightsStore.
+ */
+export async function loadWorkerModel(source: string | WeightsStore, family: ModelFamily = 'med-cdiff', pinned?: Record<string, string>): Promise<WorkerModel> {
+  const base = typeof source === 'string' ? httpWeightsStore(source) : source;
+  const store = pinned ? pinnedWeightsStore(base, pinned) : base;
+  return family === 'cdm' ? loadCdmModel(store) : medCDiffWorkerModel(await loadPipeline(store));
 }
