@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelAttributesError } from './errors.js';
+import { registerFusedGradient } from './fused-gradient.js';
 import { KernelScratch, type KernelBackendLike } from './kernel-scratch.js';
 
 /**
@@ -82,26 +82,18 @@ function probabilities(scratch: KernelScratch, qs: TensorInfo, k: TensorInfo): T
 }
 
 /**
- * Scaled dot-product attention one head of one image at a time, read straight from the packed
- * projections (no transposes of q, k, v): each item's N x N scores live only while the item is
- * computed (a few MB, in cache, instead of all of them at once), the scale is applied to q rather
- * than to the scores, and nothing of the N x N matrix is kept for backward: the gradient
- * recomputes it (one GEMM and a softmax), as FlashAttention does.
+ * Allocates `shape` as the result, runs `item` for each head of each image with a scratch of its
+ * own (freed after each, so every item reuses the same memory) and hands the result over.
  */
-function attention(args: { inputs: NamedTensorInfoMap; backend: object; attrs?: NamedAttrMap }): TensorInfo {
-  const qkv = args.inputs['qkv'];
-  const s = attentionShape(ATTENTION_KERNEL, qkv, args.attrs);
-  const backend = args.backend as KernelBackendLike;
+function perHead(backend: KernelBackendLike, s: AttentionShape, shape: number[], item: (scratch: KernelScratch, result: TensorInfo, b: number, h: number) => void): TensorInfo {
   const outputs = new KernelScratch(backend, 'wasm');
-  const result = outputs.allocate([s.batch, s.tokens, s.heads * s.depth]);
   try {
+    const result = outputs.allocate(shape);
     for (let b = 0; b < s.batch; b++) {
       for (let h = 0; h < s.heads; h++) {
         const scratch = new KernelScratch(backend, 'wasm');
         try {
-          const p = probabilities(scratch, gather(scratch, qkv!, s, b, h, 3, 0, s.scale), gather(scratch, qkv!, s, b, h, 3, 1));
-          const o = scratch.run('BatchMatMul', { a: p, b: gather(scratch, qkv!, s, b, h, 3, 2) }, { transposeA: false, transposeB: false });
-          scatter(scratch, o, result, s, b, h, 1, 0);
+          item(scratch, result, b, h);
         } finally {
           scratch.dispose();
         }
@@ -111,6 +103,23 @@ function attention(args: { inputs: NamedTensorInfoMap; backend: object; attrs?: 
   } finally {
     outputs.dispose();
   }
+}
+
+/**
+ * Scaled dot-product attention one head of one image at a time, read straight from the packed
+ * projections (no transposes of q, k, v): each item's N x N scores live only while the item is
+ * computed (a few MB, in cache, instead of all of them at once), the scale is applied to q rather
+ * than to the scores, and nothing of the N x N matrix is kept for backward: the gradient
+ * recomputes it (one GEMM and a softmax), as FlashAttention does.
+ */
+function attention(args: { inputs: NamedTensorInfoMap; backend: object; attrs?: NamedAttrMap }): TensorInfo {
+  const qkv = args.inputs['qkv'];
+  const s = attentionShape(ATTENTION_KERNEL, qkv, args.attrs);
+  return perHead(args.backend as KernelBackendLike, s, [s.batch, s.tokens, s.heads * s.depth], (scratch, result, b, h) => {
+    const p = probabilities(scratch, gather(scratch, qkv!, s, b, h, 3, 0, s.scale), gather(scratch, qkv!, s, b, h, 3, 1));
+    const o = scratch.run('BatchMatMul', { a: p, b: gather(scratch, qkv!, s, b, h, 3, 2) }, { transposeA: false, transposeB: false });
+    scatter(scratch, o, result, s, b, h, 1, 0);
+  });
 }
 
 /**
@@ -128,56 +137,31 @@ function attentionGrad(args: { inputs: NamedTensorInfoMap; backend: object; attr
       throw new UnsupportedKernelAttributesError(ATTENTION_GRAD_KERNEL, `input '${name}' must have shape [${s.batch}, ${s.tokens}, ${width}], got [${x?.shape}].`);
     }
   }
-  const backend = args.backend as KernelBackendLike;
-  const outputs = new KernelScratch(backend, 'wasm');
-  const dqkv = outputs.allocate(qkv!.shape);
-  try {
-    for (let b = 0; b < s.batch; b++) {
-      for (let h = 0; h < s.heads; h++) {
-        const scratch = new KernelScratch(backend, 'wasm');
-        try {
-          const qs = gather(scratch, qkv!, s, b, h, 3, 0, s.scale);
-          const k = gather(scratch, qkv!, s, b, h, 3, 1);
-          const v = gather(scratch, qkv!, s, b, h, 3, 2);
-          const dyh = gather(scratch, dy!, s, b, h, 1, 0);
-          const oh = gather(scratch, out!, s, b, h, 1, 0);
-          const p = probabilities(scratch, qs, k);
-          const dp = scratch.run('BatchMatMul', { a: dyh, b: v }, { transposeA: false, transposeB: true });
-          softmaxBackwardInPlace(scratch.view(p), scratch.view(dp), scratch.view(dyh), scratch.view(oh), s.tokens, s.depth);
-          const dq = scratch.run('BatchMatMul', { a: dp, b: k }, { transposeA: false, transposeB: false });
-          const dk = scratch.run('BatchMatMul', { a: dp, b: qs }, { transposeA: true, transposeB: false });
-          const dv = scratch.run('BatchMatMul', { a: p, b: dyh }, { transposeA: true, transposeB: false });
-          scatter(scratch, dq, dqkv, s, b, h, 3, 0, s.scale);
-          scatter(scratch, dk, dqkv, s, b, h, 3, 1);
-          scatter(scratch, dv, dqkv, s, b, h, 3, 2);
-        } finally {
-          scratch.dispose();
-        }
-      }
-    }
-    return outputs.keep(dqkv);
-  } finally {
-    outputs.dispose();
-  }
+  return perHead(args.backend as KernelBackendLike, s, qkv!.shape, (scratch, dqkv, b, h) => {
+    const qs = gather(scratch, qkv!, s, b, h, 3, 0, s.scale);
+    const k = gather(scratch, qkv!, s, b, h, 3, 1);
+    const v = gather(scratch, qkv!, s, b, h, 3, 2);
+    const dyh = gather(scratch, dy!, s, b, h, 1, 0);
+    const oh = gather(scratch, out!, s, b, h, 1, 0);
+    const p = probabilities(scratch, qs, k);
+    const dp = scratch.run('BatchMatMul', { a: dyh, b: v }, { transposeA: false, transposeB: true });
+    softmaxBackwardInPlace(scratch.view(p), scratch.view(dp), scratch.view(dyh), scratch.view(oh), s.tokens, s.depth);
+    const dq = scratch.run('BatchMatMul', { a: dp, b: k }, { transposeA: false, transposeB: false });
+    const dk = scratch.run('BatchMatMul', { a: dp, b: qs }, { transposeA: true, transposeB: false });
+    const dv = scratch.run('BatchMatMul', { a: p, b: dyh }, { transposeA: true, transposeB: false });
+    scatter(scratch, dq, dqkv, s, b, h, 3, 0, s.scale);
+    scatter(scratch, dk, dqkv, s, b, h, 3, 1);
+    scatter(scratch, dv, dqkv, s, b, h, 3, 2);
+  });
 }
 
-export function attentionKernel(backendName: string): KernelConfig {
-  return { kernelName: ATTENTION_KERNEL, backendName, kernelFunc: attention as unknown as KernelFunc };
-}
-
-export function attentionGradKernel(backendName: string): KernelConfig {
-  return { kernelName: ATTENTION_GRAD_KERNEL, backendName, kernelFunc: attentionGrad as unknown as KernelFunc };
-}
+/** The kernel functions by name, for registration (index.ts). */
+export const ATTENTION_KERNEL_FUNCS: Readonly<Record<string, KernelFunc>> = {
+  [ATTENTION_KERNEL]: attention as unknown as KernelFunc,
+  [ATTENTION_GRAD_KERNEL]: attentionGrad as unknown as KernelFunc,
+};
 
 /** The gradient of ATTENTION_KERNEL, for every backend that registers both kernels. */
 export function registerAttentionGradient(): void {
-  tf.registerGradient({
-    kernelName: ATTENTION_KERNEL,
-    inputsToSave: ['qkv'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [qkv, out] = saved as tf.Tensor[];
-      return { qkv: () => tf.engine().runKernel(ATTENTION_GRAD_KERNEL, { dy: dy as tf.Tensor, qkv: qkv!, out: out! }, attrs) as tf.Tensor };
-    },
-  });
+  registerFusedGradient(ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, { saveInputs: ['qkv'], saveOutput: true, names: ['qkv', 'out'], gradsFor: ['qkv'] });
 }

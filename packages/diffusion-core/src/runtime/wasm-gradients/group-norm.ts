@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelAttributesError } from './errors.js';
+import { registerFusedGradient } from './fused-gradient.js';
 import { KernelScratch, type KernelBackendLike } from './kernel-scratch.js';
 
 /** Group normalisation, channels last: x [batch, ..., C], gamma and beta [C]; attrs groups, epsilon. */
@@ -197,23 +197,13 @@ function groupNormGrad(args: { inputs: NamedTensorInfoMap; backend: object; attr
   }
 }
 
-export function groupNormKernel(backendName: string): KernelConfig {
-  return { kernelName: GROUP_NORM_KERNEL, backendName, kernelFunc: groupNorm as unknown as KernelFunc };
-}
-
-export function groupNormGradKernel(backendName: string): KernelConfig {
-  return { kernelName: GROUP_NORM_GRAD_KERNEL, backendName, kernelFunc: groupNormGrad as unknown as KernelFunc };
-}
+/** The kernel functions by name, for registration (index.ts). */
+export const GROUP_NORM_KERNEL_FUNCS: Readonly<Record<string, KernelFunc>> = {
+  [GROUP_NORM_KERNEL]: groupNorm as unknown as KernelFunc,
+  [GROUP_NORM_GRAD_KERNEL]: groupNormGrad as unknown as KernelFunc,
+};
 
 /** The gradient of GROUP_NORM_KERNEL, for every backend that registers both kernels. */
 export function registerGroupNormGradient(): void {
-  tf.registerGradient({
-    kernelName: GROUP_NORM_KERNEL,
-    inputsToSave: ['x', 'gamma'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, gamma] = saved as tf.Tensor[];
-      const [dx, dgamma, dbeta] = tf.engine().runKernel(GROUP_NORM_GRAD_KERNEL, { dy: dy as tf.Tensor, x: x!, gamma: gamma! }, attrs) as tf.Tensor[];
-      return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
-    },
-  });
+  registerFusedGradient(GROUP_NORM_KERNEL, GROUP_NORM_GRAD_KERNEL, { saveInputs: ['x', 'gamma'], saveOutput: false, names: ['x', 'gamma'], gradsFor: ['x', 'gamma', 'beta'] });
 }

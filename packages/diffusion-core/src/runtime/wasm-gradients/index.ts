@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { attentionGradKernel, attentionKernel, registerAttentionGradient } from './attention.js';
+import { ATTENTION_KERNEL_FUNCS, registerAttentionGradient } from './attention.js';
 import { batchMatMulKernel } from './batch-mat-mul.js';
-import { groupNormGradKernel, groupNormKernel, registerGroupNormGradient } from './group-norm.js';
+import { GROUP_NORM_KERNEL_FUNCS, registerGroupNormGradient } from './group-norm.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { WasmKernelUnavailableError } from './errors.js';
 import { identityKernel } from './identity.js';
@@ -33,12 +33,9 @@ const PROVIDED: readonly Provided[] = [
   { kernelName: 'UnsortedSegmentSum', missing: true, make: () => unsortedSegmentSumKernel(BACKEND) },
   // Fused kernels of our own (no upstream name), which the layers use in place of several tfjs ops;
   // counted with the replacements, so that { replaceSlowKernels: false } trains as upstream would.
-  // Attention without keeping its N x N scores (nn/multiHeadAttention).
-  { kernelName: 'MedDiffAttention', missing: false, make: () => attentionKernel(BACKEND) },
-  { kernelName: 'MedDiffAttentionGrad', missing: false, make: () => attentionGradKernel(BACKEND) },
-  // Group normalisation in two passes over the heap (nn/groupNormalization).
-  { kernelName: 'MedDiffGroupNorm', missing: false, make: () => groupNormKernel(BACKEND) },
-  { kernelName: 'MedDiffGroupNormGrad', missing: false, make: () => groupNormGradKernel(BACKEND) },
+  // Attention without keeping its N x N scores (nn/multiHeadAttention), and group normalisation in
+  // two passes over the heap (nn/groupNormalization), each with its gradient.
+  ...Object.entries({ ...ATTENTION_KERNEL_FUNCS, ...GROUP_NORM_KERNEL_FUNCS }).map(([kernelName, kernelFunc]) => ({ kernelName, missing: false, make: () => ({ kernelName, backendName: BACKEND, kernelFunc }) })),
   // Present but a scalar C++ loop, about 10x slower than XNNPACK.
   { kernelName: 'Conv2DBackpropInput', missing: false, make: (previous) => conv2DBackpropInputKernel(BACKEND, previous) },
   // Present, but only untransposed single products reach XNNPACK; the rest
@@ -83,8 +80,8 @@ export function registerWasmGradientKernels(options: WasmGradientKernelOptions =
   // Registering before tfjs-backend-wasm would be undone by its own
   // registration of the same kernel names, so refuse instead.
   if (tf.getKernel('Conv2D', BACKEND) === undefined) throw new WasmKernelUnavailableError('Conv2D', BACKEND);
-  if (tf.getGradient('MedDiffAttention') === undefined) registerAttentionGradient();
-  if (tf.getGradient('MedDiffGroupNorm') === undefined) registerGroupNormGradient();
+  registerAttentionGradient();
+  registerGroupNormGradient();
   for (const p of PROVIDED) {
     const previous = tf.getKernel(p.kernelName, BACKEND);
     if (previous !== undefined && ours.has(previous.kernelFunc)) continue;
