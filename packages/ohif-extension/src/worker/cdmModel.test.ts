@@ -5,7 +5,8 @@ import type { ImageGeometry } from '@meddiff/imaging';
 import type { PlacedImage, TaskProgress, TranslateRequest } from '../model/taskTypes.js';
 import { tinyCdmStore } from '../testing/tinyCdm.js';
 import { testImage, tinyModelStore } from '../testing/tinyModel.js';
-import { loadWorkerModel, type WorkerModel } from './workerModel.js';
+import { loadWorkerModel } from './loadWorkerModel.js';
+import type { WorkerModel } from './workerModel.js';
 
 let cdm: WorkerModel;
 let medCDiff: WorkerModel;

@@ -4,7 +4,7 @@ import type { WeightsStore } from '@meddiff/diffusion-core';
 import { tinyCdmStore } from '../testing/tinyCdm.js';
 import { tinyModelStore } from '../testing/tinyModel.js';
 import { parseModelsIndex } from '../state/modelsIndex.js';
-import { loadWorkerModel } from './workerModel.js';
+import { loadWorkerModel } from './loadWorkerModel.js';
 
 const digest = async (store: WeightsStore, file: string) => createHash('sha256').update(await store.read(file)).digest('hex');
 const OTHER = 'f'.repeat(64);

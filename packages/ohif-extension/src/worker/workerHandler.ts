@@ -3,7 +3,8 @@ import { toWire } from '../errors.js';
 import type { FromWorker, ToWorker } from '../model/workerProtocol.js';
 import type { ModelFamily } from '../model/taskTypes.js';
 import { useWasmPaths } from './backends.js';
-import { loadWorkerModel, type WorkerModel } from './workerModel.js';
+import { loadWorkerModel } from './loadWorkerModel.js';
+import type { WorkerModel } from './workerModel.js';
 
 /** Progress messages at most this often: progress is for people, not a log. */
 const PROGRESS_INTERVAL_MS = 100;
