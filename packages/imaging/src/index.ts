@@ -19,6 +19,7 @@ export { writeNifti, type WriteNiftiOptions } from './nifti/writeNifti.js';
 export { affineToGeometry, geometryToAffine, type Affine } from './nifti/affine.js';
 export { readNpy, readNpz, numpyDtype, type NpyArray } from './npy/readNpy.js';
 export { readPng, type ReadPngOptions } from './png/readPng.js';
+export { montagePng, type Panel } from './preview/montage.js';
 export { readMetaImage, parseMetaImageHeader, type ReadMetaImageOptions, type MetaImageHeader } from './metaimage/readMetaImage.js';
 export { readRaw, type RawImageSpec } from './raw/readRaw.js';
 

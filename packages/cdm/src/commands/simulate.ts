@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { encode } from 'fast-png';
-import { reorientToLPS } from '@meddiff/imaging';
+import { montagePng, reorientToLPS } from '@meddiff/imaging';
 import { readImageFile, readDataset } from '@meddiff/imaging/node';
 import { SIMULATED_MODALITIES, type SimulatedModality } from '../modalities';
 import { anatomyFromT1 } from '../simulate/anatomy';
@@ -109,15 +108,8 @@ export async function simulate(o: SimulateCommandOptions = {}): Promise<{ dir: s
 
 /** A greyscale PNG: one row per slice, one column per contrast, [-1, 1] mapped to 0..255. */
 function writePreview(path: string, data: Float32Array, channels: number, size: number, rows: number, stride = 1): void {
-  const width = channels * size;
-  const px = new Uint8Array(width * rows * size);
-  for (let r = 0; r < rows; r++) {
-    const item = r * stride;
-    for (let c = 0; c < channels; c++) {
-      const base = (item * channels + c) * size * size;
-      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) px[(r * size + y) * width + c * size + x] = Math.max(0, Math.min(255, Math.round((data[base + y * size + x]! + 1) * 127.5)));
-    }
-  }
+  const n = size * size;
+  const grid = Array.from({ length: rows }, (_, r) => Array.from({ length: channels }, (_, c) => ({ data: data.subarray(((r * stride) * channels + c) * n, ((r * stride) * channels + c + 1) * n), window: [-1, 1] as const })));
   mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, encode({ width, height: rows * size, data: px, channels: 1, depth: 8 }));
+  writeFileSync(path, montagePng(grid, size, size, 1, 0));
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { NoiseSchedule, throwIfAborted } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
-import { resize2d, type NormalizationStats } from '@meddiff/imaging';
+import { montagePng, resize2d, type NormalizationStats, type Panel } from '@meddiff/imaging';
 import { chooseGaussianSigma, GAUSSIAN_SIGMA_CANDIDATES } from '../baselines/gaussianFilter';
 import { medianFilter } from '../baselines/medianFilter';
 import { RegressionUNet } from '../baselines/regressionUNet';
@@ -12,7 +12,6 @@ import { chooseNonLocalMeansH, NLM_H_CANDIDATES } from '../baselines/nonLocalMea
 import type { MedCDiffTask } from '../config';
 import { baselinesFor } from '../evaluate/baselines';
 import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
-import { montagePng, type Panel } from '../evaluate/montage';
 import { reportMarkdown, type ConditionResult, type EvaluationReport, type MethodResult } from '../evaluate/report';
 import { METRICS, scoreImages, summarize, truthAccutance, type MetricName, type Scores } from '../evaluate/score';
 import type { MedCDiffPipeline, RunOptions } from '../pipeline/medCDiffPipeline';

@@ -1,4 +1,5 @@
 import { encode } from 'fast-png';
+import { InvalidArgumentError } from '../errors.js';
 
 /** One panel: rows x cols values shown through a linear window [low, high] -> [0, 255], clipped. */
 export interface Panel {
@@ -19,7 +20,7 @@ export function montagePng(grid: readonly (readonly Panel[])[], rows: number, co
   const pixels = new Uint8Array(width * height).fill(255);
   grid.forEach((row, r) => {
     row.forEach((panel, c) => {
-      if (panel.data.length !== rows * cols) throw new Error(`montagePng: panel ${r},${c} has ${panel.data.length} values, expected ${rows} x ${cols}.`);
+      if (panel.data.length !== rows * cols) throw new InvalidArgumentError('montagePng', `panel ${r},${c} has ${panel.data.length} values, expected ${rows} x ${cols}`);
       const [lo, hi] = panel.window;
       const top = gap + r * (ph + gap);
       const left = gap + c * (pw + gap);
