@@ -1,9 +1,11 @@
-// Minimal typings for the parts of dcmjs 0.49 this package uses (dcmjs ships none).
+// Typings for the parts of dcmjs 0.49 the project uses (dcmjs ships none): the one copy, also
+// included by the tsconfigs of @meddiff/ohif-extension and the viewer.
 declare module 'dcmjs' {
   export interface DicomElement {
     vr: string;
     Value?: unknown[];
     InlineBinary?: string;
+    BulkDataURI?: string;
   }
   export type DicomDictObject = Record<string, DicomElement>;
   export class DicomDict {
@@ -21,7 +23,10 @@ declare module 'dcmjs' {
   export class DicomMetaDictionary {
     static naturalizeDataset(dataset: DicomDictObject): Record<string, unknown>;
     static denaturalizeDataset(dataset: Record<string, unknown>): DicomDictObject;
+    static namifyDataset(dataset: DicomDictObject): Record<string, unknown>;
     static uid(): string;
+    static unpunctuateTag(tag: string): string;
+    static nameMap: Record<string, { tag: string; vr: string; name: string } | undefined>;
   }
   interface LogLike {
     setLevel(level: string | number): void;
