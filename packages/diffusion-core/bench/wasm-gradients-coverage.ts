@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { kernelsMissingOn, kernelsUsedBy } from '../src/runtime/wasm-gradients/kernel-coverage.js';
+import { kernelsMissingOn, kernelsUsedBy } from '../src/testing/kernelCoverage.js';
 import {
   createProbeBatch,
   createProbeLayersModel,
@@ -16,7 +16,7 @@ import {
   probeLayersTrainingStep,
   probeTrainingStep,
   type ProbeSize,
-} from '../src/runtime/wasm-gradients/unet-training-probe.js';
+} from '../src/testing/unetTrainingProbe.js';
 
 const size: ProbeSize = { batch: 2, size: 8, base: 8, groups: 2, timesteps: 50, classes: 5 };
 

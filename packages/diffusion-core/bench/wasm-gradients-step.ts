@@ -15,7 +15,7 @@ import {
   probeBatchTensors,
   probeTrainingStep,
   type ProbeSize,
-} from '../src/runtime/wasm-gradients/unet-training-probe.js';
+} from '../src/testing/unetTrainingProbe.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

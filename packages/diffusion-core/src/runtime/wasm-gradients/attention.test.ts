@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { multiHeadAttention } from '../../nn/multiHeadAttention.js';
 import { ATTENTION_KERNEL } from './attention.js';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, relativeError, seeded, valuesOn } from './test-support.js';
+import { backendDataIds, relativeError, seeded, valuesOn } from '../../testing/backendComparison.js';
 
 beforeAll(() => {
   registerWasmGradientKernels();

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { planBatchMatMul } from './batch-mat-mul.js';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, relativeError, seeded, valuesOn } from './test-support.js';
+import { backendDataIds, relativeError, seeded, valuesOn } from '../../testing/backendComparison.js';
 
 interface Case {
   name: string;

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels, UnsupportedKernelAttributesError } from './index.js';
-import { backendDataIds, relativeError, seeded, valuesOn } from './test-support.js';
+import { backendDataIds, relativeError, seeded, valuesOn } from '../../testing/backendComparison.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {

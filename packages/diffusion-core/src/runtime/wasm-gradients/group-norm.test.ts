@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { groupNorm } from '../../nn/groupNormalization.js';
 import { GROUP_NORM_KERNEL } from './group-norm.js';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, relativeError, seeded, valuesOn } from './test-support.js';
+import { backendDataIds, relativeError, seeded, valuesOn } from '../../testing/backendComparison.js';
 
 beforeAll(() => {
   registerWasmGradientKernels();

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds } from './test-support.js';
+import { backendDataIds } from '../../testing/backendComparison.js';
 
 beforeAll(async () => {
   registerWasmGradientKernels();

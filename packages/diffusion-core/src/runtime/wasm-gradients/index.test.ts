@@ -4,8 +4,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels, WASM_GRADIENT_KERNEL_NAMES } from './index.js';
-import { kernelsMissingOn, kernelsUsedBy } from './kernel-coverage.js';
-import { useBatchSafeCpuResizeNearestNeighborGrad } from './test-support.js';
+import { kernelsMissingOn, kernelsUsedBy } from '../../testing/kernelCoverage.js';
+import { useBatchSafeCpuResizeNearestNeighborGrad } from '../../testing/backendComparison.js';
 import {
   createProbeBatch,
   createProbeLayersModel,
@@ -14,7 +14,7 @@ import {
   probeLayersTrainingStep,
   probeTrainingStep,
   type ProbeSize,
-} from './unet-training-probe.js';
+} from '../../testing/unetTrainingProbe.js';
 
 const size: ProbeSize = { batch: 2, size: 8, base: 8, groups: 2, timesteps: 50, classes: 5 };
 

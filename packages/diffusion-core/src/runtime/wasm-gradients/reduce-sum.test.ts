@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, relativeError, seeded, valuesOn } from './test-support.js';
+import { backendDataIds, relativeError, seeded, valuesOn } from '../../testing/backendComparison.js';
 
 interface Case {
   shape: number[];

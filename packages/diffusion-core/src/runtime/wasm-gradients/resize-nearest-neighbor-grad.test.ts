@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, relativeError, seeded, useBatchSafeCpuResizeNearestNeighborGrad, valuesOn } from './test-support.js';
+import { backendDataIds, relativeError, seeded, useBatchSafeCpuResizeNearestNeighborGrad, valuesOn } from '../../testing/backendComparison.js';
 
 interface Case {
   x: [number, number, number, number];

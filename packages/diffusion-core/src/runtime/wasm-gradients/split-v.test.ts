@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, seeded, valuesOn } from './test-support.js';
+import { backendDataIds, seeded, valuesOn } from '../../testing/backendComparison.js';
 
 const cases = [
   { shape: [2, 5, 4, 7], sizes: [3, 4] as number | number[], axis: 3 }, // skip-connection channels

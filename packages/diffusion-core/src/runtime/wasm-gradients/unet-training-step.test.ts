@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradientKernels } from './index.js';
-import { backendDataIds, relativeError, useBatchSafeCpuResizeNearestNeighborGrad, type BackendName } from './test-support.js';
+import { backendDataIds, relativeError, useBatchSafeCpuResizeNearestNeighborGrad, type BackendName } from '../../testing/backendComparison.js';
 import {
   createProbeBatch,
   createProbeLayersModel,
@@ -13,7 +13,7 @@ import {
   probeLoss,
   probeTrainingStep,
   type ProbeSize,
-} from './unet-training-probe.js';
+} from '../../testing/unetTrainingProbe.js';
 
 const size: ProbeSize = { batch: 2, size: 16, base: 8, groups: 4, timesteps: 100, classes: 5 };
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /*
- * Helpers for the wasm gradient tests (not exported by the package). Backends
+ * Helpers for the wasm kernel tests, which compare a backend with tfjs-backend-cpu (not exported by the package). Backends
  * are process-global in tfjs, so each comparison switches backend, computes,
  * and copies the results out as plain Float32Arrays.
  */
