@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The library must run in browsers: no Node built-ins, no Node globals, and no imports
-// beyond tfjs-core in the code that ships (tests and test-support may use Node).
+// beyond tfjs-core in the code that ships (tests and testing/ may use Node).
 const SRC = dirname(fileURLToPath(import.meta.url));
 
 function libraryFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'test-support' ? [] : libraryFiles(path);
+    if (statSync(path).isDirectory()) return name === 'testing' ? [] : libraryFiles(path);
     return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
   });
 }

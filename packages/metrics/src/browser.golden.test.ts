@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserImage, BrowserRun } from './test-support/browser-entry';
-import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from './test-support/fixtures';
-import { DeviationLog } from './test-support/tolerance';
+import type { BrowserImage, BrowserRun } from './testing/browser-entry';
+import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from './testing/fixtures';
+import { DeviationLog } from './testing/tolerance';
 
 // The library bundled for the browser (vite, browser field resolution) and run in Debian's
 // Chromium: the CPU, WebGL and WebGPU backends (SwiftShader here), against the same golden values.
@@ -19,7 +19,7 @@ async function bundle(): Promise<string> {
     build: {
       write: false,
       minify: false,
-      lib: { entry: join(HERE, 'test-support', 'browser-entry.ts'), formats: ['iife'], name: 'metricsBrowserTest' },
+      lib: { entry: join(HERE, 'testing', 'browser-entry.ts'), formats: ['iife'], name: 'metricsBrowserTest' },
     },
   });
   const outputs = Array.isArray(out) ? out : [out];

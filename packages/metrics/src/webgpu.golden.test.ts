@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installNodeWebGPU } from '@meddiff/diffusion-core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accutance, dice, mse, msSsim, psnr, ssim } from './index';
-import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from './test-support/fixtures';
-import { DeviationLog } from './test-support/tolerance';
+import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from './testing/fixtures';
+import { DeviationLog } from './testing/tolerance';
 
 // The golden values again, on the WebGPU backend (in Node through Dawn; on SwiftShader
 // when the machine has no GPU, so only the 2-D fixtures). WebGPU computes in float32 with

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, InvalidShapeError } from '../errors';
-import { useBackend } from '../test-support/backend';
+import { useBackend } from '../testing/backend';
 import { extractFeatures } from './extract-features';
 import { fid } from './fid';
 

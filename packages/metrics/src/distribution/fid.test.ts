@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteValueError, ShapeMismatchError, InvalidShapeError } from '../errors';
-import { useBackend } from '../test-support/backend';
+import { useBackend } from '../testing/backend';
 import { Matrix, QrDecomposition } from 'ml-matrix';
-import { blockDiagonal, gaussianSamples, samplesWithExactStatistics, standardNormal } from '../test-support/gaussian-samples';
+import { blockDiagonal, gaussianSamples, samplesWithExactStatistics, standardNormal } from '../testing/gaussian-samples';
 import { featureStatistics } from './feature-statistics';
 import { fid } from './fid';
 import { frechetDistance } from './frechet-distance';

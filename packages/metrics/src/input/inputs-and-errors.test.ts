@@ -11,8 +11,8 @@ import {
   ShapeMismatchError,
 } from '../errors';
 import { accutance, dice, hausdorffDistance, mae, msSsim, mse, nmse, nrmse, psnr, ssim } from '../index';
-import { useBackend } from '../test-support/backend';
-import { loadImage, stack } from '../test-support/fixtures';
+import { useBackend } from '../testing/backend';
+import { loadImage, stack } from '../testing/fixtures';
 
 /** Runs `body`, then asserts that it left the tensor count unchanged. */
 async function leavesNoTensors(body: () => Promise<unknown>): Promise<void> {

@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { standardNormal } from '../test-support/gaussian-samples';
+import { standardNormal } from '../testing/gaussian-samples';
 import { pivotedCholesky } from './pivoted-cholesky';
 import { symmetricEigenvalues } from './symmetric-eigenvalues';
 import { traceSqrtProduct } from './trace-sqrt-product';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-support/backend';
-import { golden, loadImage, PAIRS, segmentation } from '../test-support/fixtures';
-import { DeviationLog } from '../test-support/tolerance';
+import { useBackend } from '../testing/backend';
+import { golden, loadImage, PAIRS, segmentation } from '../testing/fixtures';
+import { DeviationLog } from '../testing/tolerance';
 import { hausdorffDistance } from './hausdorff-distance';
 import { dice, iou } from './overlap';
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-support/backend';
-import { golden, loadImage, loadInpaintMask, PAIRS, stack, type ImageName } from '../test-support/fixtures';
-import { DeviationLog } from '../test-support/tolerance';
+import { useBackend } from '../testing/backend';
+import { golden, loadImage, loadInpaintMask, PAIRS, stack, type ImageName } from '../testing/fixtures';
+import { DeviationLog } from '../testing/tolerance';
 import { accutance, accutanceRatio } from './accutance';
 
 // Reference: scipy.ndimage.sobel (mode 'reflect') in fixtures/make_golden.py.

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-support/backend';
-import { golden, loadImage, loadInpaintMask, PAIRS, repeat2, stack } from '../test-support/fixtures';
-import { DeviationLog } from '../test-support/tolerance';
+import { useBackend } from '../testing/backend';
+import { golden, loadImage, loadInpaintMask, PAIRS, repeat2, stack } from '../testing/fixtures';
+import { DeviationLog } from '../testing/tolerance';
 import { msSsim } from './ms-ssim';
 import { ssim } from './ssim';
 
