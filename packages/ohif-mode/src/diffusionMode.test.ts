@@ -49,6 +49,10 @@ describe('the Diffusion tools mode', () => {
     for (const id of ['Zoom', ...Object.values(TOOLBAR_IDS)]) expect(toolbar.getButton(id), id).toBeTruthy();
     expect(toolbar.state.buttonSections['primary']).toEqual(['Zoom', TOOLBAR_IDS.section]);
     expect(toolbar.state.buttonSections[TOOLBAR_IDS.section]).toEqual([TOOLBAR_IDS.superResolve2, TOOLBAR_IDS.superResolve4, TOOLBAR_IDS.denoise, TOOLBAR_IDS.inpaint, TOOLBAR_IDS.translate]);
+    // Leaving the mode takes our section out of the toolbar again, and leaves the basic tools.
+    instance.onModeExit.call(instance, { servicesManager: app.servicesManager, commandsManager: app.commandsManager, extensionManager: app.extensionManager });
+    expect(toolbar.state.buttonSections['primary']).toEqual(['Zoom']);
+    expect(toolbar.state.buttonSections[TOOLBAR_IDS.section]).toEqual([]);
   });
 
   it('says what is missing when the app has no basic mode', async () => {

@@ -15,7 +15,9 @@ export const BASIC_MODE = '@ohif/mode-basic';
 
 export interface ToolbarServiceLike {
   register(buttons: unknown[]): void;
+  /** Appends the ids not already there (OHIF 3.13: it never removes). */
   updateSection(key: string, ids: string[]): void;
+  clearButtonSection(key: string): void;
   state?: { buttonSections?: Record<string, string[]> };
 }
 export interface ModeHookArgs {
@@ -34,6 +36,21 @@ export function addDiffusionToolbar(toolbarService: ToolbarServiceLike): void {
   if (!primary.includes(TOOLBAR_IDS.section)) toolbarService.updateSection(PRIMARY_SECTION, [...primary, TOOLBAR_IDS.section]);
 }
 const PRIMARY_SECTION = 'primary';
+
+/**
+ * Undoes addDiffusionToolbar: the Diffusion section leaves the primary toolbar and is emptied, so a
+ * mode entered next (another mode of the same app) does not show our buttons. The buttons stay
+ * registered: ToolbarService can only forget every button at once (reset), basic mode's ones too.
+ */
+export function removeDiffusionToolbar(toolbarService: ToolbarServiceLike): void {
+  const primary = toolbarService.state?.buttonSections?.[PRIMARY_SECTION] ?? [];
+  if (primary.includes(TOOLBAR_IDS.section)) {
+    const rest = primary.filter((id) => id !== TOOLBAR_IDS.section);
+    toolbarService.clearButtonSection(PRIMARY_SECTION);
+    toolbarService.updateSection(PRIMARY_SECTION, rest);
+  }
+  for (const key of Object.keys(toolbarSections)) toolbarService.clearButtonSection(key);
+}
 
 /**
  * "Diffusion tools": OHIF's basic viewer (its layout, tools, hanging protocol and SOP class handlers,
@@ -65,7 +82,8 @@ export function createDiffusionModeInstance(basic: BasicModeInstance, extensionM
       basic.onModeEnter.call(this, args);
       addDiffusionToolbar(args.servicesManager.services.toolbarService);
     },
-    onModeExit(this: unknown, args: unknown) {
+    onModeExit(this: unknown, args: ModeHookArgs) {
+      removeDiffusionToolbar(args.servicesManager.services.toolbarService);
       basic.onModeExit.call(this, args);
     },
   };
