@@ -14,7 +14,7 @@ const PART_CLASS: Record<CdmPart, string> = { mrm: `${CDM_MODEL_CLASS}-MRM`, mdn
 export const CDM_INDEX_FILE = 'cdm.json';
 const INDEX_FORMAT = 'meddiff-cdm';
 
-export const RESEARCH_USE = 'Research use only. Not a medical device; not for diagnosis or treatment decisions.';
+export { RESEARCH_USE } from '@meddiff/imaging';
 
 /** What a set of weights was trained on and is for; shown in the viewer. */
 export interface ModelCard {

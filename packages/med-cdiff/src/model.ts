@@ -11,7 +11,7 @@ export interface ModelCard {
   [key: string]: unknown;
 }
 
-export const RESEARCH_USE = 'Research use only. Not a medical device; not for diagnosis or treatment decisions.';
+export { RESEARCH_USE } from '@meddiff/imaging';
 
 /** A Med-cDiff network: the U-Net and the config it was built from. */
 export class MedCDiffModel {

@@ -6,6 +6,8 @@ import { type SopClassKind, writeDicomSeries } from './writeDicom.js';
 
 /** Leads every derived SeriesDescription: nobody should mistake generated pixels for an acquisition. */
 export const RESEARCH_LABEL = 'RESEARCH ONLY';
+/** The intended-use statement of every model card and result the project writes. */
+export const RESEARCH_USE = 'Research use only. Not a medical device; not for diagnosis or treatment decisions.';
 
 export interface DerivedOptions {
   /** What was done, e.g. "Med-cDiff super-resolution x4 (DDPM, 1000 steps)". Goes into DerivationDescription. */

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SamplingProgress } from '@meddiff/diffusion-core';
-import { computeNormalization, readNifti, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
+import { computeNormalization, readNifti, RESEARCH_LABEL, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
 import { foreignEntries, readFile, readImageFile, removeOwnEntries } from '@meddiff/imaging/node';
 import { MED_CDIFF_TASKS, type MedCDiffTask } from '../config';
 import { InvalidInputError } from '../errors';
@@ -140,10 +140,10 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     if (nifti) {
       const gzip = /\.gz$/i.test(out);
       mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, writeNifti(resultVolume, { gzip, description: `RESEARCH ONLY ${what}`.slice(0, 79) }));
+      writeFileSync(out, writeNifti(resultVolume, { gzip, description: `${RESEARCH_LABEL} ${what}`.slice(0, 79) }));
       written.files.push(out);
       if (stdVolume) {
-        writeFileSync(stdOut, writeNifti(stdVolume, { gzip, description: `RESEARCH ONLY SD of ${first.samples} samples, ${what}`.slice(0, 79) }));
+        writeFileSync(stdOut, writeNifti(stdVolume, { gzip, description: `${RESEARCH_LABEL} SD of ${first.samples} samples, ${what}`.slice(0, 79) }));
         written.stdFiles.push(stdOut);
       } else if (o.force) {
         // The earlier run's standard-deviation map belongs to the result just replaced.
