@@ -359,7 +359,8 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
       await h.page.fill('[data-testid="meddiff-steps"]', '2');
       const n = (await panelState(h.page)).results.length;
       await h.page.click('[data-testid="meddiff-run"]');
-      const s = await waitForPanel(h.page, done(n), 'the whole-series translation');
+      // Every slice on SwiftShader WebGPU: about 200 s on an idle 2-core machine, so a wide margin.
+      const s = await waitForPanel(h.page, done(n), 'the whole-series translation', 480_000);
       expect(s.error).toBeUndefined();
       const result = s.results[n]!;
       expect(result.label).toMatch(new RegExp(`^synthetic PD \\(${sim.series.T1.instances} x `));
@@ -369,7 +370,7 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
       expectNonTrivial(stats(px.rows, px.columns, px.values));
       await h.page.uncheck('[data-testid="meddiff-translate-all"]');
       await screenshot(h.page, 'translate-pd-series');
-    });
+    }, 540_000);
 
     it('refuses a T2 series that is not co-registered, says why before running, and writes nothing', async () => {
       const before = await panelState(h.page);
