@@ -107,9 +107,8 @@ export function modelFamilyOf(dir: string): ModelFamily | undefined {
 /** SHA-256 over every file's relative path and bytes, in path order: equal digests, equal folders. */
 export function folderDigest(dir: string): string {
   const hash = createHash('sha256');
-  const walk = (d: string): string[] => readdirSync(d).flatMap((name) => (statSync(join(d, name)).isDirectory() ? walk(join(d, name)) : [join(d, name)]));
   if (!existsSync(dir)) return '';
-  for (const file of walk(dir).sort()) {
+  for (const file of filesBelow(dir).sort()) {
     const bytes = readFileSync(file);
     hash.update(`${relative(dir, file)}\0${bytes.length}\0`);
     hash.update(bytes);
@@ -117,10 +116,14 @@ export function folderDigest(dir: string): string {
   return hash.digest('hex');
 }
 
+/** Every file below `dir`, as paths that start with it. */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesBelow(join(dir, name)) : [join(dir, name)]));
+}
+
 /** SHA-256 of each `.json` file below `dir`, by path relative to it ('/'-separated), in path order. */
 function jsonDigests(dir: string): Record<string, string> {
-  const walk = (d: string): string[] => readdirSync(d).flatMap((name) => (statSync(join(d, name)).isDirectory() ? walk(join(d, name)) : [join(d, name)]));
-  const files = walk(dir).filter((f) => f.endsWith('.json')).map((f) => relative(dir, f).split(sep).join('/')).sort();
+  const files = filesBelow(dir).filter((f) => f.endsWith('.json')).map((f) => relative(dir, f).split(sep).join('/')).sort();
   return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
 }
 
