@@ -159,11 +159,29 @@ def degrade(task: str, clean: torch.Tensor, d: dict, batch: Batch) -> torch.Tens
     raise ValueError(f"Unknown task '{task}'. Allowed: super-resolution, denoising, inpainting.")
 
 
-def augment(clean: torch.Tensor, a: dict, batch: Batch) -> torch.Tensor:
+def zoom_crop(clean: torch.Tensor, size: int, scales: list[float], batch: Batch) -> torch.Tensor:
+    """(B, 1, S, S) slices to (B, 1, size, size): each resized (area) to a side of s x size, s
+    log-uniform in ``scales``, then a crop at a uniform offset (augment.ts ``zoomCrop``): the anatomy
+    at several scales and positions, not only each slice whole."""
+    lo, hi = scales
+    u, oy, ox = batch.draw(torch.rand), batch.draw(torch.rand), batch.draw(torch.rand)
+    out = torch.empty(clean.shape[0], clean.shape[1], size, size, dtype=clean.dtype, device=clean.device)
+    for i in range(clean.shape[0]):
+        side = min(clean.shape[-1], max(size, round(size * math.exp(math.log(lo) + (math.log(hi) - math.log(lo)) * float(u[i])))))
+        z = clean[i:i + 1] if side == clean.shape[-1] else resize(clean[i:i + 1], side, side, "area")
+        r, c = int(float(oy[i]) * (side - size + 1)), int(float(ox[i]) * (side - size + 1))
+        out[i] = z[0, :, r:r + size, c:c + size]
+    return out
+
+
+def augment(clean: torch.Tensor, a: dict, batch: Batch, size: int | None = None) -> torch.Tensor:
     """Med-cDiff's training augmentation (med-cdiff/src/degradations/augment.ts) of clean (B, 1, S, S)
-    slices: symmetry k of the square (k % 4 quarter turns by torch.rot90 on (H, W), then the columns
-    mirrored for k >= 4) when ``dihedral``; the curve 2 ((x + 1) / 2)^g - 1 with g log-uniform in
-    ``gamma``. Drawn for the global batch, as every draw here."""
+    slices: with ``scales``, a crop of ``size`` px of the slice zoomed (``zoom_crop``); symmetry k of
+    the square (k % 4 quarter turns by torch.rot90 on (H, W), then the columns mirrored for k >= 4)
+    when ``dihedral``; the curve 2 ((x + 1) / 2)^g - 1 with g log-uniform in ``gamma``. Drawn for the
+    global batch, as every draw here."""
+    if a.get("scales"):
+        clean = zoom_crop(clean, size or clean.shape[-1], a["scales"], batch)
     ks = batch.integers(0, 8) if a["dihedral"] else None
     lo, hi = a["gamma"]
     u = batch.draw(torch.rand)

@@ -32,3 +32,16 @@ def test_the_intensity_curve_is_monotone_and_keeps_both_ends():
     assert torch.allclose(flat[:, 0], torch.full((8,), -1.0)) and torch.allclose(flat[:, -1], torch.ones(8))
     assert bool((flat[:, 1:] > flat[:, :-1]).all())
     assert not torch.allclose(out, ramp)
+
+
+def test_scales_crop_windows_of_the_slice_zoomed_between_whole_and_as_stored():
+    from meddiff_torch.degradations import resize
+    slice_ = torch.sin(torch.arange(64.0) * 0.7).reshape(1, 1, 8, 8)
+    images = slice_.repeat(40, 1, 1, 1)
+    plain = {"dihedral": False, "gamma": [1, 1]}
+    stored = augment(images, {**plain, "scales": [2, 2]}, _batch(40, 2), 4)
+    assert stored.shape == (40, 1, 4, 4)
+    windows = {(r, c) for row in stored for r in range(5) for c in range(5) if torch.equal(row[0], slice_[0, 0, r:r + 4, c:c + 4])}
+    assert len(windows) > 10
+    whole = augment(images[:3], {**plain, "scales": [1, 1]}, _batch(3, 2), 4)
+    assert torch.allclose(whole, resize(slice_, 4, 4, "area").repeat(3, 1, 1, 1))

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@meddiff/diffusion-core';
 import { medCDiffConfig } from '../config';
+import { resize2d } from '@meddiff/imaging';
 import { augmentSlice } from './augment';
+import { DegradedPairSource } from '../train/pairSource';
 import { seededRandom } from './random';
 
 const n = 4;
@@ -44,5 +46,36 @@ describe('augmentSlice', () => {
     expect(() => medCDiffConfig('super-resolution', 'tiny', { augmentation: { dihedral: true, gamma: [0, 1] } })).toThrow(ConfigError);
     expect(() => medCDiffConfig('super-resolution', 'tiny', { augmentation: { dihedral: true, gamma: [1.5, 1] } })).toThrow(/augmentation.gamma/);
     expect(medCDiffConfig('super-resolution', 'tiny', { augmentation: { dihedral: true, gamma: [0.7, 1.4] } }).augmentation).toEqual({ dihedral: true, gamma: [0.7, 1.4] });
+    expect(() => medCDiffConfig('super-resolution', 'tiny', { augmentation: { dihedral: true, gamma: [1, 1], scales: [0.5, 1] } })).toThrow(/augmentation.scales/);
+  });
+
+  describe('with scales (crops of larger slices)', () => {
+    const big = 8;
+    const slice = Float32Array.from({ length: big * big }, (_, i) => Math.sin(i * 0.7));
+    const plain = { dihedral: false, gamma: [1, 1] as [number, number] };
+
+    it('at scale 2 crops the slice as stored, at a window inside it', () => {
+      const windows = new Set<string>();
+      for (let s = 0; s < 40; s++) {
+        const out = augmentSlice(slice, big, { ...plain, scales: [2, 2] }, seededRandom(s), 4);
+        expect(out.length).toBe(16);
+        const at = [...Array(25).keys()].find((k) => out.every((v, j) => v === slice[(Math.floor(k / 5) + Math.floor(j / 4)) * big + (k % 5) + (j % 4)]));
+        expect(at).toBeDefined();
+        windows.add(String(at));
+      }
+      expect(windows.size).toBeGreaterThan(10);
+    });
+
+    it('at scale 1 is the whole slice resized by area averaging', () => {
+      const out = augmentSlice(slice, big, { ...plain, scales: [1, 1] }, seededRandom(1), 4);
+      expect([...out]).toEqual([...resize2d(slice, big, big, 4, 4, 'area')]);
+    });
+
+    it('needs slices large enough for the largest scale', () => {
+      const slices = { data: new Float32Array(2 * 64), count: 2, size: 8 };
+      expect(() => new DegradedPairSource(slices, 'super-resolution', medCDiffConfig('super-resolution', 'tiny').degradation, 1, 0, { ...plain, scales: [1, 3] }, 4)).toThrow(/at least 12 px/);
+      expect(() => new DegradedPairSource(slices, 'super-resolution', medCDiffConfig('super-resolution', 'tiny').degradation, 1, 0, plain, 4)).toThrow(/augmentation.scales/);
+      expect(() => new DegradedPairSource(slices, 'super-resolution', medCDiffConfig('super-resolution', 'tiny').degradation, 1, 0, { ...plain, scales: [1, 2] }, 4)).not.toThrow();
+    });
   });
 });

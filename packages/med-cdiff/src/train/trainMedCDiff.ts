@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { allRows, diffusionLoss, NoiseSchedule, Trainer, type BatchRows, type GradientSource, type LossFunction, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
 import type { MedCDiffModel } from '../model';
 import { toDiffusionSpace } from '../objective';
-import { DegradedPairSource, type SliceSet, type TrainingPair } from './pairSource';
+import { assertTrainingSliceSize, DegradedPairSource, type SliceSet, type TrainingPair } from './pairSource';
 
 export interface MedCDiffTrainingOptions {
   model: MedCDiffModel;
@@ -49,8 +49,7 @@ function objectiveLoss(model: MedCDiffModel, pair: TrainingPair, schedule: Noise
  */
 export function createMedCDiffTrainer(o: MedCDiffTrainingOptions): { trainer: Trainer<TrainingPair>; dispose: () => Promise<void> } {
   const { model } = o;
-  const size = model.config.imageSize;
-  if (o.train.size !== size) throw new Error(`Training slices are ${o.train.size} px but the model's imageSize is ${size}; build the dataset at ${size} px.`);
+  assertTrainingSliceSize(o.train.size, model.config.imageSize, model.config.augmentation);
   const schedule = new NoiseSchedule(model.config.noiseSchedule);
   const scheduleTensors = schedule.upload();
   const seed = o.config?.seed ?? 0;
@@ -82,7 +81,7 @@ export function medCDiffLoss(model: MedCDiffModel, schedule: NoiseSchedule, sche
 
 /** The training batches: shuffled slices degraded on the fly for the model's task. */
 export function medCDiffBatches(model: MedCDiffModel, slices: SliceSet, batchSize: number, seed: number): DegradedPairSource {
-  return new DegradedPairSource(slices, model.config.task, model.config.degradation, batchSize, seed, model.config.augmentation);
+  return new DegradedPairSource(slices, model.config.task, model.config.degradation, batchSize, seed, model.config.augmentation, model.config.imageSize);
 }
 
 /**

@@ -21,8 +21,11 @@ class MedCDiffObjective:
         c = model.config
         if train.images.shape[1] != 1:
             raise DatasetError(f"Med-cDiff trains on single-channel slices; this dataset has channels {train.channels}.")
-        if train.images.shape[2] != c["imageSize"]:
-            raise DatasetError(f"Training slices are {train.images.shape[2]} px but the model's imageSize is {c['imageSize']}; build the dataset at {c['imageSize']} px.")
+        scales = (c.get("augmentation") or {}).get("scales")
+        if scales and train.images.shape[2] < round(c["imageSize"] * scales[1]):
+            raise DatasetError(f"Training slices are {train.images.shape[2]} px; augmentation.scales up to {scales[1]} needs at least {round(c['imageSize'] * scales[1])} px (imageSize {c['imageSize']} x {scales[1]}): build the dataset larger or lower the scales.")
+        if not scales and train.images.shape[2] != c["imageSize"]:
+            raise DatasetError(f"Training slices are {train.images.shape[2]} px but the model's imageSize is {c['imageSize']}; build the dataset at {c['imageSize']} px, or crop larger slices with augmentation.scales.")
         self.network, self.count, self.config = model, len(train), c
         self.objective = {**PAPER_OBJECTIVE, **c.get("objective", {})}
         self.augmentation = c.get("augmentation")
@@ -34,7 +37,7 @@ class MedCDiffObjective:
         o = self.objective
         clean = self.images[batch.indices.to(self.images.device)]
         if self.augmentation:
-            clean = augment(clean, self.augmentation, batch)
+            clean = augment(clean, self.augmentation, batch, self.config["imageSize"])
         condition = degrade(self.config["task"], clean, self.config["degradation"], batch)
         return (clean if o["target"] == "image" else (clean - condition[:, :1]) / o["residualScale"]), condition
 
