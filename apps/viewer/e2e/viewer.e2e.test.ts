@@ -34,7 +34,7 @@ describe('the viewer with the Diffusion tools, against Orthanc, in Chromium with
     expect(s.modelStatus).toBe('ready');
     expect(s.backend?.backend).toBe('webgpu');
     expect(await h.page.getAttribute('[data-testid="meddiff-backend"]', 'data-backend')).toBe('webgpu');
-    expect(await h.page.textContent('[data-testid="meddiff-model-card"]')).toMatch(/Intended use:.*not for diagnosis/);
+    expect(await h.page.textContent('[data-testid="meddiff-model-card"]')).toMatch(/Intended use:.*not for diagnosis.*Weights: version 0\.1\.0, licence Apache-2\.0.*Trained for: CT, MR slices/);
     // The tools are in the toolbar.
     expect(await h.page.locator('[data-cy="MedDiffTools-split-button-primary"]').count()).toBe(1);
     await screenshot(h.page, 'opened');

@@ -4,12 +4,12 @@ import { ConfigError, memoryWeightsStore, selectBackend, WeightsError } from '@m
 import { cdmConfig, validateCdmConfig } from './config';
 import { UnsupportedModalityError } from './errors';
 import { resolveRequest } from './modalities';
-import { CdmModel, CDM_INDEX_FILE, RESEARCH_USE } from './model';
-import { randomizeWeights, testConfig } from './testing';
+import { CdmModel, CDM_INDEX_FILE } from './model';
+import { randomizeWeights, testConfig, testModelCard } from './testing';
 
 beforeAll(() => selectBackend({ preferred: ['wasm'] }));
 
-const card = { trainedOn: 'test', trainingSteps: {}, intendedUse: RESEARCH_USE };
+const card = testModelCard('test');
 
 describe('config', () => {
   it('builds the presets, including the paper\'s BraTS setting', () => {

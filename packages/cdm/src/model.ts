@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assignWeights, ConfigError, httpWeightsStore, readSavedModel, saveModel, UNet, WeightsError, type StorageDtype, type WeightsStore } from '@meddiff/diffusion-core';
+import { assignWeights, ConfigError, httpWeightsStore, readSavedModel, saveModel, UNet, validateModelCard, WeightsError, type ModelCard as CoreModelCard, type StorageDtype, type WeightsStore } from '@meddiff/diffusion-core';
 import { CDM_MODEL_CLASS, mrmModalities, sourceVectorDim, targetVectorDim, validateCdmConfig, type CdmConfig } from './config';
 import { subStore } from './io/subStore';
 import { ModalityDecoupledDiffusion } from './nn/mdn';
@@ -16,13 +16,8 @@ const INDEX_FORMAT = 'meddiff-cdm';
 
 export { RESEARCH_USE } from '@meddiff/imaging';
 
-/** What a set of weights was trained on and is for; shown in the viewer. */
-export interface ModelCard {
-  trainedOn: string;
-  trainingSteps: Partial<Record<CdmPart, number>>;
-  intendedUse: string;
-  [key: string]: unknown;
-}
+/** diffusion-core's model card; a CDM's `trainingSteps` are per part. Checked on save and on load. */
+export type ModelCard = CoreModelCard & { trainingSteps: Partial<Record<CdmPart, number>> };
 
 interface CdmIndex {
   format: typeof INDEX_FORMAT;
@@ -130,13 +125,14 @@ export class CdmModel {
   }
 
   /** Saves one part into `<store>/<part>/` (the staged trainer saves each stage's result this way). */
-  async savePart(store: WeightsStore, part: CdmPart, options: { storageDtype?: StorageDtype; overwrite?: boolean; card?: ModelCard } = {}): Promise<void> {
+  async savePart(store: WeightsStore, part: CdmPart, options: { storageDtype?: StorageDtype; overwrite?: boolean } = {}): Promise<void> {
     await saveModel(this.network(part), subStore(store, part), { modelClass: PART_CLASS[part], config: this.config as CdmConfig, ...options });
   }
 
   /** Writes the index that makes a store with all three parts loadable by `CdmModel.load`. */
-  static async writeIndex(store: WeightsStore, config: CdmConfig, card: ModelCard | null, overwrite = false): Promise<void> {
+  static async writeIndex(store: WeightsStore, config: CdmConfig, card: ModelCard, overwrite = false): Promise<void> {
     if (!store.write) throw new ConfigError(`The weights store at ${store.location} is read-only.`);
+    validateModelCard(card, store.location);
     if (!overwrite && (await store.exists(CDM_INDEX_FILE))) throw new ConfigError(`${store.location} already holds a CDM model; pass overwrite: true to replace it, or choose another folder.`);
     for (const part of CDM_PARTS) if (!(await CdmModel.hasPart(store, part))) throw new ConfigError(`${store.location} lacks the ${part} part (${part}/model.json); train or save it first.`);
     const index: CdmIndex = { format: INDEX_FORMAT, version: 1, modelClass: CDM_MODEL_CLASS, config, card, parts: { mrm: 'mrm', mdn: 'mdn', cunet: 'cunet' } };
@@ -182,5 +178,6 @@ async function readIndex(store: WeightsStore): Promise<CdmIndex> {
   } catch (e) {
     throw new WeightsError('WEIGHTS_MISMATCH', `${store.location}/${CDM_INDEX_FILE} holds an invalid config: ${(e as Error).message}`);
   }
+  if (index.card !== null) validateModelCard(index.card, store.location);
   return index;
 }

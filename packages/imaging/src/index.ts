@@ -33,6 +33,7 @@ export { planTiles, splitTiles, blendTiles, type TileLayout } from './geometry/t
 export { reorientLike, reorientToLPS } from './geometry/reorient.js';
 
 export { volumeToSlices, squareSlice, chooseSlices, splitSubjects, seededRandom, DEFAULT_SLICE_OPTIONS, type SliceOptions } from './dataset/slices.js';
+export { datasetInputSpecification } from './dataset/inputSpecification.js';
 export { DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type DatasetManifest, type DatasetVolume, type DatasetSplit, type DatasetSplitName, type Provenance } from './dataset/manifest.js';
 export { OPEN_SOURCES, DEBIAN_PACKAGES, PYDICOM_TEST_FILES, type OpenSource, type OpenSourceFormat, type DebianPackage } from './dataset/openSources.js';
 export { SLICE_PLANES, planeSlice, planeSliceCount, planeOfNormal, assertSlicePlane, type SlicePlane, type PlaneSlice } from './dataset/orientations.js';

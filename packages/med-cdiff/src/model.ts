@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assignWeights, httpWeightsStore, readSavedModel, saveModel, UNet, type Denoiser, type SavedModelMetadata, type StorageDtype, type WeightsStore } from '@meddiff/diffusion-core';
+import { assignWeights, httpWeightsStore, readSavedModel, saveModel, UNet, type Denoiser, type ModelCard as CoreModelCard, type SavedModelMetadata, type StorageDtype, type WeightsStore } from '@meddiff/diffusion-core';
 import { MED_CDIFF_MODEL_CLASS, resolveMedCDiffConfig, validateMedCDiffConfig, type MedCDiffConfig } from './config';
 
-/** What a set of weights was trained on and is for; shown in the viewer's model card. */
-export interface ModelCard {
+/** The model card (diffusion-core's, checked on save and load) with the task the weights do. */
+export interface ModelCard extends CoreModelCard {
   task: MedCDiffConfig['task'];
-  trainedOn: string;
-  trainingSteps: number;
-  intendedUse: string;
-  [key: string]: unknown;
 }
 
 export { RESEARCH_USE } from '@meddiff/imaging';

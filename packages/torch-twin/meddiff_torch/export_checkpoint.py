@@ -8,12 +8,16 @@ from pathlib import Path
 
 import torch
 
+from .cli_common import RESEARCH_USE
+from .data import read_dataset
+from .model_card import input_specification, new_model_card
 from .models.med_cdiff import MedCDiff, MedCDiffRegression
 from .train.trainer import compact_checkpoint
 from .weights import WeightsError
 
 
-def export_latest(run: str | Path, to: str | Path, storage_dtype: str = "float16", overwrite: bool = False) -> dict:
+def export_latest(run: str | Path, to: str | Path, data: str | Path, storage_dtype: str = "float16", overwrite: bool = False) -> dict:
+    """``data``: the dataset folder the run trains on (its manifest gives the card's input specification)."""
     found = sorted((Path(run) / "checkpoints").glob("step-*.pt"))
     if not found:
         raise WeightsError(f"{run} holds no checkpoint (checkpoints/step-*.pt); give a run folder of train-med-cdiff.")
@@ -26,14 +30,20 @@ def export_latest(run: str | Path, to: str | Path, storage_dtype: str = "float16
         with torch.no_grad():
             for p, e in zip([p for p in model.parameters() if p.requires_grad], state["ema"]):
                 p.copy_(e)
-    card = {"task": model.config["task"], "trainedOn": f"run {Path(run).name} (checkpoint {found[-1].name}, exported midway)", "trainingSteps": state["step"],
-            "intendedUse": "Research use only. Not a medical device; not for diagnosis or treatment decisions.", "trainerConfig": state["trainerConfig"]}
+    manifest = read_dataset(data, "train", verify=False).manifest
+    augmentation = model.config.get("augmentation") or {}
+    card = new_model_card({
+        "name": f"med-cdiff-{model.config['task']}", "task": model.config["task"], "intendedUse": RESEARCH_USE,
+        "input": input_specification(manifest, zoom=tuple(augmentation.get("scales") or (1, 1))),
+        "trainedOn": f"{manifest['name']}: run {Path(run).name} (checkpoint {found[-1].name}, exported midway)", "trainingSteps": state["step"],
+        "trainerConfig": state["trainerConfig"]}, f"Exported midway at step {state['step']}.")
     return model.save(to, card=card, storage_dtype=storage_dtype, overwrite=overwrite)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", required=True, help="a train-med-cdiff run folder")
     p.add_argument("--to", required=True, help="the model folder to write")
+    p.add_argument("--data", required=True, help="the dataset folder the run trains on (for the model card's input specification)")
     p.add_argument("--storage", choices=["float32", "float16"], default="float16")
     p.add_argument("--force", action="store_true", help="replace a model already in --to")
 
@@ -50,6 +60,6 @@ def run_compact(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    meta = export_latest(args.run, args.to, args.storage, args.force)
+    meta = export_latest(args.run, args.to, args.data, args.storage, args.force)
     print(f"exported {args.to}: {meta['modelClass']}, {sum(f['bytes'] for f in meta['files'].values())} bytes")
     return 0

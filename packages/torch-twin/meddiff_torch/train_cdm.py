@@ -22,6 +22,7 @@ import torch
 
 from .cli_common import RESEARCH_USE, add_training_arguments, card_basics, log_to, read_config, start_world, train_to_the_end, trainer_config, training_subjects
 from .data import read_dataset
+from .model_card import input_specification, new_model_card
 from .models.cdm import PARTS, Cdm
 from .nn.unet import UNet
 from .paired_slices import channel_indices, prepare_slices, spread_indices
@@ -166,20 +167,27 @@ def stage_objective(stage: str, config: dict, model: Cdm, train: torch.Tensor, v
     return o, lambda: baseline_validation(o, val)
 
 
-def _model_card(folder: RunFolder, world: World, manifest: dict, train_count: int) -> dict:
+def _model_card(folder: RunFolder, world: World, manifest: dict, train_count: int, network: str = "cdm") -> dict:
+    """The card of the CDM (its three parts) or, for network 'baseline', of the plain U-Net beside it."""
     run, config = folder.run, folder.run["config"]
     m = config["modalities"]
-    parts = [p for p in PARTS if p in run["stages"]]
-    return {
+    parts = [p for p in PARTS if p in run["stages"]] if network == "cdm" else ["baseline"]
+    data = f"{manifest['name']} val"
+    metrics = [{"name": k, "value": v, "condition": f"{p} validation (EMA weights)", "data": data} for p in parts for k, v in run["stages"][p]["validation"].items() if isinstance(v, (int, float)) and math.isfinite(v)]
+    return new_model_card({
+        "name": ("cdm-" if network == "cdm" else "cdm-plain-unet-") + "-".join([*m["sources"], "to", *m["targets"]]).lower(),
+        "intendedUse": RESEARCH_USE,
+        "input": input_specification(manifest, channels=m["sources"]),
         "trainedOn": f"data set {manifest['name']} ({' + '.join(m['sources'])} -> {', '.join(m['targets'])}; {train_count} training slices of subjects {training_subjects(manifest)})",
         "trainingSteps": {p: run["stages"][p]["steps"] for p in parts},
+        "metrics": metrics,
         **card_basics(world, ", ".join(f"{run['settings'][p]['batchSize']} ({p})" for p in parts), sum(run["stages"][p]["seconds"] for p in parts)),
         "wallSecondsPerPart": {p: round(run["stages"][p]["seconds"]) for p in parts},
         "validation": {p: run["stages"][p]["validation"] for p in parts},
         "notes": "Trained on simulated contrasts rendered from real anatomy, not on patient acquisitions." if "simulation" in manifest else "",
         "dataset": {"name": manifest["name"], "inputsKey": manifest.get("inputsKey"), "size": manifest["size"], "channels": manifest["channels"]},
         "trainerConfig": {p: {**resolve_trainer_config(run["settings"][p]["trainer"]), "globalBatch": run["settings"][p]["batchSize"]} for p in parts},
-    }
+    }, "Trained " + ", ".join(f"{p} {run['stages'][p]['steps']} steps" for p in parts) + f" on {manifest['name']} (meddiff_torch).")
 
 
 def _train_stage(stage: str, args, folder: RunFolder, world: World, data: dict, log) -> dict | None:
@@ -217,7 +225,7 @@ def _train_stage(stage: str, args, folder: RunFolder, world: World, data: dict, 
             folder.run["stages"][stage] = report
             folder.write()
             if stage == "baseline":
-                save_baseline(objective.network, folder.baseline_dir, config, {"stage": "baseline", "steps": summary["endStep"], "intendedUse": RESEARCH_USE}, args.storage)
+                save_baseline(objective.network, folder.baseline_dir, config, _model_card(folder, world, data["manifest"], data["train"].shape[0], "baseline"), args.storage)
             elif stage == "cunet":
                 # The C-UNet completes the model: all three parts and the index with its card.
                 model.save(folder.model_dir, card=_model_card(folder, world, data["manifest"], data["train"].shape[0]), storage_dtype=args.storage, overwrite=True)

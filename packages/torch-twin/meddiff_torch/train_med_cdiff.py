@@ -9,8 +9,9 @@ from pathlib import Path
 
 import torch
 
-from .cli_common import add_training_arguments, card_basics, fail, log_to, read_config, start_world, train_to_the_end, trainer_config, training_subjects
+from .cli_common import RESEARCH_USE, add_training_arguments, card_basics, fail, log_to, read_config, start_world, train_to_the_end, trainer_config, training_subjects
 from .data import read_dataset
+from .model_card import input_specification, new_model_card
 from .models.med_cdiff import MODEL_CLASS, REGRESSION_MODEL_CLASS, MedCDiff, MedCDiffRegression
 from .train.distributed import close_world
 from .train.med_cdiff_objective import MedCDiffObjective, RegressionObjective, validation_loss
@@ -55,15 +56,21 @@ def run(args: argparse.Namespace) -> int:
     if world.is_main:
         with trainer.ema_weights():
             vloss = validation_loss(objective, val)
-            card = {
+            augmentation = config.get("augmentation") or {}
+            card = new_model_card({
+                "name": f"med-cdiff-{config['task']}",
+                "intendedUse": RESEARCH_USE,
+                "input": input_specification(train.manifest, zoom=tuple(augmentation.get("scales") or (1, 1))),
                 "task": config["task"],
+                "network": args.network,
                 "trainedOn": f"{train.manifest['name']} ({len(train)} training slices; subjects {training_subjects(train.manifest)})",
                 "trainingSteps": trainer.step,
+                "metrics": [{"name": "validationLoss", "value": vloss, "condition": "the training objective with fixed draws (EMA weights)", "data": f"{val.manifest['name']} val"}],
                 **card_basics(world, args.batch, time.time() - started),
                 "validationLoss": vloss,
                 "dataset": {"name": train.manifest["name"], "inputsKey": train.manifest.get("inputsKey"), "size": train.manifest["size"]},
                 "trainerConfig": trainer.config,
-            }
+            }, f"Trained {trainer.step} steps on {train.manifest['name']} (meddiff_torch).")
             model.save(export, card=card, storage_dtype=args.storage, overwrite=True)
         log({"exported": str(export), "steps": trainer.step, "validationLoss": vloss})
     close_world()

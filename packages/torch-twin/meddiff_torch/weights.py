@@ -20,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .model_card import validate_model_card
+
 FORMAT_VERSION = 1
 MODEL_JSON = "model.json"
 SHARD_BYTES = 4 * 1024 * 1024
@@ -97,6 +99,8 @@ def save_weights(folder: str | Path, weights: dict[str, np.ndarray], model_class
     so a folder never holds a model.json whose shards are missing. Refuses to replace a model
     unless ``overwrite``."""
     folder = Path(folder)
+    if card is not None:
+        validate_model_card(card, str(folder))
     if storage_dtype not in ("float32", "float16"):
         raise WeightsError(f"storage dtype '{storage_dtype}' is unknown. Allowed: float32, float16.")
     if (folder / MODEL_JSON).exists() and not overwrite:
@@ -153,6 +157,8 @@ def read_weights(folder: str | Path, expected_class: str) -> tuple[dict, dict[st
         raise WeightsError(f"{folder} uses weights format {meta.get('formatVersion')}; this package reads format {FORMAT_VERSION}.")
     if meta.get("modelClass") != expected_class:
         raise WeightsError(f"{folder} holds a '{meta.get('modelClass')}' model, not a '{expected_class}'.")
+    if "card" in meta:
+        validate_model_card(meta["card"], str(folder))
     groups = doc.get("weightsManifest") or []
     if len(groups) != 1:
         raise WeightsError(f"{path} has no single weights group.")

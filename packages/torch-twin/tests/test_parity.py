@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from meddiff_torch.model_card import new_model_card
 from conftest import randomize
 from meddiff_torch import Cdm, MedCDiff, UNet
 from meddiff_torch.testing import run_typescript
@@ -109,7 +110,8 @@ def test_cdm_every_size_and_network_matches_typescript(ts_configs, tmp_path):
     for i, (name, config) in enumerate(ts_configs["cdm"].items()):
         model = randomize(Cdm(config), seed=20 + i, scale=0.02)
         folder = tmp_path / name
-        model.save(folder, card={"trainedOn": "random weights (parity test)"}, storage_dtype="float16" if name == "paper" else "float32")
+        model.save(folder, card=new_model_card({"name": "parity-test", "intendedUse": "tests", "input": {"modalities": ["MR"], "planes": ["axial"], "pixelSpacingMm": None, "intensity": "none", "channels": config["modalities"]["sources"]},
+                                               "trainedOn": "random weights (parity test)", "trainingSteps": {"mrm": 0, "mdn": 0, "cunet": 0}}, "Random weights."), storage_dtype="float16" if name == "paper" else "float32")
         model, _ = Cdm.load(folder)
         model.eval()
         o, j = cdm_jobs(model, folder, seed=i)

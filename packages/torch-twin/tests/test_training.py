@@ -139,13 +139,14 @@ def test_the_regression_baseline_trains_and_loads_in_typescript(config_file, dat
 
 def test_export_of_a_running_run(config_file, dataset, tmp_path):
     assert train(common(config_file, dataset, tmp_path / "run", 2)).returncode == 0
-    done = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--data", str(dataset), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    a, _ = MedCDiff.load(tmp_path / "mid")
+    a, meta = MedCDiff.load(tmp_path / "mid")
     b, _ = MedCDiff.load(tmp_path / "run" / "model")
+    assert meta["card"]["trainingSteps"] == 2 and meta["card"]["input"]["channels"] == ["image"]
     # The same EMA weights as the run's own export (both float16).
     assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
-    again = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-m", "meddiff_torch", "export", "--run", str(tmp_path / "run"), "--data", str(dataset), "--to", str(tmp_path / "mid")], cwd=PACKAGE_ROOT, env=ENV, capture_output=True, text=True)
     assert again.returncode == 2 and "already holds a model" in again.stderr
 
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CDM_PARTS, cdmConfig, type CdmConfig } from '@meddiff/cdm';
+import { CDM_PARTS, cdmConfig, type CdmConfig, type ModelCard } from '@meddiff/cdm';
+import { newModelCard } from '@meddiff/diffusion-core';
 import { ensureModels, folderDigest, modelFamilyOf, SHIPPED_MODELS_DIR, ShippedModelError } from './models.js';
 
 const dirs: string[] = [];
@@ -17,17 +18,20 @@ function tempDir(): string {
   return d;
 }
 
+const INPUT = { modalities: ['MR'], planes: ['axial'], pixelSpacingMm: null, intensity: 'percentiles', channels: ['image'] };
+const testCard = (trainingSteps: ModelCard['trainingSteps'] | number) => newModelCard({ name: 'test', trainedOn: 'test', trainingSteps, intendedUse: 'tests', input: INPUT }, 'Test.');
+
 /** A Med-cDiff folder as @meddiff/med-cdiff saves it: model.json (with its card) and one shard. */
 function writeMedCDiff(dir: string, task: string, steps: number): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { meddiff: { config: { task }, card: { trainingSteps: steps } } } }));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { meddiff: { config: { task }, card: testCard(steps) } } }));
   writeFileSync(join(dir, 'weights.1-of-1.bin'), new Uint8Array([1, 2, 3, 4]));
 }
 
 const T1T2_TO_FLAIR_PD = { sources: ['T1', 'T2'], targets: ['FLAIR', 'PD'] };
 
 /** A CDM folder as @meddiff/cdm saves it: cdm.json at the root and one folder per part. */
-function writeCdm(dir: string, config: CdmConfig = cdmConfig({ modalities: T1T2_TO_FLAIR_PD, size: 'tiny' }), card: unknown = { trainedOn: 'test', trainingSteps: { mrm: 600, mdn: 2000, cunet: 1500 }, intendedUse: 'tests' }): void {
+function writeCdm(dir: string, config: CdmConfig = cdmConfig({ modalities: T1T2_TO_FLAIR_PD, size: 'tiny' }), card: unknown = testCard({ mrm: 600, mdn: 2000, cunet: 1500 })): void {
   mkdirSync(dir, { recursive: true });
   for (const part of CDM_PARTS) {
     mkdirSync(join(dir, part));
@@ -120,8 +124,12 @@ describe('ensureModels', () => {
     await expect(ensureModels(served, () => undefined, shipped)).rejects.toThrow(/the mdn part is missing/);
 
     rmSync(join(shipped, 'cdm'), { recursive: true });
-    writeCdm(join(shipped, 'cdm'), config, { trainedOn: 'test', trainingSteps: { mrm: 600 }, intendedUse: 'tests' });
+    writeCdm(join(shipped, 'cdm'), config, testCard({ mrm: 600 }));
     await expect(ensureModels(served, () => undefined, shipped)).rejects.toThrow(/training steps of mdn, cunet/);
+
+    rmSync(join(shipped, 'cdm'), { recursive: true });
+    writeCdm(join(shipped, 'cdm'), config, { trainedOn: 'test', trainingSteps: { mrm: 600, mdn: 2000, cunet: 1500 }, intendedUse: 'tests' });
+    await expect(ensureModels(served, () => undefined, shipped)).rejects.toThrow(/model card .* is not valid: cardVersion must be 1.*license must be a non-empty string/);
 
     writeFileSync(join(shipped, 'cdm', 'cdm.json'), '{ not json');
     await expect(ensureModels(served, () => undefined, shipped)).rejects.toThrow(/cdm.json is not readable JSON/);

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CDM_INDEX_FILE, CDM_MODEL_CLASS, CDM_PARTS, CDM_SIZE_PRESETS, cdmConfig, validateCdmConfig, type CdmConfig, type ModelCard } from '@meddiff/cdm';
+import { validateModelCard } from '@meddiff/diffusion-core';
 import { APP_DIR } from '../app/paths.js';
 
 /** The kinds of model the extension can load; each folder holds one. */
@@ -55,13 +56,24 @@ interface Described {
   tasks: string[];
 }
 
+/** Shipped models carry a valid model card (diffusion-core's validateModelCard), checked before they are served. */
+function shippedCard(dir: string, card: unknown): ModelCard {
+  try {
+    validateModelCard(card ?? null, dir);
+  } catch (e) {
+    throw new ShippedModelError(dir, (e as Error).message);
+  }
+  return card as ModelCard;
+}
+
 /** Med-cDiff: the task and training length from model.json's card. */
 function describeMedCDiff(dir: string): Described {
-  const json = readJson(dir, 'model.json') as { userDefinedMetadata?: { meddiff?: { card?: { trainingSteps?: number }; config?: { task?: string } } } };
+  const json = readJson(dir, 'model.json') as { userDefinedMetadata?: { meddiff?: { card?: unknown; config?: { task?: string } } } };
   const meta = json.userDefinedMetadata?.meddiff;
   const task = meta?.config?.task;
   if (typeof task !== 'string') throw new ShippedModelError(dir, 'model.json has no userDefinedMetadata.meddiff.config.task; is it a Med-cDiff model saved by @meddiff/med-cdiff?');
-  return { label: `Med-cDiff ${task} (tiny, ${meta?.card?.trainingSteps ?? 0} training steps)`, tasks: [VIEWER_TASK[task] ?? task] };
+  const card = shippedCard(dir, meta?.card);
+  return { label: `Med-cDiff ${task} (tiny, ${String(card.trainingSteps)} training steps)`, tasks: [VIEWER_TASK[task] ?? task] };
 }
 
 /** The size preset a CDM config was built from (at any image size, which the label states), or 'custom' when it matches none. */
@@ -87,7 +99,7 @@ function describeCdm(dir: string): Described {
     const folder = index.parts?.[part];
     if (typeof folder !== 'string' || !existsSync(join(dir, folder, 'model.json'))) throw new ShippedModelError(dir, `the ${part} part is missing (no ${typeof folder === 'string' ? folder : part}/model.json); copy the whole model folder`);
   }
-  const steps = index.card?.trainingSteps;
+  const steps = (shippedCard(dir, index.card) as ModelCard).trainingSteps;
   const missing = CDM_PARTS.filter((p) => typeof steps?.[p] !== 'number');
   if (missing.length > 0) throw new ShippedModelError(dir, `${CDM_INDEX_FILE}'s card does not give the training steps of ${missing.join(', ')}; shipped models carry their card`);
   const { sources, targets } = config.modalities;

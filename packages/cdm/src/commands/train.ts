@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveModel, sharedFloat32, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
+import { newModelCard, saveModel, sharedFloat32, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
+import { datasetInputSpecification, type DatasetManifest } from '@meddiff/imaging';
 import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { availableParallelism } from 'node:os';
 import { createPlainUNet, BASELINE_MODEL_CLASS } from '../baselines/plainUNet';
 import { cdmConfig, CDM_SIZE_PRESETS, type CdmConfig, type CdmSizePresetName, type MdnConditioning } from '../config';
 import { MODALITY_PRESETS, type ModalityPresetName } from '../modalities';
-import { CdmModel, RESEARCH_USE, type CdmPart, type ModelCard } from '../model';
+import { CDM_PARTS, CdmModel, RESEARCH_USE, type CdmPart, type ModelCard } from '../model';
 import { createBaselineTrainer } from '../train/trainBaseline';
 import { cdmReplicaModule } from '../train/replicaModule';
 import { createCunetTrainer, cunetSourceVectors, DEFAULT_TRAINING_MDN_STEPS } from '../train/trainCunet';
@@ -169,22 +170,35 @@ export async function train(o: TrainCommandOptions): Promise<{ runDir: string; m
       writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify(run, null, 1)}\n`);
     }
     if (stage === 'cunet' && !report.skipped) {
-      await CdmModel.writeIndex(store, config, modelCard(run, dataDir), true);
+      const parts = CDM_PARTS.filter((p) => run.stages[p]);
+      await CdmModel.writeIndex(store, config, modelCard('cdm', run, dataDir, Object.fromEntries(parts.map((p) => [p, run.stages[p]!.steps])), Object.fromEntries(parts.map((p) => [p, run.stages[p]!.validation]))), true);
       log(`model: ${modelDir} (cdm.json and the mrm, mdn and cunet parts)`);
     }
   }
   return { runDir, modelDir, stages: reports };
 }
 
-function modelCard(run: RunFile, dataDir: string): ModelCard {
-  return {
-    // The data set's name, not this machine's path: cards are published with the weights.
-    trainedOn: `data set ${basename(dataDir)} (${run.config.modalities.sources.join(' + ')} -> ${run.config.modalities.targets.join(', ')})`,
-    trainingSteps: Object.fromEntries(Object.entries(run.stages).map(([k, v]) => [k, v.steps])),
-    intendedUse: RESEARCH_USE,
-    validation: Object.fromEntries(Object.entries(run.stages).map(([k, v]) => [k, v.validation])),
-    notes: dataDir.includes('cdm-sim') ? 'Trained on simulated contrasts rendered from real anatomy, not on patient acquisitions.' : '',
-  };
+/** The card of the CDM (its three parts) or of the plain U-Net baseline trained beside it. */
+function modelCard(network: 'cdm' | 'baseline', run: RunFile, dataDir: string, trainingSteps: Record<string, number>, validation: Record<string, Record<string, number>>): ModelCard {
+  const manifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8')) as DatasetManifest;
+  const { sources, targets } = run.config.modalities;
+  // The data set's name, not this machine's path: cards are published with the weights.
+  const data = `${manifest.name} val`;
+  const metrics = Object.entries(validation).flatMap(([stage, scores]) =>
+    Object.entries(scores).filter(([, v]) => Number.isFinite(v)).map(([name, value]) => ({ name, value, condition: `${stage} validation (EMA weights)`, data })),
+  );
+  return newModelCard(
+    {
+      name: `${network === 'cdm' ? 'cdm' : 'cdm-plain-unet'}-${[...sources, 'to', ...targets].join('-').toLowerCase()}`,
+      intendedUse: RESEARCH_USE,
+      input: datasetInputSpecification(manifest, { channels: sources }),
+      trainedOn: `data set ${manifest.name} (${sources.join(' + ')} -> ${targets.join(', ')})`,
+      trainingSteps,
+      metrics,
+      notes: 'simulation' in manifest ? 'Trained on simulated contrasts rendered from real anatomy, not on patient acquisitions.' : '',
+    },
+    `Trained on ${manifest.name}: ${Object.entries(trainingSteps).map(([p, n]) => `${p} ${n} steps`).join(', ')}.`,
+  ) as ModelCard;
 }
 
 interface StageContext {
@@ -281,7 +295,7 @@ async function trainStage(stage: TrainStage, c: StageContext): Promise<StageRepo
     const summary = await wiring.trainer.run(o.signal ? { signal: o.signal } : {});
     const w = wiring;
     const validation = await w.trainer.withEmaWeights(async () => {
-      if (stage === 'baseline') await saveModel(baseline!.model, fileWeightsStore(baselineDir), { modelClass: BASELINE_MODEL_CLASS, config, card: { stage: 'baseline', steps, intendedUse: RESEARCH_USE }, overwrite: true });
+      if (stage === 'baseline') await saveModel(baseline!.model, fileWeightsStore(baselineDir), { modelClass: BASELINE_MODEL_CLASS, config, card: modelCard('baseline', c.run, c.run.data, { baseline: summary.endStep }, {}), overwrite: true });
       else await model.savePart(store, stage, { overwrite: true });
       return w.validate ? w.validate() : {};
     });

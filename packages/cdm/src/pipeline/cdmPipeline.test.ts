@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, memoryWeightsStore, selectBackend } from '@meddiff/diffusion-core';
 import type { Image2D } from '@meddiff/imaging';
 import { InvalidInputError, NotCoregisteredError, UnsupportedModalityError } from '../errors';
-import { CdmModel, RESEARCH_USE } from '../model';
-import { randomizeWeights, testConfig } from '../testing';
+import { CdmModel } from '../model';
+import { randomizeWeights, testConfig, testModelCard } from '../testing';
 import { CdmPipeline } from './cdmPipeline';
 
 beforeAll(() => selectBackend({ preferred: ['wasm'] }));
@@ -127,7 +127,7 @@ describe('CdmPipeline.translate', () => {
   it('loads from a store as a browser or worker would from a URL', async () => {
     const p = pipeline(['T1'], ['T2']);
     const store = memoryWeightsStore();
-    await p.model.save(store, { card: { trainedOn: 'unit test', trainingSteps: {}, intendedUse: RESEARCH_USE } });
+    await p.model.save(store, { card: testModelCard('unit test') });
     const loaded = await CdmPipeline.load(store);
     expect(loaded.modalities).toEqual({ sources: ['T1'], targets: ['T2'] });
     expect(loaded.card?.trainedOn).toBe('unit test');

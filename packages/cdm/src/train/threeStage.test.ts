@@ -4,6 +4,7 @@ import { memoryWeightsStore, selectBackend, type TrainerConfig } from '@meddiff/
 import { readDataset } from '@meddiff/imaging/node';
 import { cdmConfig } from '../config';
 import { CdmModel } from '../model';
+import { testModelCard } from '../testing';
 import { buildSimulatedDataset } from '../node/simulatedDataset';
 import { channelIndices, prepareSlices, spreadSlices, type PairedSlices } from './pairedSlices';
 import { createCunetTrainer } from './trainCunet';
@@ -53,7 +54,7 @@ describe('three-stage training on simulated data', () => {
     expect(cunet.last.mae!).toBeLessThan(histogram);
     // The trained model round-trips through the weights format.
     const store = memoryWeightsStore();
-    await model.save(store, { card: { trainedOn: 'cdm-sim-64', trainingSteps: { mrm: 60, mdn: 200, cunet: 240 }, intendedUse: 'test' } });
+    await model.save(store, { card: testModelCard('cdm-sim-64', { mrm: 60, mdn: 200, cunet: 240 }) });
     const loaded = await CdmModel.load(store);
     loaded.dispose();
     model.dispose();

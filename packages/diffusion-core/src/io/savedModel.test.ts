@@ -13,10 +13,13 @@ import { fileWeightsStore } from './fileWeightsStore';
 import { float32ToFloat16Bits } from './float16';
 import { httpWeightsStore } from './httpWeightsStore';
 import { MODEL_JSON, readSavedModel } from './savedModel';
+import { newModelCard } from './modelCard';
 import { loadUNet, saveUNet } from './unetWeights';
 import { memoryWeightsStore } from './weightsStore';
 
 beforeAll(() => useBackend('cpu'));
+
+const TEST_INPUT = { modalities: ['MR'], planes: ['axial'], pixelSpacingMm: null, intensity: 'none: random weights', channels: ['image'] };
 
 const config = { ...unetPreset('tiny'), inChannels: 2, outChannels: 1 };
 
@@ -44,11 +47,12 @@ describe('saveModel / readSavedModel', () => {
   it('round-trips float32 weights exactly, with config and card', async () => {
     const unet = makeUNet(1);
     const store = memoryWeightsStore();
-    await saveUNet(unet, store, { card: { trainedOn: 'nothing: random weights' } });
+    const card = newModelCard({ name: 'random-unet', intendedUse: 'tests', input: TEST_INPUT, trainedOn: 'nothing: random weights', trainingSteps: 0 }, 'Random weights.');
+    await saveUNet(unet, store, { card });
     const before = tf.memory().numTensors;
     const { unet: loaded, metadata } = await loadUNet(store);
     expect(metadata.config).toEqual(unet.config);
-    expect(metadata.card).toEqual({ trainedOn: 'nothing: random weights' });
+    expect(metadata.card).toEqual(card);
     expect(tf.memory().numTensors - before).toBe(loaded.model.weights.length);
     const [a, b] = [await outputOf(unet), await outputOf(loaded)];
     expect(await maxAbsDiff(a, b)).toBe(0);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, WeightsError } from '../errors';
 import { float32ToFloat16Bits } from './float16';
+import { validateModelCard, type ModelCard } from './modelCard';
 import { sha256Hex } from './sha256';
 import type { WeightsStore } from './weightsStore';
 
@@ -21,15 +22,15 @@ export interface SavedModelMetadata<C = unknown> {
   storageDtype: StorageDtype;
   /** SHA-256 and size of every weights shard. */
   files: Record<string, { sha256: string; bytes: number }>;
-  /** Free-form, JSON-serialisable facts about the weights: training data, steps, intended use. */
-  card?: Record<string, unknown>;
+  /** The model card (io/modelCard.ts); checked on save and on load. */
+  card?: ModelCard;
 }
 
 export interface SaveModelOptions<C> {
   modelClass: string;
   config: C;
   storageDtype?: StorageDtype;
-  card?: Record<string, unknown>;
+  card?: ModelCard;
   /** Replace a model already in the store. Off by default, so nothing a user had is overwritten by accident. */
   overwrite?: boolean;
 }
@@ -51,6 +52,7 @@ interface ModelJson {
  */
 export async function saveModel<C>(model: tfl.LayersModel, store: WeightsStore, options: SaveModelOptions<C>): Promise<SavedModelMetadata<C>> {
   if (!store.write) throw new ConfigError(`The weights store at ${store.location} is read-only.`);
+  if (options.card !== undefined) validateModelCard(options.card, store.location);
   if (!options.overwrite && (await store.exists(MODEL_JSON))) {
     throw new ConfigError(`${store.location} already holds a model; pass overwrite: true to replace it, or choose another folder.`);
   }
@@ -149,6 +151,7 @@ export async function readSavedModel<C>(store: WeightsStore, expectedClass: stri
   if (meta.modelClass !== expectedClass) {
     throw new WeightsError('WEIGHTS_MISMATCH', `${store.location} holds a '${meta.modelClass}' model, not a '${expectedClass}'.`);
   }
+  if (meta.card !== undefined) validateModelCard(meta.card, store.location);
   const group = json.weightsManifest?.[0];
   if (!group || json.weightsManifest.length !== 1) throw new WeightsError('WEIGHTS_CORRUPT', `${store.location}/${MODEL_JSON} has no single weights group.`);
   const shards: Uint8Array[] = [];

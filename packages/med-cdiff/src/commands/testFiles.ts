@@ -5,8 +5,8 @@ import { PYDICOM_TEST_FILES } from '@meddiff/imaging';
 import { openDataFile, resolveCacheDir } from '@meddiff/imaging/node';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { medCDiffConfig, type MedCDiffTask } from '../config';
-import { MedCDiffModel, RESEARCH_USE } from '../model';
-import { randomizeWeights } from '../testing';
+import { MedCDiffModel } from '../model';
+import { randomizeWeights, testModelCard } from '../testing';
 
 export const CACHE_DIR = resolveCacheDir(undefined, dirname(fileURLToPath(import.meta.url)));
 
@@ -29,7 +29,7 @@ export function sampleMrSeries(): string {
 export async function savedTinyModel(dir: string, task: MedCDiffTask): Promise<string> {
   const model = MedCDiffModel.create(medCDiffConfig(task, 'tiny', { imageSize: 64 }));
   randomizeWeights(model, 3);
-  await model.save(fileWeightsStore(dir), { card: { task, trainedOn: 'nothing (random weights, test)', trainingSteps: 0, intendedUse: RESEARCH_USE } });
+  await model.save(fileWeightsStore(dir), { card: testModelCard(task) });
   model.dispose();
   return dir;
 }

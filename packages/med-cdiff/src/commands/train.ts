@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { CancelledError, NoiseSchedule, sharedFloat32, type TrainerConfig, type TrainingLog } from '@meddiff/diffusion-core';
+import { CancelledError, newModelCard, NoiseSchedule, sharedFloat32, type TrainerConfig, type TrainingLog } from '@meddiff/diffusion-core';
 import { dataParallelGradients, fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { availableParallelism } from 'node:os';
-import type { DatasetManifest } from '@meddiff/imaging';
+import { datasetInputSpecification, type DatasetManifest } from '@meddiff/imaging';
 import { MED_CDIFF_MODEL_CLASS, MED_CDIFF_TASKS, medCDiffConfig, type MedCDiffConfig, type MedCDiffPresetName, type MedCDiffTask } from '../config';
 import { MedCDiffModel, RESEARCH_USE, type ModelCard } from '../model';
 import { medCDiffReplicaModule } from '../train/replicaModule';
@@ -212,7 +212,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
     }
     const modelDir = join(runDir, 'model');
-    const card = modelCard(settings, manifest, summary.endStep, loss, gradients ? `${backend} (${gradients.workers} worker threads)` : backend, trainSlices.count, valSlices.count);
+    const card = modelCard(settings, config, manifest, summary.endStep, loss, gradients ? `${backend} (${gradients.workers} worker threads)` : backend, trainSlices.count, valSlices.count);
     // The model folder belongs to this run (a new run starts in an empty folder), so a longer run replaces it.
     await trainer.saveModel(fileWeightsStore(modelDir), { modelClass: MED_CDIFF_MODEL_CLASS, config, card, overwrite: true });
     log(`step ${summary.endStep}: validation loss ${loss.toFixed(5)} (EMA weights); model written to ${modelDir}`);
@@ -253,24 +253,30 @@ function refuseChanges(s: RunSettings, o: TrainOptions): void {
   if (changed.length) throw new UsageError(`A resumed run keeps its settings; these differ: ${changed.join('; ')}. Leave them out (only --steps may change), or start a new run.`);
 }
 
-function modelCard(s: RunSettings, m: DatasetManifest, steps: number, loss: number, backend: string, trainCount: number, valCount: number): ModelCard {
+function modelCard(s: RunSettings, config: MedCDiffConfig, m: DatasetManifest, steps: number, loss: number, backend: string, trainCount: number, valCount: number): ModelCard {
   const train = m.volumes.filter((v) => v.split === 'train');
   const licences = [...new Set(train.flatMap((v) => v.provenance.map((p) => p.licence)))];
-  return {
-    task: s.task,
-    trainedOn: `${m.name} (${trainCount} slices of ${[...new Set(train.map((v) => v.subject))].join(', ')}; licences ${licences.join(', ')})`,
-    trainingSteps: steps,
-    intendedUse: RESEARCH_USE,
-    ...(s.preset ? { preset: s.preset } : { initFrom: s.init }),
-    dataset: {
-      name: m.name,
-      inputsKey: m.inputsKey,
-      size: m.size,
-      slices: { train: trainCount, val: valCount },
-      subjects: m.subjects,
-      sources: m.volumes.map((v) => ({ id: v.id, subject: v.subject, split: v.split, modality: v.modality, provenance: v.provenance })),
+  const card = newModelCard(
+    {
+      name: `med-cdiff-${s.task}${s.preset ? `-${s.preset}` : ''}`,
+      intendedUse: RESEARCH_USE,
+      input: datasetInputSpecification(m, config.augmentation?.scales ? { zoom: config.augmentation.scales } : {}),
+      trainedOn: `${m.name} (${trainCount} slices of ${[...new Set(train.map((v) => v.subject))].join(', ')}; licences ${licences.join(', ')})`,
+      trainingSteps: steps,
+      metrics: Number.isFinite(loss) ? [{ name: 'validationLoss', value: loss, condition: 'the training objective with fixed draws (EMA weights)', data: `${m.name} val` }] : [],
+      ...(s.preset ? { preset: s.preset } : { initFrom: s.init }),
+      dataset: {
+        name: m.name,
+        inputsKey: m.inputsKey,
+        size: m.size,
+        slices: { train: trainCount, val: valCount },
+        subjects: m.subjects,
+        sources: m.volumes.map((v) => ({ id: v.id, subject: v.subject, split: v.split, modality: v.modality, provenance: v.provenance })),
+      },
+      training: { batchSize: s.batchSize, learningRate: s.trainer.learningRate, seed: s.seed, backend, validationLoss: loss, objective: 'epsilon prediction, MSE, t uniform over the T steps (Hung et al. 2023)' },
+      createdAt: new Date().toISOString(),
     },
-    training: { batchSize: s.batchSize, learningRate: s.trainer.learningRate, seed: s.seed, backend, validationLoss: loss, objective: 'epsilon prediction, MSE, t uniform over the T steps (Hung et al. 2023)' },
-    createdAt: new Date().toISOString(),
-  };
+    `Trained ${steps} steps on ${m.name}.`,
+  );
+  return { ...card, task: s.task };
 }

@@ -6,7 +6,7 @@ import { resize2d } from '@meddiff/imaging';
 import { medCDiffConfig, PAPER_OBJECTIVE, resolveMedCDiffConfig, type MedCDiffConfig, type MedCDiffTask } from '../config';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
 import { MedCDiffModel, RESEARCH_USE } from '../model';
-import { randomizeWeights } from '../testing';
+import { randomizeWeights, testModelCard } from '../testing';
 import { MedCDiffPipeline } from './medCDiffPipeline';
 
 beforeAll(() => selectBackend({ preferred: ['wasm'] }));
@@ -168,7 +168,7 @@ describe('MedCDiffPipeline', () => {
   it('loads saved weights with their card and config, and refuses another model class', async () => {
     const p = pipelineFor('denoising');
     const store = memoryWeightsStore();
-    await p.model.save(store, { card: { task: 'denoising', trainedOn: 'nothing (test)', trainingSteps: 0, intendedUse: RESEARCH_USE } });
+    await p.model.save(store, { card: testModelCard('denoising') });
     const loaded = await MedCDiffPipeline.load(store);
     expect(loaded.model.card?.intendedUse).toBe(RESEARCH_USE);
     const [a, b] = [await p.denoise(slice(), fast), await loaded.denoise(slice(), fast)];

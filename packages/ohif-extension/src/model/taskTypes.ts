@@ -119,6 +119,10 @@ export interface ModelCard {
   family?: ModelFamily;
   /** CDM: the contrasts the model translates from (all needed) and to. */
   modalities?: { sources: string[]; targets: string[] };
+  /** From the saved card (diffusion-core's ModelCard): the weights' version and licence, and what they expect. */
+  version?: string;
+  license?: string;
+  input?: { modalities: string[]; planes: string[]; pixelSpacingMm: [number, number] | null };
   [key: string]: unknown;
 }
 

@@ -180,6 +180,17 @@ export function DiffusionPanel({ controller }: { controller: DiffusionController
               <div>
                 <b>Intended use:</b> {state.card.intendedUse}
               </div>
+              {state.card.version && (
+                <div data-testid="meddiff-model-version">
+                  <b>Weights:</b> version {state.card.version}, licence {state.card.license}
+                </div>
+              )}
+              {state.card.input && (
+                <div>
+                  <b>Trained for:</b> {state.card.input.modalities.join(', ')} slices ({state.card.input.planes.join(', ')})
+                  {state.card.input.pixelSpacingMm && `, pixels of ${state.card.input.pixelSpacingMm[0]}-${state.card.input.pixelSpacingMm[1]} mm`}
+                </div>
+              )}
             </>
           )}
         </div>

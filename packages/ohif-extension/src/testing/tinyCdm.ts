@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CdmModel, cdmConfig, CDM_PARTS, RESEARCH_USE } from '@meddiff/cdm';
-import { memoryWeightsStore, type WeightsStore } from '@meddiff/diffusion-core';
-import { useWasm } from './tinyModel.js';
+import { CdmModel, cdmConfig, CDM_PARTS, RESEARCH_USE, type ModelCard } from '@meddiff/cdm';
+import { memoryWeightsStore, newModelCard, type WeightsStore } from '@meddiff/diffusion-core';
+import { TEST_INPUT, useWasm } from './tinyModel.js';
 
 /** The contrasts of the test CDM model: the viewer's shipped setting. */
 export const TEST_CDM_MODALITIES = { sources: ['T1', 'T2'], targets: ['FLAIR', 'PD'] };
@@ -26,7 +26,7 @@ export async function tinyCdmStore(store: WeightsStore = memoryWeightsStore()): 
   await useWasm();
   const model = testCdmModel();
   try {
-    await model.save(store, { card: { trainedOn: 'nothing (random weights)', trainingSteps: {}, intendedUse: `unit tests only. ${RESEARCH_USE}` } });
+    await model.save(store, { card: newModelCard({ name: 'test-cdm', trainedOn: 'nothing (random weights)', trainingSteps: { mrm: 0, mdn: 0, cunet: 0 }, intendedUse: `unit tests only. ${RESEARCH_USE}`, input: { ...TEST_INPUT, channels: ['T1', 'T2'] } }, 'Test weights.') as ModelCard });
   } finally {
     model.dispose();
   }

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { memoryWeightsStore, type WeightsStore } from '@meddiff/diffusion-core';
+import { memoryWeightsStore, newModelCard, type WeightsStore } from '@meddiff/diffusion-core';
 import { medCDiffConfig, MedCDiffModel, RESEARCH_USE, type MedCDiffTask, type ModelCard } from '@meddiff/med-cdiff';
 
+/** What the test models say they expect (they are random weights). */
+export const TEST_INPUT = { modalities: ['MR'], planes: ['axial'], pixelSpacingMm: null, intensity: 'per-slice 0.5 and 99.5 percentiles to -1 and 1', channels: ['image'] };
+
 export function testCard(task: MedCDiffTask): ModelCard {
-  return { task, trainedOn: 'nothing (random weights)', trainingSteps: 0, intendedUse: `unit tests only. ${RESEARCH_USE}` };
+  return { ...newModelCard({ name: `test-${task}`, trainedOn: 'nothing (random weights)', trainingSteps: 0, intendedUse: `unit tests only. ${RESEARCH_USE}`, input: TEST_INPUT }, 'Test weights.'), task };
 }
 
 export async function useWasm(): Promise<void> {

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from ..model_card import validate_model_card
 from ..ddim import ddim_sample_x0
 from ..nn.residual_mlp import ResidualMlp
 from ..nn.unet import UNet
@@ -124,6 +125,8 @@ class Cdm(nn.Module):
         index = json.loads(index_path.read_text())
         if index.get("format") != "meddiff-cdm" or index.get("modelClass") != MODEL_CLASS:
             raise WeightsError(f"{index_path} is not a CDM model index.")
+        if index.get("card") is not None:
+            validate_model_card(index["card"], str(folder))
         model = cls(index["config"])
         for name in PARTS:
             model.load_part(folder, name)
@@ -135,6 +138,8 @@ class Cdm(nn.Module):
     def save(self, folder: str | Path, card: dict | None = None, storage_dtype: str = "float32", overwrite: bool = False) -> None:
         """All three parts, then the index (written last: a folder with it holds a whole model)."""
         folder = Path(folder)
+        if card is not None:
+            validate_model_card(card, str(folder))
         if (folder / INDEX_FILE).exists() and not overwrite:
             raise WeightsError(f"{folder} already holds a CDM model; pass overwrite=True (--force) to replace it, or choose another folder.")
         for name in PARTS:
