@@ -51,7 +51,7 @@ export type { WeightsStore } from './io/weightsStore';
 export { httpWeightsStore } from './io/httpWeightsStore';
 export { pinnedWeightsStore } from './io/pinnedWeightsStore';
 export { openWeightsStore } from './io/openWeightsStore';
-export { saveModel, readSavedModel, assignWeights, SAVED_MODEL_FORMAT_VERSION } from './io/savedModel';
+export { saveModel, readSavedModel, writeModelCard, assignWeights, SAVED_MODEL_FORMAT_VERSION } from './io/savedModel';
 export { validateModelCard, newModelCard, ModelCardError, MODEL_CARD_VERSION } from './io/modelCard';
 export type { ModelCard, NewModelCardFields, InputSpecification, ModelMetric, ChangelogEntry } from './io/modelCard';
 export type { SavedModelMetadata, SaveModelOptions, LoadedWeights, StorageDtype } from './io/savedModel';

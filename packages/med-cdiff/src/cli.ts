@@ -80,6 +80,7 @@ program
   .option('--seed <n>', 'seed of the degradations and the sampler (default 0)', integer(0))
   .option('--montage-slices <n>', 'slices per montage (default 4; 0 for none)', integer(0))
   .option('--force', 'replace a report in --out')
+  .option('--record <version>', "write this evaluation into the model folder's card as this new version (metrics and a changelog entry)")
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
   .option('--workers <n>', 'worker threads sampling tiles and samples on wasm (default: the cores available; the results do not depend on it)', integer(1))

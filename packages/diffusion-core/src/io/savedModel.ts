@@ -195,3 +195,16 @@ export function assignWeights(model: tfl.LayersModel, weights: tf.NamedTensorMap
   if (extra.length) throw new WeightsError('WEIGHTS_MISMATCH', `${location} has weights the model does not know (${extra.slice(0, 3).join(', ')}...); the file belongs to another architecture.`);
   model.loadWeights(weights, true);
 }
+
+/**
+ * Replaces the card of a saved model, e.g. with the metrics of an evaluation and a new version;
+ * the weights and their hashes are left as they are. The new card is checked first.
+ */
+export async function writeModelCard(store: WeightsStore, card: ModelCard): Promise<void> {
+  if (!store.write) throw new ConfigError(`The weights store at ${store.location} is read-only.`);
+  validateModelCard(card, store.location);
+  const json = JSON.parse(new TextDecoder().decode(await store.read(MODEL_JSON))) as ModelJson;
+  if (!json.userDefinedMetadata?.meddiff) throw new WeightsError('WEIGHTS_MISMATCH', `${store.location}/${MODEL_JSON} has no meddiff metadata; it was not saved by this project.`);
+  json.userDefinedMetadata.meddiff.card = card;
+  await store.write(MODEL_JSON, new TextEncoder().encode(JSON.stringify(json)));
+}

@@ -15,6 +15,7 @@ import type { EvaluationReport } from '../evaluate/report';
 import { evaluationConditions } from '../evaluate/cases';
 import { openSlices } from '../testing';
 import { evaluate } from './evaluate';
+import { savedTinyModel } from './testFiles';
 import { OutputExistsError } from './errors';
 
 beforeAll(() => selectBackend({ preferred: ['wasm'] }));
@@ -138,5 +139,25 @@ describe('evaluate', () => {
     });
     expect(c.draws.every((d) => (d.coverage as number) > 0)).toBe(true);
     p.dispose();
+  });
+
+  it('--record writes the evaluation into the model folder\'s card as a new version; an old or malformed version is refused before any work', async () => {
+    const dir = await savedTinyModel(join(tmp, 'recorded'), 'super-resolution');
+    const { report } = await evaluate({ model: dir, out: join(tmp, 'recorded-report'), count: 2, montageSlices: 0, ...fast, record: '0.2.0' });
+    const loaded = await MedCDiffPipeline.load(dir);
+    const card = loaded.model.card!;
+    loaded.dispose();
+    expect(card.version).toBe('0.2.0');
+    expect(card.changelog.map((e) => e.version)).toEqual(['0.1.0', '0.2.0']);
+    expect(card.changelog[1]!.changes).toMatch(/Evaluated on open-64 val \(2 of 58 slices\).*x2 PSNR .* dB, x4 PSNR/);
+    const x4 = report.conditions.find((c) => c.id === 'x4')!;
+    const psnr = card.metrics.find((m) => m.name === 'psnr' && m.condition.startsWith(x4.title))!;
+    expect(psnr.value).toBeCloseTo(x4.methods.find((m) => m.kind === 'model')!.summary.psnr.mean, 3);
+    // The classical method with the best PSNR is the baseline beside it.
+    const best = Math.max(...x4.methods.filter((m) => m.kind === 'baseline').map((m) => m.summary.psnr.mean));
+    expect(psnr.baseline!.value).toBeCloseTo(best, 3);
+    await expect(evaluate({ model: dir, out: join(tmp, 'again'), count: 1, ...fast, record: '0.2.0' })).rejects.toThrow(/already has version 0.2.0/);
+    await expect(evaluate({ model: dir, out: join(tmp, 'again'), count: 1, ...fast, record: 'next' })).rejects.toThrow(/not a semantic version/);
+    await expect(evaluate({ model: pipelineFor('denoising'), out: join(tmp, 'again'), count: 1, ...fast, record: '0.3.0' })).rejects.toThrow(/local model folder/);
   });
 });

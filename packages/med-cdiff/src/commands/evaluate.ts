@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { NoiseSchedule, throwIfAborted } from '@meddiff/diffusion-core';
+import { NoiseSchedule, throwIfAborted, writeModelCard } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { montagePng, resize2d, type NormalizationStats, type Panel } from '@meddiff/imaging';
 import { chooseGaussianSigma, GAUSSIAN_SIGMA_CANDIDATES } from '../baselines/gaussianFilter';
@@ -10,8 +10,10 @@ import { RegressionUNet } from '../baselines/regressionUNet';
 import { inpaintingCondition } from '../degradations/taskPairs';
 import { chooseNonLocalMeansH, NLM_H_CANDIDATES } from '../baselines/nonLocalMeans';
 import type { MedCDiffTask } from '../config';
+import type { ModelCard } from '../model';
 import { baselinesFor } from '../evaluate/baselines';
 import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
+import { cardWithEvaluation } from '../evaluate/recordEvaluation';
 import { reportMarkdown, type ConditionResult, type EvaluationReport, type MethodResult } from '../evaluate/report';
 import { METRICS, scoreImages, summarize, truthAccutance, type MetricName, type Scores } from '../evaluate/score';
 import type { MedCDiffPipeline, RunOptions } from '../pipeline/medCDiffPipeline';
@@ -42,6 +44,12 @@ export interface EvaluateOptions {
   montageSlices?: number;
   /** Replace a report already in `out`. */
   force?: boolean;
+  /**
+   * Record this evaluation in the model's card as this new version (semantic, not yet in its
+   * changelog): the metrics become this evaluation's, and the changelog says what was measured. The
+   * model must be a local folder.
+   */
+  record?: string;
   /** Select this tfjs backend first; omit to use the one already set. */
   backend?: CommandBackend;
   /** Worker threads sampling tiles and samples on WASM (default the cores available; the results do not depend on it). */
@@ -77,10 +85,14 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   const outDir = resolve(o.out);
   const reportFiles = ['report.md', 'report.json'].map((f) => join(outDir, f));
   if (!o.force && reportFiles.some(occupied)) throw new OutputExistsError(`${outDir} already holds a report; pass --force to replace it, or choose another --out.`);
+  if (o.record !== undefined && (typeof o.model !== 'string' || !existsSync(join(resolve(o.model), 'model.json')))) {
+    throw new UsageError(`--record ${o.record} writes the evaluation into the model's card, so --model must be a local model folder (it holds model.json).`);
+  }
   const backend = o.backend ? (await useBackend(o.backend)).backend : tf.getBackend();
   const pipeline = typeof o.model === 'string' ? await loadPipeline(o.model, o.workers) : o.model;
   let regression: RegressionUNet | undefined;
   try {
+    if (o.record !== undefined) checkNextVersion(pipeline.model.card, o.record);
     if (o.baselineModel) {
       regression = await RegressionUNet.load(fileWeightsStore(resolve(o.baselineModel)));
       if (regression.config.task !== pipeline.task) throw new UsageError(`--baseline-model ${o.baselineModel} is a ${regression.config.task} model; this evaluation is of ${pipeline.task}.`);
@@ -178,11 +190,24 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     writeFileSync(reportFiles[1]!, `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1)}\n`);
     writeFileSync(reportFiles[0]!, reportMarkdown(report));
     files.unshift(...reportFiles);
+    if (o.record !== undefined) {
+      const modelDir = resolve(o.model as string);
+      await writeModelCard(fileWeightsStore(modelDir), cardWithEvaluation(pipeline.model.card!, report, o.record));
+      log(`recorded in ${join(modelDir, 'model.json')}'s card as version ${o.record}`);
+      files.push(join(modelDir, 'model.json'));
+    }
     return { report, files };
   } finally {
     if (typeof o.model === 'string') pipeline.dispose();
     regression?.dispose();
   }
+}
+
+/** Refuses, before any work, a version that is not semantic or that the card's changelog already has. */
+function checkNextVersion(card: ModelCard | null, version: string): void {
+  if (!card) throw new UsageError('--record needs a model with a card; this one has none.');
+  if (!/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(version)) throw new UsageError(`--record ${version} is not a semantic version such as 0.2.0.`);
+  if (card.changelog.some((e) => e.version === version)) throw new UsageError(`--record ${version}: the card already has version ${version} (it is at ${card.version}); give the next version.`);
 }
 
 /** The condition the pipeline would build for a case (the dataset is already in the [-1, 1] scale). */
