@@ -108,10 +108,10 @@ program
 
 program
   .command('evaluate')
-  .description('PSNR, SSIM and MAE per target contrast on the validation split, beside histogram matching and the plain U-Net baseline')
+  .description('PSNR, SSIM and MAE per target contrast on the validation (or test) split, beside histogram matching and the plain U-Net baseline')
   .requiredOption('--model <dir|url>', 'model folder (<run>/model) or http(s) URL')
   .option('--data <dataset>', 'dataset folder or name (default cdm-sim-64)')
-  .addOption(new Option('--split <split>', 'which split').choices(['val', 'train']).default('val'))
+  .addOption(new Option('--split <split>', 'which split').choices(['val', 'test', 'train']).default('val'))
   .option('--baseline <dir>', 'plain U-Net folder (default <run>/baseline)')
   .option('--count <n>', 'score n slices spread over the split (default all)', integer(1))
   .option('--ddim-steps <n>', 'MDN sampling steps (default the model\'s)', integer(1))
@@ -120,7 +120,7 @@ program
   .option('--force', 'replace a report in --out')
   .addOption(cacheOption())
   .addOption(backendOption())
-  .action(async (o: { model: string; data?: string; split: 'val' | 'train'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; out?: string; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+  .action(async (o: { model: string; data?: string; split: 'val' | 'train' | 'test'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; out?: string; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
     const { markdown, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     process.stdout.write(`${markdown}\n`);
     if (files.length) log(`wrote ${files.join(', ')}`);

@@ -67,6 +67,8 @@ describe('cdm commands', () => {
     expect(markdown).toMatch(/## FLAIR/);
     expect(files).toHaveLength(2);
     await expect(evaluate({ model: join(work, 'run', 'model'), count: 2, out: join(work, 'eval') })).rejects.toBeInstanceOf(OutputExistsError);
+    // The simulated set has no test split (cdm-protocols-* has): refused by name.
+    await expect(evaluate({ model: join(work, 'run', 'model'), split: 'test', count: 2, out: join(work, 'eval-test') })).rejects.toThrow(/the test split of .*has the splits train, val/);
   });
 
   it('run: translates a NIfTI volume slice by slice onto its grid and storage order, and refuses sources that do not line up', async () => {

@@ -41,7 +41,7 @@ export async function datasetFromFolder(folder: string, modalities: readonly str
 }
 
 /** One split of a paired dataset, prepared for a model (its imageSize, per-slice normalisation). */
-export function readPairedSlices(dir: string, split: 'train' | 'val', config: Pick<CdmConfig, 'imageSize' | 'normalization'>): PairedSlices {
+export function readPairedSlices(dir: string, split: 'train' | 'val' | 'test', config: Pick<CdmConfig, 'imageSize' | 'normalization'>): PairedSlices {
   const { manifest, data, shape } = readDataset(dir, split);
   const [count, , rows, cols] = shape;
   if (rows !== cols) throw new UsageError(`The dataset in ${dir} holds ${rows} x ${cols} slices; CDM trains on square slices.`);

@@ -12,7 +12,7 @@ export interface EvaluateCommandOptions {
   model: string;
   /** Dataset folder or name; default cdm-sim-64. */
   data?: string;
-  split?: 'val' | 'train';
+  split?: 'val' | 'train' | 'test';
   /** The plain U-Net baseline's folder; default <run>/baseline beside the model, when there. */
   baseline?: string;
   /** Score this many slices spread over the split; default all. */
@@ -31,7 +31,7 @@ export interface EvaluateCommandOptions {
 export interface EvaluationReport {
   model: string;
   data: string;
-  split: 'val' | 'train';
+  split: 'val' | 'train' | 'test';
   slices: number;
   sources: string[];
   targets: string[];
