@@ -18,6 +18,11 @@ const integer = (min: number) => (value: string) => {
   if (!Number.isInteger(n) || n < min) throw new CommanderArgError(`must be an integer >= ${min}`);
   return n;
 };
+const nonNegative = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new CommanderArgError('must be a number >= 0');
+  return n;
+};
 const positive = (value: string) => {
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new CommanderArgError('must be a positive number');
@@ -77,6 +82,7 @@ program
   .option('--baseline-model <dir>', 'a regression U-Net of the same size (twin: train-med-cdiff --network regression), scored beside the baselines')
   .addOption(samplerOption())
   .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integer(1))
+  .option('--temperature <t>', "scale of the sampler's noise: 1 (default) samples the model's distribution, lower is closer to the mean (higher PSNR, less detail), 0 deterministic", nonNegative)
   .option('--seed <n>', 'seed of the degradations and the sampler (default 0)', integer(0))
   .option('--montage-slices <n>', 'slices per montage (default 4; 0 for none)', integer(0))
   .option('--force', 'replace a report in --out')
@@ -84,7 +90,7 @@ program
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
   .option('--workers <n>', 'worker threads sampling tiles and samples on wasm (default: the cores available; the results do not depend on it)', integer(1))
-  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; seed?: number; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
+  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; temperature?: number; seed?: number; montageSlices?: number; force?: boolean; record?: string; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     for (const c of report.conditions) process.stdout.write(`\n${c.title}, ${c.slices.length} slices:\n\n${conditionTable(c)}\n`);
     log(`\nwrote ${files.join(', ')}`);
@@ -104,11 +110,12 @@ program
   .option('--samples <n>', 'samples per slice; the output is their mean, and with n > 1 a standard-deviation map is written too (default 1)', integer(1))
   .addOption(samplerOption())
   .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integer(1))
+  .option('--temperature <t>', "scale of the sampler's noise: 1 (default) samples the model's distribution, lower is closer to the mean (higher PSNR, less detail), 0 deterministic", nonNegative)
   .option('--seed <n>', 'seed (plus the slice index; default 0)', integer(0))
   .option('--force', 'replace an existing output')
   .addOption(backendOption())
   .option('--workers <n>', 'worker threads sampling tiles and samples on wasm (default: the cores available; the results do not depend on it)', integer(1))
-  .action(async (o: { model: string; input: string; out: string; task?: MedCDiffTask; slice?: number; allSlices?: boolean; factor?: number; mask?: string; samples?: number; sampler: SamplerName; steps?: number; seed?: number; force?: boolean; backend: CommandBackend; workers?: number }) => {
+  .action(async (o: { model: string; input: string; out: string; task?: MedCDiffTask; slice?: number; allSlices?: boolean; factor?: number; mask?: string; samples?: number; sampler: SamplerName; steps?: number; temperature?: number; seed?: number; force?: boolean; backend: CommandBackend; workers?: number }) => {
     await interruptible((signal) => runModel({ ...o, log, onProgress: progressLine(), signal }), { what: 'after this step', log });
   });
 

@@ -72,6 +72,24 @@ describe('DDIM against its exact discrete-time variance', () => {
   });
 });
 
+describe('temperature', () => {
+  it('scales the spread of DDIM (eta 0) samples by the temperature and keeps their mean; at 0 every sample is the mean', async () => {
+    const scheduler = new DdimScheduler(schedule, { eta: 0, x0Processing: none });
+    const at = async (temperature: number) => {
+      const x = await sample({ scheduler, denoiser: gaussianDenoiser(schedule, MEAN, STD), shape: SHAPE, numInferenceSteps: 50, seed: 11, temperature });
+      const m = await moments(x);
+      x.dispose();
+      return m;
+    };
+    const [hot, warm, cold] = [await at(1), await at(0.5), await at(0)];
+    expect(Math.abs(warm.variance / hot.variance - 0.25)).toBeLessThan(0.01);
+    expect(Math.abs(warm.mean - MEAN)).toBeLessThan(4 * (STD / 2 / 64));
+    expect(cold.variance).toBeLessThan(1e-10);
+    expect(Math.abs(cold.mean - MEAN)).toBeLessThan(5e-3);
+    await expect(sample({ scheduler, denoiser: gaussianDenoiser(schedule, MEAN, STD), shape: SHAPE, numInferenceSteps: 5, temperature: -0.5 })).rejects.toThrow(/temperature must be a finite number >= 0/);
+  });
+});
+
 describe('samplers against closed-form truth (mixture of two Gaussians)', () => {
   const M = 0.6;
   const S = 0.15;

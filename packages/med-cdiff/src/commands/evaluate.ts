@@ -38,6 +38,8 @@ export interface EvaluateOptions {
   count?: number;
   sampler?: SamplerName;
   steps?: number;
+  /** The sampler's noise scale (RunOptions.temperature); default 1. */
+  temperature?: number;
   /** Seed of the degradations and of the sampler (plus the slice index). Default 0. */
   seed?: number;
   /** Slices shown in each montage; 0 for none. Default 4. */
@@ -106,6 +108,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     const seed = o.seed ?? 0;
     const sampler = o.sampler ?? 'dpm-solver';
     const steps = o.steps ?? defaultSteps(sampler, new NoiseSchedule(config.noiseSchedule));
+    const temperature = o.temperature ?? 1;
     const source = { data: slices.data, count: slices.count, rows: slices.size, cols: slices.size };
     const conditions = evaluationConditions(task, source, config.degradation, seed, o.count);
     let gaussian: EvaluationReport['gaussianSigma'];
@@ -131,13 +134,13 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       const ours: Float32Array[] = [];
       const started = performance.now();
       for (const [k, c] of condition.cases.entries()) {
-        ours.push(clip(await runModel(pipeline, task, c, condition, { sampler, steps, samples, seed: seed + c.index, normalization: UNIT_SCALE, ...(o.signal ? { signal: o.signal } : {}) })));
+        ours.push(clip(await runModel(pipeline, task, c, condition, { sampler, steps, samples, temperature, seed: seed + c.index, normalization: UNIT_SCALE, ...(o.signal ? { signal: o.signal } : {}) })));
         log(`${condition.id}: Med-cDiff ${k + 1}/${condition.cases.length} (${((performance.now() - started) / 1000 / (k + 1)).toFixed(2)} s per slice)`);
       }
       const secondsPerSlice = (performance.now() - started) / 1000 / condition.cases.length;
       const outputs: Array<{ method: Omit<MethodResult, 'scores' | 'summary'>; images: Float32Array[] }> = [
         ...baselines.map((b) => ({ method: { name: b.name, kind: 'baseline' as const, description: b.description }, images: condition.cases.map((c) => b.apply(c)) })),
-        { method: { name: 'Med-cDiff', kind: 'model' as const, description: `${sampler}, ${steps} steps${samples > 1 ? `, mean of ${samples} samples` : ''}`, secondsPerSlice }, images: ours },
+        { method: { name: 'Med-cDiff', kind: 'model' as const, description: `${sampler}, ${steps} steps${temperature !== 1 ? `, temperature ${temperature}` : ''}${samples > 1 ? `, mean of ${samples} samples` : ''}`, secondsPerSlice }, images: ours },
       ];
       if (regression) {
         const images: Float32Array[] = [];
@@ -181,7 +184,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       task,
       model: { source: typeof o.model === 'string' ? o.model : 'in-memory pipeline', card: pipeline.model.card, imageSize: config.imageSize, parameters: pipeline.model.unet.model.countParams(), degradation: config.degradation },
       data: { dir: dataDir, name: manifest.name, split, slices: conditions[0]!.cases.length, splitSlices: slices.count, size: [slices.size, slices.size] },
-      sampling: { sampler, steps, seed, samples },
+      sampling: { sampler, steps, seed, samples, temperature },
       ...(gaussian ? { gaussianSigma: gaussian } : {}),
       ...(nlm ? { nonLocalMeansH: nlm } : {}),
       backend,

@@ -32,6 +32,8 @@ export interface RunCommandOptions {
   samples?: number;
   sampler?: SamplerName;
   steps?: number;
+  /** The sampler's noise scale (RunOptions.temperature); default 1. */
+  temperature?: number;
   /** Default 0, so that a run can be repeated exactly. */
   seed?: number;
   /** Replace an existing output. */
@@ -112,6 +114,7 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     const options: RunOptions = {
       ...(o.sampler ? { sampler: o.sampler } : {}),
       ...(o.steps ? { steps: o.steps } : {}),
+      ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
       ...(o.samples ? { samples: o.samples } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       normalization,
@@ -177,7 +180,7 @@ function resolveFactor(factor: number | undefined, pipeline: MedCDiffPipeline): 
 }
 
 function describe(task: MedCDiffTask, factor: number, r: PipelineResult): string {
-  const how = `${r.sampler}, ${r.steps} steps, ${r.samples === 1 ? '1 sample' : `mean of ${r.samples} samples`}`;
+  const how = `${r.sampler}, ${r.steps} steps, ${r.temperature !== 1 ? `temperature ${r.temperature}, ` : ''}${r.samples === 1 ? '1 sample' : `mean of ${r.samples} samples`}`;
   return `Med-cDiff ${task === 'super-resolution' ? `super-resolution x${+factor.toFixed(3)}` : task} (${how})`;
 }
 

@@ -8,7 +8,7 @@ import type { EvaluationReport } from './report';
  */
 export function cardWithEvaluation(card: ModelCard, report: EvaluationReport, version: string, date = new Date()): ModelCard {
   const data = `${report.data.name} ${report.data.split} (${report.data.slices} of ${report.data.splitSlices} slices)`;
-  const sampling = `${report.sampling.sampler}, ${report.sampling.steps} steps, mean of ${report.sampling.samples ?? 1} sample(s), seed ${report.sampling.seed}`;
+  const sampling = `${report.sampling.sampler}, ${report.sampling.steps} steps, temperature ${report.sampling.temperature ?? 1}, mean of ${report.sampling.samples ?? 1} sample(s), seed ${report.sampling.seed}`;
   const metrics = report.conditions.flatMap((c) => {
     const model = c.methods.find((m) => m.kind === 'model')!;
     const baselines = c.methods.filter((m) => m.kind === 'baseline' && m.name !== 'regression U-Net');

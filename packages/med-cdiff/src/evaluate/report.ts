@@ -33,7 +33,7 @@ export interface EvaluationReport {
   task: string;
   model: { source: string; card: ModelCard | null; imageSize: number; parameters: number; degradation: unknown };
   data: { dir: string; name: string; split: 'val' | 'test'; slices: number; splitSlices: number; size: readonly [number, number] };
-  sampling: { sampler: string; steps: number; seed: number; samples?: number };
+  sampling: { sampler: string; steps: number; seed: number; samples?: number; temperature?: number };
   /** Denoising: the Gaussian baseline's sigma, chosen on held-out training slices. */
   gaussianSigma?: { sigma: number; heldOutSlices: number; candidates: readonly number[] };
   nonLocalMeansH?: { h: number; heldOutSlices: number; candidates: readonly number[] };
@@ -68,7 +68,7 @@ export function reportMarkdown(r: EvaluationReport): string {
     '',
     `- Model: \`${r.model.source}\` (${r.model.parameters.toLocaleString('en-US')} parameters, trained at ${r.model.imageSize} px${card ? `; card: ${card.trainingSteps} steps on ${card.trainedOn}` : '; no model card'}).`,
     `- Data: the ${r.data.split === 'test' ? 'test split (subjects never trained or tuned on)' : 'validation split'} of \`${r.data.name}\` (${r.data.dir}), ${r.data.slices === r.data.splitSlices ? `all ${r.data.slices}` : `${r.data.slices} of its ${r.data.splitSlices}, evenly spaced (indices in report.json),`} slices of ${r.data.size.join(' x ')} px, intensities per-volume normalised to [-1, 1].`,
-    `- Sampling: ${r.sampling.sampler}, ${r.sampling.steps} steps, ${r.sampling.samples ?? 1} sample(s) per slice (their mean is scored), seed ${r.sampling.seed} + slice index; backend ${r.backend}.`,
+    `- Sampling: ${r.sampling.sampler}, ${r.sampling.steps} steps, temperature ${r.sampling.temperature ?? 1}, ${r.sampling.samples ?? 1} sample(s) per slice (their mean is scored), seed ${r.sampling.seed} + slice index; backend ${r.backend}.`,
     '- Metrics (@meddiff/metrics) against the clean slice in the [-1, 1] scale: PSNR and SSIM with data range 2, MAE, accutance (mean Sobel gradient magnitude / 2) and its ratio to the truth\'s (1 = as sharp; below 1 blurred, above 1 noisier). Mean ± sample standard deviation over slices.' + (r.task === 'inpainting' ? ' Scored inside the mask only.' : ''),
     '- Every method\'s output is clipped to [-1, 1].',
   ];

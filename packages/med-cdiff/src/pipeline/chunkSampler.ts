@@ -17,6 +17,8 @@ export interface SamplingChunk {
   sampler: SamplerName;
   steps: number;
   seed: number;
+  /** The sampler's noise scale (RunOptions.temperature). */
+  temperature: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function sampleChunk(model: MedCDiffModel, schedule: NoiseSchedule,
       shape: [c.batch, c.rows, c.cols, 1],
       numInferenceSteps: c.steps,
       seed: c.seed,
+      temperature: c.temperature,
       ...(inpainting ? { inpainting } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       onProgress: (q) => o.onStep(q.timestep),

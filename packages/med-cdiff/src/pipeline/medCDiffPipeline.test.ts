@@ -102,6 +102,18 @@ describe('MedCDiffPipeline', () => {
     p.dispose();
   });
 
+  it('passes its temperature to the sampler: at 0 one image whatever the seed; a negative one is refused', async () => {
+    const p = pipelineFor('denoising');
+    const spread = async (temperature: number) => (await p.denoise(slice(), { ...fast, samples: 3, temperature })).std!.reduce((a, v) => a + v, 0);
+    expect(await spread(0)).toBe(0);
+    expect(await spread(0.5)).toBeGreaterThan(0);
+    const [a, b] = [await p.denoise(slice(), { ...fast, seed: 1, temperature: 0 }), await p.denoise(slice(), { ...fast, seed: 2, temperature: 0 })];
+    expect(Array.from(a.image.data)).toEqual(Array.from(b.image.data));
+    expect(a.temperature).toBe(0);
+    await expect(p.denoise(slice(), { ...fast, temperature: -1 })).rejects.toThrow(/temperature must be a number >= 0/);
+    p.dispose();
+  });
+
   it('inpaints only inside the mask and returns the other pixels exactly', async () => {
     const p = pipelineFor('inpainting');
     const input = slice();
