@@ -1,12 +1,12 @@
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './browser.js';
 import { runIn } from './run.js';
 import { serveFolders } from './staticServer.js';
-import { SHIPPED_MODELS } from './testData.js';
+import { mrSmallJ2k, SHIPPED_MODELS } from './testData.js';
 import { REPO_ROOT } from './workspace.js';
 
 const { libraryApp } = inject('adopter');
@@ -22,7 +22,7 @@ afterAll(() => browser?.close());
 
 /** Serves a built app as the recipe says (the model folder and the .wasm files beside it) and reads what the page wrote. */
 async function runPage(dist: string): Promise<{ text: string; missing: string[]; errors: string[]; requested: string[] }> {
-  const site = await serveFolders({ '/': dist, '/models/': SHIPPED_MODELS, '/tfjs-wasm/': join(libraryApp, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
+  const site = await serveFolders({ '/': dist, '/models/': SHIPPED_MODELS, '/tfjs-wasm/': join(libraryApp, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), '/data/': dirname(mrSmallJ2k()) });
   const page = await browser.newPage();
   const errors: string[] = [];
   const requested: string[] = [];
@@ -63,6 +63,15 @@ describe("the README's browser recipe, bundled from the packed tarballs with no 
     cpSync(join(web, 'index.html'), join(web, 'dist-names/index.html'));
     const run = await runPage(join(web, 'dist-names'));
     expect(run.text.split('\n')).toEqual(['WeightsError WEIGHTS_CORRUPT', 'InvalidInputError INVALID_INPUT', 'NotDicomError NOT_DICOM']);
+  });
+
+  it('beyond the recipe: a page that reads a JPEG 2000 DICOM file and translates it with CDM bundles with no flags and runs', async () => {
+    cpSync(join(REPO_ROOT, 'apps/adopter/fixtures/dicomAndCdm.js'), join(web, 'dicomAndCdm.js'));
+    await runIn(web, join(REPO_ROOT, 'node_modules/.bin/esbuild'), ['dicomAndCdm.js', '--bundle', '--format=esm', '--outfile=dist-dicom/main.js', '--log-level=warning']);
+    cpSync(join(web, 'index.html'), join(web, 'dist-dicom/index.html'));
+    const run = await runPage(join(web, 'dist-dicom'));
+    expect(run.errors).toEqual([]);
+    expect(run.text).toBe('wasm: read 64 x 64 from JPEG 2000; FLAIR 64 x 64, finite; card cdm-t1-t2-to-flair-pd-64px 0.1.0');
   });
 
   it('Vite builds it (minified, the worker too) and it runs in Chromium; no DICOM code is fetched', async () => {

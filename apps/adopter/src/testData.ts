@@ -9,6 +9,11 @@ export function mrSmall(): string {
   return openDataFile(resolveCacheDir(undefined, REPO_ROOT), 'python3-pydicom', join(PYDICOM_TEST_FILES, 'MR_small.dcm'));
 }
 
+/** The same slice stored as JPEG 2000 (lossless): a compressed file, decoded by imaging's OpenJPEG build. */
+export function mrSmallJ2k(): string {
+  return openDataFile(resolveCacheDir(undefined, REPO_ROOT), 'python3-pydicom', join(PYDICOM_TEST_FILES, 'MR_small_jp2klossless.dcm'));
+}
+
 /** The small models the viewer ships (in git): what an adopter's model folder looks like. */
 export const SHIPPED_MODELS = join(REPO_ROOT, 'apps', 'viewer', 'models');
 export const DENOISING_MODEL = join(SHIPPED_MODELS, 'med-cdiff-denoising-tiny');
