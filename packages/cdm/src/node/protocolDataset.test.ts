@@ -7,8 +7,8 @@ import { cellSplit } from '../simulate/protocolCells';
 import { PROTOCOL_CONTRASTS } from '../simulate/protocolRanges';
 import { DEFAULT_PROTOCOL_PLAN, type ProtocolSubject } from '../simulate/protocolSubject';
 import { emptyTissueMaps } from '../simulate/segment';
-import { defaultSimulationPlan } from '../simulate/simulateAnatomy';
-import { PROTOCOL_DATASET_CHANNELS } from './protocolDataset';
+import { defaultSimulationPlan, simulateAnatomy } from '../simulate/simulateAnatomy';
+import { PROTOCOL_DATASET_CHANNELS, PROTOCOL_DATASET_DEFORMATION } from './protocolDataset';
 import { PROTOCOL_SIDE_FILE, writeSimulatedDataset, type ProtocolSideFile, type SimulatedDatasetManifest } from './simulatedDataset';
 
 /** A synthetic head: WM core, GM ring, CSF ring, fat shell, different radii per subject; no disk, no segmentation. */
@@ -91,5 +91,28 @@ describe('protocol dataset split', () => {
     expect(writeSimulatedDataset(inputs, { dir: join(dir, 'ds'), name: 'ds', plan, valSubjects: ['c'], testSubjects: ['d', 'e'] }).built).toBe(false);
     expect(() => writeSimulatedDataset(inputs, { dir: join(dir, 'x'), name: 'x', plan, valSubjects: ['c'], testSubjects: ['z'] })).toThrow(/Test subject z is not among/);
     expect(() => writeSimulatedDataset(inputs, { dir: join(dir, 'x'), name: 'x', plan, valSubjects: ['c'], testSubjects: ['c'] })).toThrow(/both a validation and a test subject/);
+  });
+});
+
+describe('anatomy deformation', () => {
+  const base = defaultSimulationPlan({ size: 16, slicesPerSubject: 2, virtualSubjects: 3, modalities: [...PROTOCOL_DATASET_CHANNELS], protocols: structuredClone(DEFAULT_PROTOCOL_PLAN) });
+  const deformed = structuredClone(base);
+  deformed.augment.deformation = { ...PROTOCOL_DATASET_DEFORMATION };
+  const anatomy = discAnatomy('a', 11);
+
+  it('reshapes training slices only: validation and test slices are those of the plan without it', () => {
+    const train = [simulateAnatomy(anatomy, base, 'train'), simulateAnatomy(anatomy, deformed, 'train')];
+    expect(train[1]!.slices.every((s) => s.deformation && Math.abs(s.deformation.rotationDegrees) <= 12)).toBe(true);
+    expect(train[0]!.slices.some((s) => s.deformation)).toBe(false);
+    expect(Array.from(train[1]!.data)).not.toEqual(Array.from(train[0]!.data));
+    for (const split of ['val', 'test'] as const) {
+      const [plain, other] = [simulateAnatomy(anatomy, base, split), simulateAnatomy(anatomy, deformed, split)];
+      expect(other.slices.some((s) => s.deformation)).toBe(false);
+      expect(Array.from(other.data)).toEqual(Array.from(plain.data));
+    }
+  });
+
+  it('refuses bounds that would fold the anatomy', () => {
+    expect(() => defaultSimulationPlan({ augment: { flip: true, maxShift: 2, deformation: { rotationDegrees: 90, scale: 0.1, elastic: 0.02 } } })).toThrow(/rotationDegrees in \[0, 45\]/);
   });
 });

@@ -3,7 +3,7 @@ import { ConfigError } from '@meddiff/diffusion-core';
 import { resolveCacheDir } from '@meddiff/imaging/node';
 import type { SimulatedModality } from '../modalities';
 import { DEFAULT_PROTOCOL_PLAN, type ProtocolPlan } from '../simulate/protocolSubject';
-import { defaultSimulationPlan, type SimulationPlan } from '../simulate/simulateAnatomy';
+import { defaultSimulationPlan, type AnatomyDeformation, type SimulationPlan } from '../simulate/simulateAnatomy';
 import { ANATOMY_SOURCES, loadAnatomy, type AnatomySourceId } from './anatomySources';
 import { writeSimulatedDataset, type SimulatedDatasetManifest } from './simulatedDataset';
 
@@ -27,6 +27,9 @@ export const PROTOCOL_DATASET_SPLIT: Readonly<{ train: readonly AnatomySourceId[
   test: ['itk-kmeans-t1'],
 });
 
+/** The training slices' anatomy deformation (simulateAnatomy.ts): rotation, per-axis scale, smooth displacement. */
+export const PROTOCOL_DATASET_DEFORMATION: Readonly<AnatomyDeformation> = Object.freeze({ rotationDegrees: 12, scale: 0.12, elastic: 0.02 });
+
 export interface ProtocolDatasetOptions extends Partial<Omit<SimulationPlan, 'protocols'>> {
   cacheDir?: string;
   /** Folder name under <cache>/datasets; default `cdm-protocols-<size>`. */
@@ -43,9 +46,10 @@ export interface ProtocolDatasetOptions extends Partial<Omit<SimulationPlan, 'pr
  * Renders (or finds up to date) `<cache>/datasets/cdm-protocols-<size>/`: `train.f32`, `val.f32`,
  * `test.f32` ([N, 4, size, size], channels T1, T2, FLAIR, PD), `manifest.json` (the slice format
  * with a test split, every virtual subject's draw including its protocols) and `protocols.json`
- * (per slice: which draw). Defaults: 32 virtual subjects per anatomy, each rendering 8 of 48 evenly
- * spaced slices (one for the single-slice dipy anatomy): 512 training, 288 validation and 256 test
- * slices at 64 px, about a minute on one core.
+ * (per slice: which draw). Defaults: 128 virtual subjects per anatomy, each rendering 4 of 48 evenly
+ * spaced slices (one for the single-slice dipy anatomy), training slices deformed
+ * (PROTOCOL_DATASET_DEFORMATION): 1024 training, 640 validation and 512 test slices at 64 px, a few
+ * minutes on one core.
  */
 export function buildProtocolDataset(options: ProtocolDatasetOptions = {}): { dir: string; manifest: SimulatedDatasetManifest; built: boolean } {
   const { cacheDir: explicit, name, sources, valSubjects = [...PROTOCOL_DATASET_SPLIT.val], testSubjects = [...PROTOCOL_DATASET_SPLIT.test], protocols, force, log = () => undefined, ...planOverrides } = options;
@@ -55,13 +59,16 @@ export function buildProtocolDataset(options: ProtocolDatasetOptions = {}): { di
   const cacheDir = resolveCacheDir(explicit);
   const plan = defaultSimulationPlan({
     modalities: [...PROTOCOL_DATASET_CHANNELS],
-    // Many subjects (each its own protocols and field) over few slices each, rotating through 48 slices of the anatomy.
-    slicesPerSubject: 8,
+    // Many subjects (each its own protocols and field) over few slices each, rotating through 48 slices of the anatomy:
+    // the MDN learns contrast from one vector per slice, so protocol draws matter more than slices per draw.
+    slicesPerSubject: 4,
     slicePool: 48,
-    virtualSubjects: 32,
+    virtualSubjects: 128,
     ...planOverrides,
     protocols: { ...structuredClone(DEFAULT_PROTOCOL_PLAN), ...protocols } as ProtocolPlan,
   });
+  // Two training anatomies are two head shapes: deform the training slices so that the networks learn contrast, not those heads.
+  if (!planOverrides.augment) plan.augment.deformation = { ...PROTOCOL_DATASET_DEFORMATION };
   const dataset = name ?? `cdm-protocols-${plan.size}`;
   return writeSimulatedDataset(
     ids.map((id) => ({ id, key: id, load: () => loadAnatomy(id, cacheDir) })),

@@ -5,11 +5,12 @@ import { acquiredSize, coarsenTissueMaps, interpolateToOutput, slabSlices, slabT
 import { chooseAnatomySlices, type Anatomy } from './anatomy';
 import type { SplitName } from './protocolCells';
 import { drawProtocolSubject, validateProtocolPlan, type ProtocolPlan } from './protocolSubject';
-import { seededRandom } from './random';
+import { seededRandom, type Random } from './random';
+import { smoothRandomField } from './randomField';
 import { simulateSlice } from './render';
 import type { TissueMaps } from './segment';
 import { CONTRAST_PRESETS } from './sequences';
-import { augmentTissueMaps, squareTissueMaps } from './tissueMapsGeometry';
+import { squareTissueMaps, warpTissueMaps, type SliceWarp } from './tissueMapsGeometry';
 import { DEFAULT_SUBJECT_RANGES, drawVirtualSubject, type VirtualSubject, type VirtualSubjectRanges } from './virtualSubject';
 
 /** How many paired slices to render from one anatomy, and how. */
@@ -30,8 +31,12 @@ export interface SimulationPlan {
   modalities: SimulatedModality[];
   seed: number;
   subjectRanges: VirtualSubjectRanges;
-  /** Random left-right mirroring and whole-pixel shifts of up to maxShift pixels, per rendered slice. */
-  augment: { flip: boolean; maxShift: number };
+  /**
+   * Random left-right mirroring and whole-pixel shifts of up to maxShift pixels, per rendered slice;
+   * with `deformation`, training slices (only) are also reshaped, so that few real anatomies give
+   * many shapes of head and brain.
+   */
+  augment: { flip: boolean; maxShift: number; deformation?: AnatomyDeformation };
   /** Each rendered contrast of each slice is mapped to [-1, 1] by these percentiles. */
   normalization: { lowPercentile: number; highPercentile: number };
   /**
@@ -41,6 +46,16 @@ export interface SimulationPlan {
    * (protocolSubject.ts), the protocols from the cells of the anatomy's split.
    */
   protocols?: ProtocolPlan;
+}
+
+/** Bounds of the per-slice anatomy deformation of training slices. */
+export interface AnatomyDeformation {
+  /** Rotation drawn uniformly in +-rotationDegrees. */
+  rotationDegrees: number;
+  /** Scale along each axis drawn uniformly in 1 +- scale (independently: heads differ in shape, not only size). */
+  scale: number;
+  /** Standard deviation of a smooth random displacement (up to 2 cycles per field of view), as a fraction of the slice's side. */
+  elastic: number;
 }
 
 export function defaultSimulationPlan(overrides: Partial<SimulationPlan> = {}): SimulationPlan {
@@ -66,7 +81,19 @@ export function validateSimulationPlan(p: SimulationPlan): void {
   if (p.slicePool !== undefined && (!Number.isInteger(p.slicePool) || p.slicePool < p.slicesPerSubject)) throw new ConfigError(`slicePool must be an integer of at least slicesPerSubject (${p.slicesPerSubject}), got ${p.slicePool}.`);
   if (!p.modalities.length || p.modalities.some((m) => !SIMULATED_MODALITIES.includes(m))) throw new ConfigError(`modalities must be among ${SIMULATED_MODALITIES.join(', ')}, got ${p.modalities.join(', ')}.`);
   if (!Number.isInteger(p.augment.maxShift) || p.augment.maxShift < 0 || p.augment.maxShift >= p.size / 2) throw new ConfigError(`augment.maxShift must be an integer in [0, ${p.size / 2}), got ${p.augment.maxShift}.`);
+  const d = p.augment.deformation;
+  if (d && !(d.rotationDegrees >= 0 && d.rotationDegrees <= 45 && d.scale >= 0 && d.scale < 0.5 && d.elastic >= 0 && d.elastic <= 0.1)) {
+    throw new ConfigError(`augment.deformation must have rotationDegrees in [0, 45], scale in [0, 0.5) and elastic in [0, 0.1], got ${JSON.stringify(d)}.`);
+  }
   if (p.protocols) validateProtocolPlan(p.protocols);
+}
+
+/** Draws one training slice's deformation (the random stream is the slice's own, forked from its flip and shift). */
+function drawDeformation(d: AnatomyDeformation, random: Random, rows: number, cols: number): Required<Pick<SliceWarp, 'rotation' | 'scale' | 'displacement'>> {
+  const rotation = (random.between(-d.rotationDegrees, d.rotationDegrees) * Math.PI) / 180;
+  const scale = [1 + random.between(-d.scale, d.scale), 1 + random.between(-d.scale, d.scale)] as const;
+  const field = (stream: number) => smoothRandomField(rows, cols, random.fork(stream), 2).map((v) => v * d.elastic * Math.max(rows, cols));
+  return { rotation, scale, displacement: { rows: field(1), cols: field(2) } };
 }
 
 /** A stable number from a subject id, so each anatomy's virtual subjects have their own seeds. */
@@ -85,13 +112,14 @@ export interface SimulatedSlices {
   /** The anatomy's slice indices used (by some virtual subject; `slices` says which). */
   sliceIndices: number[];
   /** Per rendered slice, in order: its virtual subject (index), anatomy slice and augmentation. */
-  slices: Array<{ virtualSubject: number; anatomySlice: number; flip: boolean; shift: [number, number] }>;
+  slices: Array<{ virtualSubject: number; anatomySlice: number; flip: boolean; shift: [number, number]; deformation?: { rotationDegrees: number; scale: [number, number] } }>;
 }
 
 /**
  * Renders `virtualSubjects x slicesPerSubject` co-registered multi-contrast slices from one
  * anatomy: per virtual subject a tissue-property draw, noise and bias levels; per slice a random
- * flip and shift of the tissue maps, then every contrast from the same maps.
+ * flip and shift of the tissue maps (and in the training split, with augment.deformation, a random
+ * rotation, scale and smooth displacement), then every contrast from the same maps.
  */
 export function simulateAnatomy(anatomy: Anatomy, plan: SimulationPlan, split: SplitName = 'train'): SimulatedSlices {
   validateSimulationPlan(plan);
@@ -129,13 +157,21 @@ export function simulateAnatomy(anatomy: Anatomy, plan: SimulationPlan, split: S
       const seed = mixSeed(subject.seed, j + 1);
       const aug = seededRandom(mixSeed(seed, 7));
       const shift = plan.augment.maxShift;
-      const o = {
+      const w: SliceWarp = {
         flip: plan.augment.flip && aug.uniform() < 0.5,
         shiftRows: Math.round(aug.between(-shift, shift)),
         shiftCols: Math.round(aug.between(-shift, shift)),
       };
-      slices.push({ virtualSubject: v, anatomySlice: k, flip: o.flip, shift: [o.shiftRows, o.shiftCols] });
-      const moved = coarsenTissueMaps(augmentTissueMaps(squared(s, slab), o), acquired);
+      const deform = split === 'train' ? plan.augment.deformation : undefined;
+      if (deform) Object.assign(w, drawDeformation(deform, aug.fork(11), plan.size, plan.size));
+      slices.push({
+        virtualSubject: v,
+        anatomySlice: k,
+        flip: w.flip,
+        shift: [w.shiftRows, w.shiftCols],
+        ...(w.scale ? { deformation: { rotationDegrees: ((w.rotation ?? 0) * 180) / Math.PI, scale: [w.scale[0], w.scale[1]] } } : {}),
+      });
+      const moved = coarsenTissueMaps(warpTissueMaps(squared(s, slab), w), acquired);
       const images = simulateSlice(moved, subject, channels, seed, subject.contrasts ?? CONTRAST_PRESETS);
       channels.forEach((m) => {
         const img = interpolateToOutput(images[m]!, acquired, plan.size);
