@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import export_checkpoint, train_cdm, train_med_cdiff
 from .cli_common import typescript_config
@@ -13,8 +14,17 @@ from .train.trainer import CheckpointError
 from .weights import WeightsError
 
 
+def version_line() -> str:
+    """The twin's version (its package.json, the one the npm workspace knows) and PyTorch's."""
+    import torch
+
+    package = json.loads((Path(__file__).resolve().parents[1] / "package.json").read_text())
+    return f"meddiff_torch {package['version']} (PyTorch {torch.__version__})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m meddiff_torch", description="Train the meddiff networks in PyTorch and export them for the TypeScript pipelines.")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", required=True)
     cfg = sub.add_parser("config", help="print a preset config as the TypeScript packages build it")
     cfg.add_argument("family", choices=["med-cdiff", "cdm"])

@@ -55,3 +55,13 @@ def test_input_specification_of_a_manifest():
     # axial: max(64 x 1, 128 x 1) / 64 = 2 mm; sagittal: max(64 x 0.5, 32 x 4) / 64 = 2 mm; zoom 2 halves the finest.
     assert spec == {"modalities": ["CT", "MR"], "planes": ["axial", "sagittal"], "pixelSpacingMm": [1.0, 2.0],
                     "intensity": "each volume's 0.5 and 99.5 percentiles (over all voxels) mapped to -1 and 1, clipped", "channels": ["image"]}
+
+
+def test_the_command_line_says_its_version(capsys):
+    from meddiff_torch.__main__ import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    package = json.loads(open("package.json").read())
+    assert capsys.readouterr().out.startswith(f"meddiff_torch {package['version']} (PyTorch ")
