@@ -10,6 +10,35 @@ describe('percentiles', () => {
     const p = percentiles([10, 1, 3, 2, 4], [0, 25, 50, 90, 100]);
     [1, 2, 3, 7.6, 10].forEach((x, i) => expect(p[i]).toBeCloseTo(x, 5));
   });
+
+  it('select exactly the order statistics a full sort gives, on ties, runs, constants and random data', () => {
+    let state = 7;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const cases: Float32Array[] = [
+      Float32Array.from({ length: 5000 }, () => random() * 1000),
+      Float32Array.from({ length: 4097 }, () => Math.floor(random() * 5)),
+      Float32Array.from({ length: 3000 }, (_, i) => i),
+      Float32Array.from({ length: 3000 }, (_, i) => 3000 - i),
+      new Float32Array(100).fill(2),
+      Float32Array.of(3),
+      Float32Array.of(9, -1),
+    ];
+    const ps = [0, 0.5, 1, 25, 50, 73.3, 99, 99.5, 100];
+    for (const data of cases) {
+      const sorted = data.slice().sort();
+      const n = sorted.length;
+      const expected = ps.map((p) => {
+        const pos = (p / 100) * (n - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.min(n - 1, lo + 1);
+        return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+      });
+      expect(percentiles(data, ps)).toEqual(expected);
+    }
+    // Non-finite values and unselected ones are left out.
+    expect(percentiles([Number.NaN, 5, Infinity, 1, 3], [0, 50, 100])).toEqual([1, 3, 5]);
+    expect(percentiles([0, 5, 1, 3], [0, 100], (v) => v > 0)).toEqual([1, 5]);
+  });
 });
 
 describe('per-volume normalisation to [-1, 1]', () => {
