@@ -11,7 +11,7 @@ export interface PanelState {
   backend?: { backend: string; summary: string; unavailable: { backend: string; reason: string }[] };
   modelStatus: string;
   modelUrl?: string;
-  progress?: { done: number; total: number; tiles: number };
+  progress?: { done: number; total: number; slice?: number; slices?: number };
   card?: { name: string; family?: string; modalities?: { sources: string[]; targets: string[] } };
   sources?: { candidates: { displaySetInstanceUID: string; seriesInstanceUID: string; label: string }[]; picks: Record<string, string>; check?: { ok: boolean; message: string } };
   results: { id: number; label: string; storage: string; storeError?: string; rows: number; columns: number; series: { seriesInstanceUID: string; studyInstanceUID: string; sopInstanceUIDs: string[] }[]; displaySetInstanceUIDs: string[] }[];

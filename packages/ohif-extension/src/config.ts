@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PASS_SIZE, type BackendName, type WasmPaths } from './model/taskTypes.js';
+import type { BackendName, WasmPaths } from './model/taskTypes.js';
 
 /** The extension's settings, read from the app config's `meddiff` key; defaults in one place. */
 export interface ExtensionConfig {
@@ -8,8 +8,6 @@ export interface ExtensionConfig {
   pacsDataSource: string;
   /** Name of the extension's local data source, which keeps results in this browser. */
   localDataSource: string;
-  /** Largest tile edge, in output pixels, run in one pass. */
-  maxPassSize: number;
   /** Backends to try, in order; default WebGPU, WebGL, WASM. */
   preferredBackends?: BackendName[];
   /** Where tfjs-backend-wasm's .wasm files are; default beside the extension's modules. */
@@ -20,7 +18,6 @@ export const DEFAULT_CONFIG: Readonly<ExtensionConfig> = Object.freeze({
   modelsIndexUrl: '/models/index.json',
   pacsDataSource: 'dicomweb',
   localDataSource: 'meddiff-local',
-  maxPassSize: DEFAULT_MAX_PASS_SIZE,
 });
 
 export function resolveConfig(appConfig: Record<string, unknown> | undefined): ExtensionConfig {

@@ -49,7 +49,6 @@ export function stateSummary(s: ControllerState) {
     task: s.task,
     sampling: s.sampling,
     storeToPacs: s.storeToPacs,
-    maxPassSize: s.maxPassSize,
     models: s.models,
     modelUrl: s.modelUrl,
     modelStatus: s.modelStatus,

@@ -14,8 +14,6 @@ export interface AppConfigOptions {
     modelsIndexUrl: string;
     /** Data source name results are stored to when the user asks (STOW-RS). */
     pacsDataSource: string;
-    /** Largest edge, in output pixels, of one model pass before the image is tiled. */
-    maxPassSize?: number;
   };
 }
 

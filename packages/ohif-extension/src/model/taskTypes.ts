@@ -67,8 +67,6 @@ export interface ImageTaskRequest {
   options: SamplingOptions;
   /** Folder URL of the model's weights. */
   modelUrl: string;
-  /** Largest tile edge (in output pixels) run in one pass; larger images are tiled. */
-  maxPassSize: number;
 }
 
 /** A CDM contrast translation of one slice position. */
@@ -84,13 +82,12 @@ export interface TranslateRequest {
 export type TaskRequest = ImageTaskRequest | TranslateRequest;
 
 export interface TaskProgress {
-  /** Network evaluations done and to do, over all tiles and samples. */
+  /** Network evaluations done and to do, over all tiles and samples (and slices of a whole series). */
   done: number;
   total: number;
-  tile: number;
-  tiles: number;
-  sample: number;
-  samples: number;
+  /** A whole-series run: the slice being run (1-based) and how many there are. */
+  slice?: number;
+  slices?: number;
   /** What the model is doing, when it works in stages (CDM: encode, sample, translate). */
   stage?: string;
   elapsedMs: number;
@@ -134,7 +131,6 @@ export interface BackendReport {
 }
 
 export const DEFAULT_SAMPLING: Readonly<SamplingOptions> = Object.freeze({ sampler: 'dpm-solver', steps: 20, seed: 0, samples: 1 });
-export const DEFAULT_MAX_PASS_SIZE = 128;
 
 /** Output size of a task for an input size. */
 export function outputSize(task: Task, rows: number, columns: number): { rows: number; columns: number } {

@@ -252,7 +252,7 @@ export function DiffusionPanel({ controller }: { controller: DiffusionController
               ? 'Cancelling…'
               : running
                 ? p
-                  ? `${percent} % · ${p.stage ?? `tile ${p.tile}/${p.tiles} · sample ${p.sample}/${p.samples}`} · ETA ${formatDuration(p.etaMs)}`
+                  ? `${percent} % · ${p.stage ? `${p.stage} · ` : ''}ETA ${formatDuration(p.etaMs)}`
                   : 'Preparing…'
                 : state.outcome === 'done'
                   ? 'Done: the result is shown beside its source.'

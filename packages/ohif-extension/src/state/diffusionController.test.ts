@@ -210,7 +210,7 @@ describe('DiffusionController: Translate contrast', () => {
     await vi.waitFor(() => expect(controller.getState().sources.check?.ok).toBe(true), { timeout: 20_000 });
     controller.setOptions({ steps: 2, wholeSeries: true });
     const progress: string[] = [];
-    const unsubscribe = controller.subscribe((s) => s.progress?.stage && progress.push(`${s.progress.tile}/${s.progress.tiles}`));
+    const unsubscribe = controller.subscribe((s) => s.progress?.stage && progress.push(`${s.progress.slice}/${s.progress.slices}`));
     const result = await controller.run();
     unsubscribe();
     expect(controller.getState().error?.message).toBeUndefined();
@@ -235,7 +235,7 @@ describe('DiffusionController: Translate contrast', () => {
     await vi.waitFor(() => expect(controller.getState().sources.check?.ok).toBe(true), { timeout: 20_000 });
     controller.setOptions({ steps: 20, wholeSeries: true });
     const unsubscribe = controller.subscribe((s) => {
-      if (s.status === 'running' && (s.progress?.tile ?? 0) >= 2) controller.cancel();
+      if (s.status === 'running' && (s.progress?.slice ?? 0) >= 2) controller.cancel();
     });
     expect(await controller.run()).toBeUndefined();
     unsubscribe();

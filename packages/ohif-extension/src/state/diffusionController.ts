@@ -46,8 +46,6 @@ export interface ControllerState {
   task: Task;
   sampling: SamplingOptions;
   storeToPacs: boolean;
-  /** Largest tile edge, in output pixels, run in one pass (larger slices are tiled). */
-  maxPassSize: number;
   models: ModelEntry[];
   modelUrl?: string;
   card?: ModelCard;
@@ -81,7 +79,7 @@ export interface ControllerDeps {
 
 type Listener = (state: ControllerState) => void;
 
-export type OptionsPatch = Partial<SamplingOptions> & { storeToPacs?: boolean; maxPassSize?: number; wholeSeries?: boolean };
+export type OptionsPatch = Partial<SamplingOptions> & { storeToPacs?: boolean; wholeSeries?: boolean };
 
 function errorInfo(e: unknown): { code: string; message: string } {
   if (e instanceof DiffusionToolError) return { code: e.code, message: e.message };
@@ -109,7 +107,6 @@ export class DiffusionController {
       task: { kind: 'super-resolve', factor: 2 },
       sampling: { ...DEFAULT_SAMPLING },
       storeToPacs: false,
-      maxPassSize: deps.config.maxPassSize,
       models: [],
       modelStatus: 'none',
       status: 'idle',
@@ -259,11 +256,10 @@ export class DiffusionController {
   }
 
   setOptions(patch: OptionsPatch): void {
-    const { storeToPacs, maxPassSize, wholeSeries, ...sampling } = patch;
+    const { storeToPacs, wholeSeries, ...sampling } = patch;
     if (wholeSeries !== undefined) this.set({ sources: { ...this.state.sources, wholeSeries } });
-    if (maxPassSize !== undefined && (!Number.isInteger(maxPassSize) || maxPassSize < 16)) throw new InvalidTaskError(`The largest pass must be an integer of at least 16 pixels, got ${maxPassSize}.`);
     if (sampling.sampler !== undefined && !SAMPLERS.includes(sampling.sampler)) throw new InvalidTaskError(`Unknown sampler "${String(sampling.sampler)}". Allowed: ${SAMPLERS.join(', ')}.`);
-    this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}), ...(maxPassSize !== undefined ? { maxPassSize } : {}) });
+    this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}) });
   }
 
   /** Runs the chosen task on the active slice. Resolves with the new result, or undefined when it failed or was cancelled. */
@@ -303,7 +299,7 @@ export class DiffusionController {
       } else {
         if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
         const [rows, columns] = slice.image.shape;
-        result = await run({ task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl!, maxPassSize: this.state.maxPassSize });
+        result = await run({ task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl! });
       }
       if (abort.signal.aborted) throw new TaskCancelledError();
       const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, seriesNumber: this.freeSeriesNumber(placedOn), ...(sourceNames ? { sources: sourceNames } : {}) });
@@ -368,7 +364,7 @@ export class DiffusionController {
         const done = i * p.total + p.done;
         const total = n * p.total;
         const elapsedMs = performance.now() - started;
-        this.set({ progress: { ...p, done, total, tile: i + 1, tiles: n, stage: `slice ${i + 1}/${n}, ${p.stage ?? ''}`, elapsedMs, etaMs: (elapsedMs / done) * (total - done) } });
+        this.set({ progress: { ...p, done, total, slice: i + 1, slices: n, stage: `slice ${i + 1}/${n}, ${p.stage ?? ''}`, elapsedMs, etaMs: (elapsedMs / done) * (total - done) } });
       };
       outputs.push(await this.deps.client.run({ task, sources: placed, options: sampling, modelUrl: this.state.modelUrl! }, { signal, onProgress }));
     }

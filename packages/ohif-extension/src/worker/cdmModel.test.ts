@@ -67,7 +67,7 @@ describe('the worker\'s CDM model', () => {
     await expect(cdm.run(request({ sources: { T1: source(0) } }), context())).rejects.toMatchObject({ code: 'UNSUPPORTED_MODALITY', message: expect.stringMatching(/missing source T2/) });
     await expect(cdm.run(request({ sources: { T1: source(0), T2: { ...source(1), pixels: new Float32Array(7) } } }), context())).rejects.toMatchObject({ code: 'INVALID_TASK' });
     await expect(cdm.run(request({ options: { sampler: 'ddim', steps: 3, seed: 0, samples: 40 } }), context())).rejects.toMatchObject({ code: 'INVALID_TASK' });
-    const denoise = { task: { kind: 'denoise' as const }, image: source(0), options: request().options, modelUrl: 'memory://', maxPassSize: 64 };
+    const denoise = { task: { kind: 'denoise' as const }, image: source(0), options: request().options, modelUrl: 'memory://' };
     await expect(cdm.run(denoise, context())).rejects.toMatchObject({ code: 'INVALID_TASK', message: expect.stringMatching(/needs a Med-cDiff model/) });
     await expect(medCDiff.run(request(), context())).rejects.toMatchObject({ code: 'INVALID_TASK', message: expect.stringMatching(/choose a CDM model/) });
   });

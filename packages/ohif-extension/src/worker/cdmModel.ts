@@ -46,7 +46,7 @@ class CdmWorkerModel implements WorkerModel {
       ddimSteps: options.steps,
       signal,
       onProgress: (p) =>
-        onProgress({ done: p.step, total: p.total, tile: 1, tiles: 1, sample: options.samples, samples: options.samples, stage: p.stage, elapsedMs: p.elapsedMs, etaMs: (p.elapsedMs / p.step) * (p.total - p.step) }),
+        onProgress({ done: p.step, total: p.total, stage: p.stage, elapsedMs: p.elapsedMs, etaMs: (p.elapsedMs / p.step) * (p.total - p.step) }),
     });
     const image = r.images[task.target]!;
     const std = r.std?.[task.target];

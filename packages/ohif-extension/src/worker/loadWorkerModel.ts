@@ -1,8 +1,7 @@
 import { httpWeightsStore, pinnedWeightsStore, type WeightsStore } from '@meddiff/diffusion-core';
 import type { ModelFamily } from '../model/taskTypes.js';
 import { loadCdmModel } from './cdmModel.js';
-import { medCDiffWorkerModel } from './medCDiffModel.js';
-import { loadPipeline } from './pipeline.js';
+import { loadMedCDiffModel } from './medCDiffModel.js';
 import type { WorkerModel } from './workerModel.js';
 
 /**
@@ -12,5 +11,5 @@ import type { WorkerModel } from './workerModel.js';
 export async function loadWorkerModel(source: string | WeightsStore, family: ModelFamily = 'med-cdiff', pinned?: Record<string, string>): Promise<WorkerModel> {
   const base = typeof source === 'string' ? httpWeightsStore(source) : source;
   const store = pinned ? pinnedWeightsStore(base, pinned) : base;
-  return family === 'cdm' ? loadCdmModel(store) : medCDiffWorkerModel(await loadPipeline(store));
+  return family === 'cdm' ? loadCdmModel(store) : loadMedCDiffModel(store);
 }

@@ -1,20 +1,57 @@
-import { InvalidTaskError } from '../errors.js';
-import { isTranslateRequest, taskLabel, type ModelCard } from '../model/taskTypes.js';
-import type { Pipeline } from './pipeline.js';
+/**
+ * Med-cDiff in the worker: one slice task delegated whole to @meddiff/med-cdiff's pipeline
+ * (runTask.ts), as the CLI runs it.
+ */
+import type { WeightsStore } from '@meddiff/diffusion-core';
+import { MedCDiffPipeline, type MedCDiffTask } from '@meddiff/med-cdiff';
+import { InvalidTaskError, ModelLoadError } from '../errors.js';
+import { isTranslateRequest, taskLabel, type ModelCard, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
 import { runTask } from './runTask.js';
-import type { WorkerModel } from './workerModel.js';
+import type { RunContext, WorkerModel } from './workerModel.js';
 
-/** The worker's Med-cDiff adapter: one slice in, one out, tiled and sampled by runTask through the pass pipeline. */
-export function medCDiffWorkerModel(pipeline: Pipeline): WorkerModel {
-  const card: ModelCard = { ...pipeline.card, family: 'med-cdiff' };
-  return {
-    card,
-    run(request, { backend, signal, onProgress }) {
-      if (isTranslateRequest(request)) {
-        return Promise.reject(new InvalidTaskError(`${card.name} does ${card.tasks?.join(', ') ?? 'other tasks'}, not ${taskLabel(request.task)}: choose a CDM model in the Model list.`));
-      }
-      return runTask(pipeline, request, backend, signal, onProgress);
-    },
-    dispose: () => pipeline.dispose(),
-  };
+const VIEWER_TASK: Record<MedCDiffTask, 'super-resolve' | 'denoise' | 'inpaint'> = { 'super-resolution': 'super-resolve', denoising: 'denoise', inpainting: 'inpaint' };
+
+class MedCDiffWorkerModel implements WorkerModel {
+  readonly card: ModelCard;
+
+  constructor(private readonly pipeline: MedCDiffPipeline) {
+    const c = pipeline.model.card;
+    const config = pipeline.model.config;
+    const factors = config.task === 'super-resolution' ? ` (x${config.degradation.factors.join(', x')})` : '';
+    this.card = {
+      ...(c ?? {}),
+      name: `Med-cDiff ${config.task}${factors}`,
+      trainedOn: c?.trainedOn ?? 'not stated by the model card',
+      intendedUse: c?.intendedUse ?? 'research only; not for diagnosis',
+      tasks: [VIEWER_TASK[config.task]],
+      family: 'med-cdiff',
+    };
+  }
+
+  run(request: TaskRequest, { backend, signal, onProgress }: RunContext): Promise<TaskResult> {
+    if (isTranslateRequest(request)) {
+      return Promise.reject(new InvalidTaskError(`${this.card.name} does ${this.card.tasks?.join(', ') ?? 'other tasks'}, not ${taskLabel(request.task)}: choose a CDM model in the Model list.`));
+    }
+    return runTask(this.pipeline, request, backend, signal, onProgress);
+  }
+
+  dispose(): void {
+    this.pipeline.dispose();
+  }
+}
+
+/**
+ * Loads a Med-cDiff model folder (model.json and shards). diffusion-core checks every shard's
+ * SHA-256 against model.json and refuses missing, truncated or altered files, and weights of
+ * another model class, with a WeightsError.
+ */
+export async function loadMedCDiffModel(store: WeightsStore): Promise<WorkerModel> {
+  try {
+    return new MedCDiffWorkerModel(await MedCDiffPipeline.load(store));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'WEIGHTS_MISMATCH') {
+      throw new ModelLoadError('MODEL_MISMATCH', `The model at ${store.location} is not a Med-cDiff model: ${(e as Error).message}`);
+    }
+    throw e;
+  }
 }

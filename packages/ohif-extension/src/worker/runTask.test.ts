@@ -1,20 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, type WeightsStore } from '@meddiff/diffusion-core';
-import { testImage, tinyModelStore } from '../testing/tinyModel.js';
+import { fileWeightsStore } from '@meddiff/diffusion-core/node';
+import { IDENTITY_DIRECTION, readNifti, volumeSlice, writeNifti } from '@meddiff/imaging';
+import { MedCDiffPipeline, type MedCDiffTask } from '@meddiff/med-cdiff';
+import { runModel } from '@meddiff/med-cdiff/node';
+import { testCard, testImage, testModel, tinyModelStore } from '../testing/tinyModel.js';
 import type { TaskProgress, ImageTaskRequest } from '../model/taskTypes.js';
-import { loadPipeline, type Pipeline } from './pipeline.js';
-import { planInputTiles, runTask, validateRequest } from './runTask.js';
+import { runTask, validateRequest } from './runTask.js';
 
 // Med-cDiff trains one model per task: one small test model each.
-const pipelines: Partial<Record<ImageTaskRequest['task']['kind'], Pipeline>> = {};
+const pipelines: Partial<Record<ImageTaskRequest['task']['kind'], MedCDiffPipeline>> = {};
 let store: WeightsStore;
 
 beforeAll(async () => {
   store = await tinyModelStore('denoising');
-  pipelines.denoise = await loadPipeline(store);
-  pipelines['super-resolve'] = await loadPipeline(await tinyModelStore('super-resolution'));
-  pipelines.inpaint = await loadPipeline(await tinyModelStore('inpainting'));
+  pipelines.denoise = await MedCDiffPipeline.load(store);
+  pipelines['super-resolve'] = await MedCDiffPipeline.load(await tinyModelStore('super-resolution'));
+  pipelines.inpaint = await MedCDiffPipeline.load(await tinyModelStore('inpainting'));
 });
 
 /** runTask on the test model for the request's task. */
@@ -28,7 +34,6 @@ function request(partial: Partial<ImageTaskRequest> = {}): ImageTaskRequest {
     image: { pixels: testImage(16, 16), rows: 16, columns: 16 },
     options: { sampler: 'ddim', steps: 2, seed: 3, samples: 1 },
     modelUrl: 'memory://',
-    maxPassSize: 128,
     ...partial,
   };
 }
@@ -43,7 +48,8 @@ describe('runTask', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect([r.rows, r.columns]).toEqual([32, 32]);
     expect(r.pixels).toHaveLength(32 * 32);
-    expect(r.tiles).toBe(1);
+    // The test model was trained at 16 px: the 32 px result is made of overlapping 16 px tiles.
+    expect(r.tiles).toBeGreaterThan(1);
     expect(r.std).toBeUndefined();
     // Denormalised with the input's percentiles: values stay within the input's range.
     const input = testImage(16, 16);
@@ -53,8 +59,10 @@ describe('runTask', () => {
       expect(v).toBeGreaterThanOrEqual(lo - 1e-3);
       expect(v).toBeLessThanOrEqual(hi + 1e-3);
     }
-    expect(progress.map((p) => p.done)).toEqual([1, 2]);
-    expect(progress.at(-1)).toMatchObject({ done: 2, total: 2, tiles: 1, samples: 1 });
+    // Progress counts network calls: tiles go through in batches of 4, each batch 2 steps.
+    const calls = Math.ceil(r.tiles / 4) * 2;
+    expect(progress.map((p) => p.done)).toEqual(Array.from({ length: calls }, (_, i) => i + 1));
+    expect(progress.at(-1)).toMatchObject({ done: calls, total: calls });
   });
 
   it('gives the same result for the same seed and a different one for another seed', async () => {
@@ -65,37 +73,34 @@ describe('runTask', () => {
     expect(Array.from(a.pixels)).not.toEqual(Array.from(c.pixels));
   });
 
-  it('tiles a slice larger than one pass and counts progress over tiles and samples', async () => {
-    const layout = planInputTiles(40, 24, 1, 16);
-    expect(layout.origins.length).toBe(6);
+  it('tiles a slice larger than the size the model was trained on (the pipeline tiles) and counts progress over tiles and samples', async () => {
     const progress: TaskProgress[] = [];
-    const r = await runOn(request({ image: { pixels: testImage(40, 24), rows: 40, columns: 24 }, maxPassSize: 16, options: { sampler: 'dpm-solver', steps: 2, seed: 0, samples: 2 } }), 'wasm', never, (p) => progress.push(p));
-    expect(r.tiles).toBe(6);
-    expect([r.rows, r.columns]).toEqual([40, 24]);
-    expect(progress.at(-1)).toMatchObject({ done: 24, total: 24, tiles: 6, samples: 2 });
+    const r = await runOn(request({ image: { pixels: testImage(40, 100), rows: 40, columns: 100 }, options: { sampler: 'dpm-solver', steps: 2, seed: 0, samples: 2 } }), 'wasm', never, (p) => progress.push(p));
+    expect(r.tiles).toBeGreaterThan(1);
+    expect([r.rows, r.columns]).toEqual([40, 100]);
+    expect(progress.at(-1)).toMatchObject({ done: progress.at(-1)!.total });
+    expect(progress.map((p) => p.done)).toEqual(Array.from({ length: progress.length }, (_, i) => i + 1));
     // Two samples: a per-pixel spread, non-negative and not zero everywhere.
-    expect(r.std).toHaveLength(40 * 24);
+    expect(r.std).toHaveLength(40 * 100);
     expect(Math.min(...r.std!)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...r.std!)).toBeGreaterThan(0);
   });
 
-  it('inpaints only the masked pixels and returns the others exactly, skipping tiles without mask', async () => {
+  it('inpaints only the masked pixels and returns the others exactly', async () => {
     const rows = 32;
     const columns = 32;
     const pixels = testImage(rows, columns);
     const mask = new Uint8Array(rows * columns);
     for (let y = 1; y < 7; y++) for (let x = 1; x < 7; x++) mask[y * columns + x] = 1;
     const progress: TaskProgress[] = [];
-    const r = await runOn(request({ task: { kind: 'inpaint' }, image: { pixels, rows, columns }, mask, maxPassSize: 16 }), 'wasm', never, (p) => progress.push(p));
+    const r = await runOn(request({ task: { kind: 'inpaint' }, image: { pixels, rows, columns }, mask }), 'wasm', never, (p) => progress.push(p));
     let changed = 0;
     for (let i = 0; i < pixels.length; i++) {
       if (mask[i] === 0) expect(r.pixels[i]).toBe(pixels[i]);
       else if (r.pixels[i] !== pixels[i]) changed++;
     }
     expect(changed).toBeGreaterThan(20);
-    // Tiles of 16 with overlap 4 over 32 pixels start at 0, 8 and 16 per axis: 3 x 3 tiles, of which only the top-left one holds the mask.
-    expect(r.tiles).toBe(9);
-    expect(progress.at(-1)?.total).toBe(2);
+    expect(progress.at(-1)?.total).toBe(Math.ceil(r.tiles / 4) * 2);
   });
 
   it('stops when cancelled, throws CancelledError and leaves no tensors behind', async () => {
@@ -122,5 +127,44 @@ describe('runTask', () => {
 
   it('refuses a uniform slice, which cannot be normalised', async () => {
     await expect(runOn(request({ image: { pixels: new Float32Array(256).fill(7), rows: 16, columns: 16 } }), 'wasm', never, () => undefined)).rejects.toMatchObject({ code: 'UNIFORM_IMAGE' });
+  });
+});
+
+describe('the viewer and the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meddiff-parity-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The test model for `task` saved as a model folder, as the CLI and the viewer load one. */
+  async function modelFolder(task: MedCDiffTask): Promise<string> {
+    const folder = join(dir, task);
+    const model = testModel(task);
+    try {
+      await model.save(fileWeightsStore(folder), { card: testCard(task) });
+    } finally {
+      model.dispose();
+    }
+    return folder;
+  }
+
+  it('give the same pixels for the same slice, model, seed and options (super-resolution x2, tiled, two samples)', async () => {
+    const [rows, columns] = [40, 36];
+    const input = join(dir, 'slice.nii');
+    const geometry = { spacing: [1, 1, 3] as const, origin: [0, 0, 0] as const, direction: IDENTITY_DIRECTION };
+    writeFileSync(input, writeNifti({ data: testImage(rows, columns), shape: [1, rows, columns], geometry, source: { format: 'array', files: [] } }));
+    const folder = await modelFolder('super-resolution');
+    const out = join(dir, 'cli.nii');
+    await runModel({ model: folder, input, out, factor: 2, sampler: 'ddim', steps: 2, seed: 5, samples: 2, backend: 'wasm', workers: 1 });
+    const cli = readNifti(readFileSync(out)).volume;
+
+    const slice = volumeSlice(readNifti(readFileSync(input)).volume, 0);
+    const pipeline = await MedCDiffPipeline.load(fileWeightsStore(folder));
+    try {
+      const viewer = await runTask(pipeline, request({ task: { kind: 'super-resolve', factor: 2 }, image: { pixels: slice.data, rows, columns }, options: { sampler: 'ddim', steps: 2, seed: 5, samples: 2 } }), 'wasm', never, () => undefined);
+      expect(viewer.tiles).toBeGreaterThan(1);
+      expect(cli.shape).toEqual([1, viewer.rows, viewer.columns]);
+      expect(Array.from(viewer.pixels)).toEqual(Array.from(cli.data));
+    } finally {
+      pipeline.dispose();
+    }
   });
 });
