@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { MetricsError } from '@meddiff/metrics';
+import { integerOption, listOption, positiveOption, runCommandLine } from '@meddiff/imaging/node';
 import { consoleTrainingLogger, interruptible } from '@meddiff/diffusion-core/node';
 import { CDM_SIZE_PRESETS, MDN_CONDITIONINGS, type CdmSizePresetName, type MdnConditioning } from './config';
 import { MODALITY_PRESETS, SIMULATED_MODALITIES, type ModalityPresetName, type SimulatedModality } from './modalities';
@@ -15,18 +15,7 @@ import { writeSimulatedBrainStudy } from './node/sampleStudy';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const integer = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CommanderArgError(`must be an integer >= ${min}`);
-  return n;
-};
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new CommanderArgError('must be a positive number');
-  return n;
-};
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
-const integers = (value: string) => list(value).map((s) => integer(0)(s));
+const integers = (value: string) => listOption(value).map((s) => integerOption(0)(s));
 
 /** `--source T1=path`, repeatable. */
 function sourcePair(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -48,19 +37,19 @@ program
 program
   .command('simulate')
   .description('render co-registered T1, T2, PD, FLAIR and T1ce slices from real anatomy (Colin27, INIA19, MNI tissue maps) into <cache>/datasets/cdm-sim-<size>, or with --protocols protocol-varied T1, T2, FLAIR, PD from every open anatomy into cdm-protocols-<size>')
-  .option('--size <px>', 'side of the square slices (default 64)', integer(16))
-  .option('--slices <n>', 'axial slices per virtual subject (default 24; with --protocols 4)', integer(1))
-  .option('--slice-pool <n>', 'evenly spaced slices per anatomy that the virtual subjects take turns at (default: --slices; with --protocols 48)', integer(1))
-  .option('--virtual-subjects <n>', 'tissue-property and acquisition draws per anatomy (default 6; with --protocols 128)', integer(1))
-  .option('--sources <ids>', `anatomies, from ${ANATOMY_SOURCES.join(',')} (default ${BRAINWEB_DATASET_SOURCES.join(',')}; with --protocols all)`, list)
-  .option('--val-subjects <ids>', 'anatomies that form the validation split (default inia19; with --protocols inia19,dipy-t1-coronal; with --from, the last scan)', list)
+  .option('--size <px>', 'side of the square slices (default 64)', integerOption(16))
+  .option('--slices <n>', 'axial slices per virtual subject (default 24; with --protocols 4)', integerOption(1))
+  .option('--slice-pool <n>', 'evenly spaced slices per anatomy that the virtual subjects take turns at (default: --slices; with --protocols 48)', integerOption(1))
+  .option('--virtual-subjects <n>', 'tissue-property and acquisition draws per anatomy (default 6; with --protocols 128)', integerOption(1))
+  .option('--sources <ids>', `anatomies, from ${ANATOMY_SOURCES.join(',')} (default ${BRAINWEB_DATASET_SOURCES.join(',')}; with --protocols all)`, listOption)
+  .option('--val-subjects <ids>', 'anatomies that form the validation split (default inia19; with --protocols inia19,dipy-t1-coronal; with --from, the last scan)', listOption)
   .option('--protocols', 'render cdm-protocols-<size> instead: field strength, tissue properties, resolution and protocols (spin echo, gradient echo, inversion recovery) drawn per virtual subject; train/val/test split by subject and by protocol')
-  .option('--test-subjects <ids>', 'with --protocols: anatomies that form the test split (default itk-kmeans-t1)', list)
-  .option('--modalities <list>', `contrasts (default ${SIMULATED_MODALITIES.join(',')})`, list)
-  .option('--from <files>', 'render from your own T1-weighted head scans instead (comma-separated NIfTI files or DICOM folders, one subject each)', list)
+  .option('--test-subjects <ids>', 'with --protocols: anatomies that form the test split (default itk-kmeans-t1)', listOption)
+  .option('--modalities <list>', `contrasts (default ${SIMULATED_MODALITIES.join(',')})`, listOption)
+  .option('--from <files>', 'render from your own T1-weighted head scans instead (comma-separated NIfTI files or DICOM folders, one subject each)', listOption)
   .option('--out <dir>', 'with --from: the dataset folder to write')
   .option('--preview <png>', 'write a contact sheet (one column per contrast)')
-  .option('--seed <n>', 'seed of the virtual subjects (default 0)', integer(0))
+  .option('--seed <n>', 'seed of the virtual subjects (default 0)', integerOption(0))
   .option('--force', 'render again even when up to date')
   .option('--sample-study', 'also write the simulated multi-contrast DICOM study for the viewer (<cache>/sample-studies-cdm)')
   .addOption(cacheOption())
@@ -80,26 +69,26 @@ program
   .option('--data <dataset>', 'dataset folder or name under <cache>/datasets (default cdm-sim-64)')
   .option('--from <folder>', 'your co-registered NIfTI cases, BraTS layout (<case>/<case>_t1.nii.gz, ...), made into a dataset first')
   .addOption(new Option('--modalities <preset>', 'sources and targets by name (default t1-to-t2-flair)').choices(Object.keys(MODALITY_PRESETS)))
-  .option('--sources <list>', 'source contrasts, e.g. T1,T2 (with --targets)', list)
-  .option('--targets <list>', 'target contrasts, e.g. T1ce,FLAIR', list)
+  .option('--sources <list>', 'source contrasts, e.g. T1,T2 (with --targets)', listOption)
+  .option('--targets <list>', 'target contrasts, e.g. T1ce,FLAIR', listOption)
   .addOption(new Option('--size <preset>', 'network size: paper (128 px, 192-long vectors), small (64 px), tiny (32 px); default small').choices(CDM_SIZE_PRESETS))
-  .option('--image-size <px>', 'training slice size (default from --size)', integer(8))
+  .option('--image-size <px>', 'training slice size (default from --size)', integerOption(8))
   .addOption(new Option('--loss <loss>', 'MRM is always MSE; C-UNet and baseline loss (default l1)').choices(['l1', 'mse']))
   .addOption(new Option('--mdn-conditioning <c>', 'MDN conditioned on the sources\' vectors (3-D code) or unconditional (2-D code); default source').choices(MDN_CONDITIONINGS))
-  .option('--steps <n>', 'steps of each stage trained now (default per size: tiny 600/2000/1500/1500 for mrm/mdn/cunet/baseline)', integer(1))
-  .option('--mrm-steps <n>', 'steps of the MRM stage', integer(1))
-  .option('--mdn-steps <n>', 'steps of the MDN stage', integer(1))
-  .option('--cunet-steps <n>', 'steps of the C-UNet stage', integer(1))
-  .option('--baseline-steps <n>', 'steps of the baseline', integer(1))
-  .option('--batch-size <n>', 'batch size (default 8; 64 for the MDN)', integer(1))
-  .option('--lr <rate>', 'peak learning rate (AdamW, warm-up, cosine to a tenth; default 1e-3)', positive)
-  .option('--seed <n>', 'seed of the run (default 0)', integer(0))
-  .option('--checkpoint-every <n>', 'steps between checkpoints', integer(0))
-  .option('--validate-every <n>', 'steps between validation metrics', integer(0))
-  .option('--log-every <n>', 'steps between progress lines', integer(1))
+  .option('--steps <n>', 'steps of each stage trained now (default per size: tiny 600/2000/1500/1500 for mrm/mdn/cunet/baseline)', integerOption(1))
+  .option('--mrm-steps <n>', 'steps of the MRM stage', integerOption(1))
+  .option('--mdn-steps <n>', 'steps of the MDN stage', integerOption(1))
+  .option('--cunet-steps <n>', 'steps of the C-UNet stage', integerOption(1))
+  .option('--baseline-steps <n>', 'steps of the baseline', integerOption(1))
+  .option('--batch-size <n>', 'batch size (default 8; 64 for the MDN)', integerOption(1))
+  .option('--lr <rate>', 'peak learning rate (AdamW, warm-up, cosine to a tenth; default 1e-3)', positiveOption)
+  .option('--seed <n>', 'seed of the run (default 0)', integerOption(0))
+  .option('--checkpoint-every <n>', 'steps between checkpoints', integerOption(0))
+  .option('--validate-every <n>', 'steps between validation metrics', integerOption(0))
+  .option('--log-every <n>', 'steps between progress lines', integerOption(1))
   .addOption(cacheOption())
   .addOption(backendOption())
-  .option('--workers <n>', 'worker threads sharing each batch on wasm (default: the cores available; the result does not depend on it)', integer(1))
+  .option('--workers <n>', 'worker threads sharing each batch on wasm (default: the cores available; the result does not depend on it)', integerOption(1))
   .action(async (o: { stage: TrainStage | 'all'; out: string; data?: string; from?: string; modalities?: ModalityPresetName; sources?: string[]; targets?: string[]; size?: CdmSizePresetName; imageSize?: number; loss?: 'l1' | 'mse'; mdnConditioning?: MdnConditioning; steps?: number; mrmSteps?: number; mdnSteps?: number; cunetSteps?: number; baselineSteps?: number; batchSize?: number; lr?: number; seed?: number; checkpointEvery?: number; validateEvery?: number; logEvery?: number; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     const stageSteps = { ...(o.mrmSteps ? { mrm: o.mrmSteps } : {}), ...(o.mdnSteps ? { mdn: o.mdnSteps } : {}), ...(o.cunetSteps ? { cunet: o.cunetSteps } : {}), ...(o.baselineSteps ? { baseline: o.baselineSteps } : {}) };
     const { stages } = await interruptible((signal) => train({ ...o, stageSteps, log, onLog: consoleTrainingLogger(), signal }), { what: 'training after this step and writing a checkpoint', log });
@@ -113,9 +102,9 @@ program
   .option('--data <dataset>', 'dataset folder or name (default cdm-sim-64)')
   .addOption(new Option('--split <split>', 'which split').choices(['val', 'test', 'train']).default('val'))
   .option('--baseline <dir>', 'plain U-Net folder (default <run>/baseline)')
-  .option('--count <n>', 'score n slices spread over the split (default all)', integer(1))
-  .option('--ddim-steps <n>', 'MDN sampling steps (default the model\'s)', integer(1))
-  .option('--seed <n>', 'seed of the MDN draws (default 0)', integer(0))
+  .option('--count <n>', 'score n slices spread over the split (default all)', integerOption(1))
+  .option('--ddim-steps <n>', 'MDN sampling steps (default the model\'s)', integerOption(1))
+  .option('--seed <n>', 'seed of the MDN draws (default 0)', integerOption(0))
   .option('--out <dir>', 'write report.json and report.md here')
   .option('--force', 'replace a report in --out')
   .addOption(cacheOption())
@@ -131,13 +120,13 @@ program
   .description('translate co-registered source volumes (NIfTI files or DICOM series) slice by slice; writes NIfTI files or derived DICOM series')
   .requiredOption('--model <dir|url>', 'model folder (<run>/model) or http(s) URL')
   .requiredOption('--source <contrast=path>', 'a source: contrast name and NIfTI file or DICOM folder (repeat for each source)', sourcePair)
-  .option('--target <list>', 'target contrasts (default all the model\'s targets)', list)
+  .option('--target <list>', 'target contrasts (default all the model\'s targets)', listOption)
   .requiredOption('--out <dir>', 'output folder')
   .addOption(new Option('--format <format>', 'default dicom for DICOM sources, else nifti').choices(['nifti', 'dicom']))
   .option('--slices <list>', 'axial slice indices, e.g. 40,41,42 (default all)', integers)
-  .option('--samples <n>', 'MDN draws per slice; the output is their mean (default 1)', integer(1))
-  .option('--ddim-steps <n>', 'MDN sampling steps (default the model\'s)', integer(1))
-  .option('--seed <n>', 'seed (plus the slice index; default 0)', integer(0))
+  .option('--samples <n>', 'MDN draws per slice; the output is their mean (default 1)', integerOption(1))
+  .option('--ddim-steps <n>', 'MDN sampling steps (default the model\'s)', integerOption(1))
+  .option('--seed <n>', 'seed (plus the slice index; default 0)', integerOption(0))
   .option('--force', 'write into a non-empty --out')
   .addOption(backendOption())
   .action(async (o: { model: string; source: Record<string, string>; target?: string[]; out: string; format?: 'nifti' | 'dicom'; slices?: number[]; samples?: number; ddimSteps?: number; seed?: number; force?: boolean; backend: CommandBackend }) => {
@@ -145,35 +134,4 @@ program
     await interruptible((signal) => runModel({ ...rest, sources: source, ...(target ? { targets: target } : {}), log, signal }), { what: 'after this slice', log });
   });
 
-/**
- * Errors the user can cause (typed errors with a code) are one line and exit code 1; Ctrl-C is
- * 130; anything else is a bug and shows its stack.
- */
-function exitCodeFor(e: unknown): number {
-  const err = e as { code?: unknown; message?: unknown };
-  if (err?.code === 'CANCELLED') {
-    log(`stopped: ${String(err.message)}`);
-    return 130;
-  }
-  if (e instanceof Error && typeof err.code === 'string') {
-    log(`error [${err.code}]: ${e.message.split('\n')[0]}`);
-    return 1;
-  }
-  if (e instanceof MetricsError) {
-    log(`error [${e.name}]: ${e.message}`);
-    return 1;
-  }
-  log(e instanceof Error ? (e.stack ?? e.message) : String(e));
-  return 1;
-}
-
-program
-  .parseAsync(process.argv)
-  .then(
-    () => 0,
-    (e: unknown) => exitCodeFor(e),
-  )
-  .then((code) => {
-    process.exitCode = code;
-    setTimeout(() => process.exit(code), 1000).unref();
-  });
+runCommandLine(program, log);

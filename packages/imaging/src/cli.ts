@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError as CommanderArgError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { ImagingError } from './errors.js';
+import { integerOption, runCommandLine } from './node/commandKit.js';
 import { resolveCacheDir } from './node/cacheDir.js';
 import { fetchOpenData } from './node/openData.js';
 import { buildOpenDataset } from './node/buildDataset.js';
@@ -18,11 +18,6 @@ import { contactSheet, encodeGreyPng } from './preview/png.js';
 import { writeFileSync } from 'node:fs';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new CommanderArgError(`${name} must be a positive integer`);
-  return n;
-};
 const fraction = (v: string) => {
   const n = Number(v);
   if (!(n >= 0 && n < 1)) throw new CommanderArgError('must be in [0, 1)');
@@ -64,12 +59,12 @@ program
   .option('--planes <list>', 'with --corpus: planes to cut volumes along (default axial,coronal,sagittal)', planeList)
   .option('--from <folder>', 'a folder of NIfTI files and/or DICOM series (one subfolder per subject, e.g. a BraTS download)')
   .option('--name <name>', 'dataset name (folder under <cache>/datasets); default "open" or the folder name')
-  .option('--size <n>', 'slice side in pixels', int('--size'), 128)
+  .option('--size <n>', 'slice side in pixels', integerOption(1), 128)
   .option('--channels <list>', 'with --from: pair NIfTI files per subject by suffix, e.g. t1,t1ce,t2,flair')
   .option('--modality <m>', 'open data: MR or CT only; --from: modality recorded for NIfTI files')
   .option(`--sources <ids>`, `open data: comma-separated source ids (${OPEN_SOURCES.map((s) => s.id).join(', ')})`)
   .option('--val-fraction <f>', 'fraction of subjects for validation', fraction, 0.25)
-  .option('--max-slices <n>', 'at most this many slices per volume', int('--max-slices'), 48)
+  .option('--max-slices <n>', 'at most this many slices per volume', integerOption(1), 48)
   .option('--seed <n>', 'seed of the subject split', (v) => Number(v), 0)
   .option('--force', 'rebuild even if up to date')
   .action(async (o: { corpus?: boolean; planes?: SlicePlane[]; from?: string; name?: string; size: number; channels?: string; modality?: string; sources?: string; valFraction: number; maxSlices: number; seed: number; force?: boolean }) => {
@@ -114,7 +109,7 @@ program
 program
   .command('sample-studies')
   .description('write sample DICOM studies (MR brain, CT head) from the open scans for the viewer')
-  .option('--slices <n>', 'instances per series', int('--slices'), 30)
+  .option('--slices <n>', 'instances per series', integerOption(1), 30)
   .option('--force', 'rewrite even if up to date')
   .action((o: { slices: number; force?: boolean }) => {
     const t0 = Date.now();
@@ -153,7 +148,7 @@ program
   .command('preview-dataset <name> <out.png>')
   .description('write a contact sheet PNG of a built dataset (first channel, every n-th slice)')
   .option('--split <s>', `${SPLIT_NAMES.join(', ')} (test only in datasets that have one)`, 'train')
-  .option('--count <n>', 'number of slices shown', int('--count'), 24)
+  .option('--count <n>', 'number of slices shown', integerOption(1), 24)
   .action((name: string, out: string, o: { split: string; count: number }) => {
     if (!(SPLIT_NAMES as readonly string[]).includes(o.split)) throw new CommanderArgError(`--split must be one of ${SPLIT_NAMES.join(', ')}`);
     const { data, shape } = readDataset(`${cacheDir()}/datasets/${name}`, o.split as DatasetSplitName);
@@ -166,10 +161,4 @@ program
     log(`wrote ${out} (${imgs.length} of ${n} ${o.split} slices)`);
   });
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof ImagingError) {
-    log(`error [${e.code}]: ${e.message}`);
-    process.exit(1);
-  }
-  throw e;
-});
+runCommandLine(program, log);

@@ -10,3 +10,4 @@ export { discoverUserVolumes, buildUserDataset, type UserFolderOptions } from '.
 export { writeSampleStudies, uidFromName, type SampleStudyIndex } from './node/sampleStudies.js';
 export { readDicomFolder, readFile, readImageFile } from './node/files.js';
 export { foreignEntries, removeOwnEntries } from './node/outputFolder.js';
+export { exitCodeFor, integerOption, listOption, nonNegativeOption, positiveOption, runCommandLine } from './node/commandKit.js';

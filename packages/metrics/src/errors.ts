@@ -3,9 +3,13 @@
  * what to do; catch `MetricsError` to handle them all.
  */
 export class MetricsError extends Error {
+  /** The class name in upper snake case without "Error" (e.g. INVALID_SHAPE), like the other packages' codes. */
+  readonly code: string;
+
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
+    this.code = new.target.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() || 'METRICS';
   }
 }
 

@@ -190,3 +190,11 @@ describe('bad input: typed errors, no leaked tensors', () => {
     await expect(psnr(ref, over, { dataRange: 1, rangeTolerance: Infinity })).resolves.toHaveProperty('mean');
   });
 });
+
+describe('error codes', () => {
+  it('every error carries a code named after its class, as the other packages errors do', () => {
+    expect(new InvalidShapeError('x').code).toBe('INVALID_SHAPE');
+    expect(new NonFiniteValueError('x').code).toBe('NON_FINITE_VALUE');
+    expect(new MetricsError('x').code).toBe('METRICS');
+  });
+});
