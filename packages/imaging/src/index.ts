@@ -2,6 +2,7 @@
 // file system and Debian helpers are in '@meddiff/imaging/node').
 export * from './errors.js';
 export * from './image.js';
+export { sliceProblem, type SliceInput } from './sliceInput.js';
 
 export { parseDicom, type ParsedDicom, type NaturalDataset } from './dicom/parseDicom.js';
 export { readDicom, readDicomInstance, type ReadDicomOptions, type DicomInstance } from './dicom/readDicom.js';
