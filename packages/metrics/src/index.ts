@@ -14,6 +14,7 @@ export { msSsim, MS_SSIM_WEIGHTS, type MsSsimOptions } from './ssim/ms-ssim';
 export { accutance, accutanceRatio } from './sharpness/accutance';
 export { dice, iou, type SegmentationOptions } from './segmentation/overlap';
 export { hausdorffDistance, type HausdorffOptions } from './segmentation/hausdorff-distance';
+export { tissueDice, type TissueDiceOptions } from './segmentation/tissue-dice';
 export type { FeatureInput, FeatureMatrix } from './distribution/feature-matrix';
 export { featureStatistics, type FeatureStatistics } from './distribution/feature-statistics';
 export { frechetDistance } from './distribution/frechet-distance';

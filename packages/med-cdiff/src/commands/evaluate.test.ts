@@ -63,6 +63,13 @@ describe('evaluate', () => {
       expect(psnr('lanczos')).toBeGreaterThan(psnr('bilinear'));
       // Interpolation blurs: its output is less sharp than the truth.
       expect(c.methods.find((m) => m.name === 'bicubic')!.summary.accutanceRatio.mean).toBeLessThan(1);
+      // Downstream Dice of three tissue classes: in [0, 1], and blockier nearest-neighbour edges agree less than bicubic's.
+      const dice = (name: string) => c.methods.find((m) => m.name === name)!.tissueDice!.summary.map((x) => x.mean);
+      for (const v of c.methods.flatMap((m) => m.tissueDice!.perSlice.flat()).filter(Number.isFinite)) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      expect(dice('bicubic').reduce((a, b) => a + b)).toBeGreaterThan(dice('nearest').reduce((a, b) => a + b));
     }
     // x4 loses more than x2.
     const bicubic = (id: string) => json.conditions.find((c) => c.id === id)!.methods.find((m) => m.name === 'bicubic')!.summary.psnr.mean;
@@ -71,6 +78,7 @@ describe('evaluate', () => {
     expect(md).toContain('| method | PSNR (dB) | SSIM | MAE | accutance | accutance ratio |');
     expect(md).toMatch(/\| \*\*Med-cDiff\*\* \| -?\d+\.\d\d ± \d+\.\d\d \|/);
     expect(md).toContain('![super-resolution x2');
+    expect(md).toContain('| method | Dice, tissue 1 (darkest) | Dice, tissue 2 | Dice, tissue 3 (brightest) |');
     // 2 slices x 5 panels of 64 px shown at 2x, 2 px gaps.
     const png = decode(readFileSync(join(out, 'montage-x2.png')));
     expect([png.width, png.height, png.channels]).toEqual([5 * 128 + 6 * 2, 2 * 128 + 3 * 2, 1]);
@@ -123,6 +131,7 @@ describe('evaluate', () => {
     const c = report.conditions[0]!;
     expect(c.methods.map((m) => m.name)).toEqual(['harmonic', 'Med-cDiff']);
     for (const m of c.methods) for (const v of m.scores.psnr) expect(Number.isFinite(v)).toBe(true);
+    expect(c.methods.some((m) => m.tissueDice)).toBe(false);
     // The same cases as evaluate drew: the harmonic fill errs less inside the hole than leaving it empty (0).
     const cases = evaluationConditions('inpainting', openValidation(), p.model.config.degradation, 0, 2)[0]!.cases;
     expect(cases.map((k) => k.index)).toEqual(c.slices);

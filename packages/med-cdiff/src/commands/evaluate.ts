@@ -15,7 +15,7 @@ import { baselinesFor } from '../evaluate/baselines';
 import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
 import { cardWithEvaluation } from '../evaluate/recordEvaluation';
 import { reportMarkdown, type ConditionResult, type EvaluationReport, type MethodResult } from '../evaluate/report';
-import { METRICS, scoreImages, summarize, truthAccutance, type MetricName, type Scores } from '../evaluate/score';
+import { METRICS, scoreImages, summarize, tissueDiceScores, truthAccutance, type MetricName, type Scores } from '../evaluate/score';
 import type { MedCDiffPipeline, RunOptions } from '../pipeline/medCDiffPipeline';
 import { defaultSteps, type SamplerName } from '../pipeline/samplers';
 import { loadPipeline, occupied, parseIntegerOption, readSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
@@ -150,8 +150,11 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       if (task === 'denoising') outputs.unshift({ method: { name: 'noisy input', kind: 'input', description: 'the noisy slice itself' }, images: condition.cases.map((c) => c.input) });
       const methods: MethodResult[] = [];
       for (const { method, images } of outputs) {
-        const scores = await scoreImages(condition.cases.map((c, i) => ({ truth: c.truth, output: images[i]!, rows: c.rows, cols: c.cols, ...(c.mask ? { mask: c.mask } : {}) })));
-        methods.push({ ...method, scores, summary: summaries(scores) });
+        const scored = condition.cases.map((c, i) => ({ truth: c.truth, output: images[i]!, rows: c.rows, cols: c.cols, ...(c.mask ? { mask: c.mask } : {}) }));
+        const scores = await scoreImages(scored);
+        // Inpainting changes only the masked pixels: a whole-slice segmentation would hardly see it.
+        const dice = task === 'inpainting' ? undefined : await tissueDiceScores(scored);
+        methods.push({ ...method, scores, summary: summaries(scores), ...(dice ? { tissueDice: { perSlice: dice, summary: dice.map(summarize) } } : {}) });
       }
       const result: ConditionResult = {
         id: condition.id,

@@ -9,6 +9,8 @@ export interface MethodResult {
   /** Per slice, in the order of `ConditionResult.slices`. */
   scores: Scores;
   summary: Record<MetricName, Summary>;
+  /** Downstream Dice per tissue class, darkest first (score.ts, tissueDiceScores); not for inpainting. */
+  tissueDice?: { perSlice: number[][]; summary: Summary[] };
   /** Mean wall time per slice (the model only). */
   secondsPerSlice?: number;
 }
@@ -58,6 +60,14 @@ export function conditionTable(c: ConditionResult): string {
     lines.push(`| ${name} | ${METRICS.map((k) => cell(m.summary[k], DIGITS[k], total)).join(' | ')} |`);
   }
   lines.push(`| _truth_ | | | | ${cell(c.truthAccutance, DIGITS.accutance, total)} | 1 |`);
+  const withDice = c.methods.filter((m) => m.tissueDice);
+  if (withDice.length) {
+    const tissues = withDice[0]!.tissueDice!.summary.length;
+    const head = Array.from({ length: tissues }, (_, t) => `Dice, tissue ${t + 1}${t === 0 ? ' (darkest)' : t === tissues - 1 ? ' (brightest)' : ''}`);
+    lines.push('', `Downstream segmentation: the truth split into ${tissues + 1} intensity classes by k-means (the darkest, background, not scored), each output labelled with the same thresholds:`, '');
+    lines.push(`| method | ${head.join(' | ')} |`, `| --- | ${head.map(() => '---:').join(' | ')} |`);
+    for (const m of withDice) lines.push(`| ${m.kind === 'model' ? `**${m.name}**` : m.kind === 'input' ? `_${m.name}_` : m.name} | ${m.tissueDice!.summary.map((s) => cell(s, 3, total)).join(' | ')} |`);
+  }
   return lines.join('\n');
 }
 
@@ -69,7 +79,7 @@ export function reportMarkdown(r: EvaluationReport): string {
     `- Model: \`${r.model.source}\` (${r.model.parameters.toLocaleString('en-US')} parameters, trained at ${r.model.imageSize} px${card ? `; card: ${card.trainingSteps} steps on ${card.trainedOn}` : '; no model card'}).`,
     `- Data: the ${r.data.split === 'test' ? 'test split (subjects never trained or tuned on)' : 'validation split'} of \`${r.data.name}\` (${r.data.dir}), ${r.data.slices === r.data.splitSlices ? `all ${r.data.slices}` : `${r.data.slices} of its ${r.data.splitSlices}, evenly spaced (indices in report.json),`} slices of ${r.data.size.join(' x ')} px, intensities per-volume normalised to [-1, 1].`,
     `- Sampling: ${r.sampling.sampler}, ${r.sampling.steps} steps, temperature ${r.sampling.temperature ?? 1}, ${r.sampling.samples ?? 1} sample(s) per slice (their mean is scored), seed ${r.sampling.seed} + slice index; backend ${r.backend}.`,
-    '- Metrics (@meddiff/metrics) against the clean slice in the [-1, 1] scale: PSNR and SSIM with data range 2, MAE, accutance (mean Sobel gradient magnitude / 2) and its ratio to the truth\'s (1 = as sharp; below 1 blurred, above 1 noisier). Mean ± sample standard deviation over slices.' + (r.task === 'inpainting' ? ' Scored inside the mask only.' : ''),
+    '- Metrics (@meddiff/metrics) against the clean slice in the [-1, 1] scale: PSNR and SSIM with data range 2, MAE, accutance (mean Sobel gradient magnitude / 2) and its ratio to the truth\'s (1 = as sharp; below 1 blurred, above 1 noisier). Mean ± sample standard deviation over slices.' + (r.task === 'inpainting' ? '' : ' Downstream Dice: the truth split into intensity classes by k-means, each output labelled with the same thresholds, Dice per tissue class.') + (r.task === 'inpainting' ? ' Scored inside the mask only.' : ''),
     '- Every method\'s output is clipped to [-1, 1].',
   ];
   if (r.gaussianSigma) out.push(`- Gaussian baseline: sigma ${r.gaussianSigma.sigma} px, the lowest-MSE choice among ${r.gaussianSigma.candidates.join(', ')} px on ${r.gaussianSigma.heldOutSlices} held-out training slices with the same noise ranges.`);

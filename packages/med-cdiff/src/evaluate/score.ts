@@ -1,4 +1,4 @@
-import { accutance, accutanceRatio, EmptyMaskError, mae, psnr, ssim } from '@meddiff/metrics';
+import { accutance, accutanceRatio, EmptyMaskError, mae, psnr, ssim, tissueDice } from '@meddiff/metrics';
 
 export const METRICS = ['psnr', 'ssim', 'mae', 'accutance', 'accutanceRatio'] as const;
 export type MetricName = (typeof METRICS)[number];
@@ -46,6 +46,24 @@ export async function scoreImages(images: readonly ScoredImage[]): Promise<Score
     scores.accutanceRatio.push((await accutanceRatio(ref, test, region)).mean);
   }
   return scores;
+}
+
+/** Intensity classes of the downstream segmentation: background and three tissues. */
+export const TISSUE_CLASSES = 4;
+
+/**
+ * Downstream Dice (@meddiff/metrics' tissueDice): each truth split into TISSUE_CLASSES intensity
+ * classes by k-means, the output labelled with the same thresholds; per tissue class (the darkest
+ * class, background, left out), one Dice per slice. NaN where a slice has none of that class.
+ */
+export async function tissueDiceScores(images: readonly ScoredImage[]): Promise<number[][]> {
+  const perTissue: number[][] = Array.from({ length: TISSUE_CLASSES - 1 }, () => []);
+  for (const im of images) {
+    const shape = [im.rows, im.cols];
+    const d = await tissueDice({ data: im.truth, shape }, { data: im.output, shape }, { classes: TISSUE_CLASSES });
+    d.slice(1).forEach((v, t) => perTissue[t]!.push(v));
+  }
+  return perTissue;
 }
 
 /** Accutance of the truths themselves, for the table's reference row. */
