@@ -1,91 +1,19 @@
-import type { ExtensionConfig } from '../config.js';
-import { buildDerivedSeries, naturalize, type DerivedSeries } from '../derived/derivedSeries.js';
-import { stackSlices, type Image2D, type Volume } from '@meddiff/imaging';
-import { DiffusionToolError, InvalidTaskError, RegisterFailedError, StoreFailedError, TaskCancelledError, UnsupportedModalityError } from '../errors.js';
-import type { InferenceClient } from '../model/inferenceClient.js';
+import { buildDerivedSeries } from '../derived/derivedSeries.js';
+import type { Image2D, Volume } from '@meddiff/imaging';
+import { DiffusionToolError, InvalidTaskError, StoreFailedError, TaskCancelledError, UnsupportedModalityError } from '../errors.js';
 import { parseModelsIndex, type ModelEntry } from './modelsIndex.js';
-import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type BackendReport, type ModelCard, type ModelFamily, type PlacedImage, type SamplingOptions, type Task, type TaskProgress, type TaskRequest, type TaskResult, type TranslateTask } from '../model/taskTypes.js';
-import { cornerstoneGlobals, type CommandsManager, type CornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
+import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type Task, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
+import { cornerstoneGlobals } from '../ohif/ohifTypes.js';
 import { readInpaintMask, type MaskSource } from '../viewer/activeMask.js';
 import { readActiveSlice, type ActiveSlice } from '../viewer/activeSlice.js';
-import { showSideBySide, waitForDisplaySet } from '../viewer/sideBySide.js';
-import { guessSources, locateSources, readSources, referencePlane, seriesPlanes, sourceCandidates, type LocatedSource, type ReferencePlane, type SourceCandidate } from '../viewer/sourceSeries.js';
+import { showSideBySide } from '../viewer/sideBySide.js';
+import { referencePlane, type ReferencePlane } from '../viewer/sourceSeries.js';
+import { errorInfo, type ControllerDeps, type ControllerState, type Listener, type OptionsPatch, type ResultEntry } from './controllerState.js';
+import { describeStoreError, freeSeriesNumber, registerSeries, storeToPacs } from './resultStore.js';
+import { runTranslation } from './translationRun.js';
+import { listedSources, sourcesCheck } from './translationSources.js';
 
-
-/** Contrast translation: the series picked for each source contrast, and whether they fit together here. */
-export interface TranslationSources {
-  /** Image series of the study shown that can be sources. */
-  candidates: SourceCandidate[];
-  /** Source contrast -> displaySetInstanceUID. */
-  picks: Record<string, string>;
-  /** The co-registration check at the slice shown, when last made. */
-  check?: { ok: boolean; message: string };
-  /** Translate every slice of the first source series (one derived series of them all), not only the slice shown. */
-  wholeSeries: boolean;
-}
-
-export type StorageState = 'local' | 'storing' | 'stored' | 'failed';
-
-/** A result the user has: registered in the viewer, kept in this browser, maybe stored to the PACS. */
-export interface ResultEntry {
-  id: number;
-  label: string;
-  sourceSeriesInstanceUID: string;
-  series: DerivedSeries[];
-  displaySetInstanceUIDs: string[];
-  storage: StorageState;
-  storeError?: string;
-  /** Pixels for the panel's preview, in modality units. */
-  preview: { rows: number; columns: number; pixels: Float32Array; std?: Float32Array };
-  maskSource?: MaskSource;
-  backend: string;
-  elapsedMs: number;
-}
-
-export interface ControllerState {
-  task: Task;
-  sampling: SamplingOptions;
-  storeToPacs: boolean;
-  models: ModelEntry[];
-  modelUrl?: string;
-  card?: ModelCard;
-  modelStatus: 'none' | 'loading' | 'ready' | 'failed';
-  backend?: BackendReport;
-  backendError?: string;
-  status: 'idle' | 'running' | 'cancelling';
-  progress?: TaskProgress;
-  /** How the last run ended. */
-  outcome?: 'done' | 'cancelled' | 'failed';
-  error?: { code: string; message: string };
-  results: ResultEntry[];
-  sources: TranslationSources;
-}
-
-export interface ControllerDeps {
-  services: OhifServices;
-  commandsManager: CommandsManager;
-  extensionManager: ExtensionManager;
-  client: InferenceClient;
-  config: ExtensionConfig;
-  fetchJson?: (url: string) => Promise<unknown>;
-  cornerstone?: () => CornerstoneGlobals | undefined;
-  /** Reads the slice to process; default the active viewport's (readActiveSlice). */
-  readSlice?: (services: OhifServices, cs: CornerstoneGlobals | undefined) => ActiveSlice;
-  /** Reads the located translation sources' pixels; default through cornerstone (readSources). */
-  readSources?: (located: Record<string, LocatedSource>, cs: CornerstoneGlobals | undefined) => Promise<Record<string, Image2D>>;
-  /** How long to wait for OHIF to make a display set for a registered result. */
-  displaySetTimeoutMs?: number;
-}
-
-type Listener = (state: ControllerState) => void;
-
-export type OptionsPatch = Partial<SamplingOptions> & { storeToPacs?: boolean; wholeSeries?: boolean };
-
-function errorInfo(e: unknown): { code: string; message: string } {
-  if (e instanceof DiffusionToolError) return { code: e.code, message: e.message };
-  const err = e as { code?: unknown; message?: unknown };
-  return { code: typeof err?.code === 'string' ? err.code : 'ERROR', message: typeof err?.message === 'string' ? err.message : String(e) };
-}
+export type { ControllerDeps, ControllerState, OptionsPatch, ResultEntry, StorageState, TranslationSources } from './controllerState.js';
 
 /**
  * What the panel and the commands act on: the chosen task and settings, the model and backend in
@@ -214,29 +142,19 @@ export class DiffusionController {
    * series descriptions, and checks them at the slice shown. Call it when the study or slice changes.
    */
   refreshSources(): void {
-    const contrasts = this.state.card?.modalities?.sources ?? [];
-    let plane: ReturnType<typeof referencePlane> | undefined;
+    let plane: ReferencePlane | undefined;
     try {
       plane = referencePlane(this.readSlice());
     } catch {
       plane = undefined;
     }
-    const candidates = sourceCandidates(this.deps.services.displaySetService.getActiveDisplaySets(), plane?.studyInstanceUID);
-    this.set({ sources: { ...this.state.sources, candidates, picks: guessSources(contrasts, candidates, this.state.sources.picks) } });
+    this.set({ sources: listedSources(this.deps.services, this.state.card?.modalities?.sources ?? [], this.state.sources, plane) });
     this.checkSources(plane);
   }
 
   /** Checks the picked series at the slice shown (metadata only) and records the answer for the panel. */
   checkSources(plane?: ReferencePlane): { ok: boolean; message: string } {
-    const contrasts = this.state.card?.modalities?.sources ?? [];
-    let check: { ok: boolean; message: string };
-    try {
-      const located = locateSources(this.deps.services, contrasts, this.state.sources.picks, plane ?? referencePlane(this.readSlice()));
-      const first = located[contrasts[0]!]!;
-      check = { ok: true, message: `Co-registered at this slice: ${contrasts.join(', ')} on one ${first.rows} x ${first.columns} grid.` };
-    } catch (e) {
-      check = { ok: false, message: errorInfo(e).message };
-    }
+    const check = sourcesCheck(this.deps.services, this.state.card?.modalities?.sources ?? [], this.state.sources.picks, () => plane ?? referencePlane(this.readSlice()));
     this.set({ sources: { ...this.state.sources, check } });
     return check;
   }
@@ -293,7 +211,14 @@ export class DiffusionController {
       let result: TaskResult;
       let preview: ResultEntry['preview'] | undefined;
       if (task.kind === 'translate') {
-        const translated = await this.runTranslation(task, slice, cs, sampling, abort.signal);
+        const translated = await runTranslation(
+          { deps: this.deps, card: this.state.card, modelUrl: this.state.modelUrl!, sources: () => this.state.sources, refreshSources: () => this.refreshSources(), onProgress: (progress) => this.set({ progress }) },
+          task,
+          slice,
+          cs,
+          sampling,
+          abort.signal,
+        );
         ({ result, placedOn, preview } = translated);
         sourceNames = translated.sources;
       } else {
@@ -302,8 +227,8 @@ export class DiffusionController {
         result = await run({ task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl! });
       }
       if (abort.signal.aborted) throw new TaskCancelledError();
-      const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, seriesNumber: this.freeSeriesNumber(placedOn), ...(sourceNames ? { sources: sourceNames } : {}) });
-      const displaySetInstanceUIDs = await this.register(series);
+      const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, seriesNumber: freeSeriesNumber(this.deps, this.state.results, placedOn), ...(sourceNames ? { sources: sourceNames } : {}) });
+      const displaySetInstanceUIDs = await registerSeries(this.deps, series);
       const entry: ResultEntry = {
         id: this.nextResultId++,
         label: `${series[0]!.seriesLabel} (${placedOn.shape.length === 3 ? `${placedOn.shape[0]} x ` : ''}${result.rows} x ${result.columns})`,
@@ -329,80 +254,6 @@ export class DiffusionController {
     }
   }
 
-  /**
-   * Translates the slice shown, or every slice of the first source series: at each position the
-   * picked (or guessed) series' slices are located, checked co-registered and read, then translated
-   * in the worker. Several slices become one volume on the first source's grid.
-   */
-  private async runTranslation(task: TranslateTask, slice: ActiveSlice, cs: CornerstoneGlobals | undefined, sampling: SamplingOptions, signal: AbortSignal) {
-    const modalities = this.state.card?.modalities;
-    if (!modalities) throw new InvalidTaskError(`${this.state.card?.name ?? 'The chosen model'} does not translate contrasts: choose a CDM model in the Model list.`);
-    if (!task.target) throw new InvalidTaskError(`Choose the target contrast: ${modalities.targets.join(', ')}.`);
-    if (!modalities.targets.some((t) => t.toLowerCase() === task.target.toLowerCase())) throw new UnsupportedModalityError(`${this.state.card!.name} translates to ${modalities.targets.join(', ')}, not ${task.target}.`);
-    if (modalities.sources.some((c) => !this.state.sources.picks[c])) this.refreshSources();
-    const { picks, wholeSeries } = this.state.sources;
-    const shown = referencePlane(slice);
-    // A whole series is checked at the slice shown first, so a misregistration is reported before
-    // any work; a single slice is checked by locating it below.
-    let planes: ReferencePlane[] = [shown];
-    if (wholeSeries) {
-      const first = locateSources(this.deps.services, modalities.sources, picks, shown)[modalities.sources[0]!]!;
-      planes = seriesPlanes(first.displaySet);
-    }
-    const read = this.deps.readSources ?? ((l, c) => readSources(l, c, (instance) => this.deps.extensionManager.getActiveDataSource?.()?.[0]?.getImageIdsForInstance?.({ instance })));
-    const n = planes.length;
-    const started = performance.now();
-    const inputs: Image2D[] = [];
-    const outputs: TaskResult[] = [];
-    for (const [i, plane] of planes.entries()) {
-      if (signal.aborted) throw new TaskCancelledError();
-      const images = await read(locateSources(this.deps.services, modalities.sources, picks, plane), cs);
-      const placed = Object.fromEntries(Object.entries(images).map(([name, img]): [string, PlacedImage] => [name, { pixels: img.data, rows: img.shape[0], columns: img.shape[1], geometry: img.geometry, ...(img.frameOfReferenceUID ? { frameOfReferenceUID: img.frameOfReferenceUID } : {}) }]));
-      inputs.push(images[modalities.sources[0]!]!);
-      const onProgress = (p: TaskProgress) => {
-        if (n === 1) return this.set({ progress: p });
-        const done = i * p.total + p.done;
-        const total = n * p.total;
-        const elapsedMs = performance.now() - started;
-        this.set({ progress: { ...p, done, total, slice: i + 1, slices: n, stage: `slice ${i + 1}/${n}, ${p.stage ?? ''}`, elapsedMs, etaMs: (elapsedMs / done) * (total - done) } });
-      };
-      outputs.push(await this.deps.client.run({ task, sources: placed, options: sampling, modelUrl: this.state.modelUrl! }, { signal, onProgress }));
-    }
-    const sources = [...modalities.sources];
-    if (n === 1) return { result: outputs[0]!, placedOn: inputs[0]! as Image2D | Volume, sources, preview: undefined };
-    // One volume of all slices; the preview shows the slice nearest the one on screen.
-    const placedOn = stackSlices(inputs);
-    const { rows, columns } = outputs[0]!;
-    const concat = (parts: Float32Array[]) => {
-      const out = new Float32Array(parts.length * rows * columns);
-      parts.forEach((p, k) => out.set(p, k * rows * columns));
-      return out;
-    };
-    const std = outputs.every((o) => o.std) ? concat(outputs.map((o) => o.std!)) : undefined;
-    const result: TaskResult = { pixels: concat(outputs.map((o) => o.pixels)), rows, columns, ...(std ? { std } : {}), samples: outputs[0]!.samples, tiles: n, backend: outputs[0]!.backend, elapsedMs: performance.now() - started };
-    const normal = shown.geometry.direction.slice(6, 9);
-    const along = (g: ReferencePlane['geometry']) => g.origin[0] * normal[0]! + g.origin[1] * normal[1]! + g.origin[2] * normal[2]!;
-    const k = planes.reduce((best, p, j) => (Math.abs(along(p.geometry) - along(shown.geometry)) < Math.abs(along(planes[best]!.geometry) - along(shown.geometry)) ? j : best), 0);
-    const preview = { rows, columns, pixels: outputs[k]!.pixels, ...(outputs[k]!.std ? { std: outputs[k]!.std! } : {}) };
-    return { result, placedOn: placedOn as Image2D | Volume, sources, preview };
-  }
-
-  /**
-   * The source's SeriesNumber + 1000, or past the highest number in the study when that is taken,
-   * so each result gets its own number in the viewer's series list.
-   */
-  private freeSeriesNumber(source: Image2D | Volume): number {
-    const attributes = source.source.dicomAttributes ?? {};
-    const study = attributes['StudyInstanceUID'];
-    const numbers = [
-      ...this.deps.services.displaySetService.getActiveDisplaySets().filter((d) => d.StudyInstanceUID === study).map((d) => Number(d.SeriesNumber) || 0),
-      // Results not yet made into display sets by the viewer.
-      ...this.state.results.flatMap((r) => r.series.filter((s) => s.studyInstanceUID === study).map((s) => s.seriesNumber)),
-    ];
-    const wanted = (Number(attributes['SeriesNumber']) || 0) + 1000;
-    return numbers.includes(wanted) || numbers.includes(wanted + 1) ? Math.max(wanted, ...numbers) + 1 : wanted;
-  }
-
   /** Stops the run in progress; it ends as cancelled and writes nothing. */
   cancel(): void {
     if (this.state.status !== 'running' || !this.abort) return;
@@ -418,22 +269,6 @@ export class DiffusionController {
     this.set({ results: this.state.results.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
   }
 
-  /** Registers the derived series with OHIF through the local data source and waits for their display sets. */
-  private async register(series: DerivedSeries[]): Promise<string[]> {
-    const storeFn = this.deps.commandsManager.runCommand('createStoreFunction', { dataSource: this.deps.config.localDataSource, defaultFileName: 'meddiff-result.dcm' }) as
-      | ((dicom: unknown) => Promise<void>)
-      | null
-      | undefined;
-    if (typeof storeFn !== 'function') throw new RegisterFailedError(`The viewer has no data source "${this.deps.config.localDataSource}" to keep results in; add the extension's localResults data source to the app config.`);
-    const uids: string[] = [];
-    for (const s of series) {
-      await storeFn(s.part10.map(naturalize));
-      const ds = await waitForDisplaySet(this.deps.services, s.seriesInstanceUID, this.deps.displaySetTimeoutMs);
-      if (ds) uids.push(ds.displaySetInstanceUID);
-    }
-    return uids;
-  }
-
   /**
    * Stores a result's series to the PACS by STOW-RS from the bytes kept locally. On failure the
    * result stays registered and kept, marked failed, and can be stored again.
@@ -444,9 +279,7 @@ export class DiffusionController {
     if (entry.storage === 'storing' || entry.storage === 'stored') return;
     this.updateResult(resultId, { storage: 'storing' });
     try {
-      const source = this.deps.extensionManager.getDataSources(this.deps.config.pacsDataSource)?.[0];
-      if (!source?.store?.dicom) throw new Error(`the data source "${this.deps.config.pacsDataSource}" cannot store (no STOW-RS)`);
-      for (const s of entry.series) for (const bytes of s.part10) await source.store.dicom(naturalize(bytes));
+      await storeToPacs(this.deps, entry.series);
       const { storeError: _s, ...rest } = this.getResult(resultId)!;
       this.set({ results: this.state.results.map((r) => (r.id === resultId ? { ...rest, storage: 'stored' } : r)) });
     } catch (e) {
@@ -461,11 +294,4 @@ export class DiffusionController {
     this.abort?.abort();
     this.listeners.clear();
   }
-}
-
-function describeStoreError(e: unknown): string {
-  const err = e as { message?: string; status?: number; request?: { status?: number; statusText?: string } };
-  const status = err?.status ?? err?.request?.status;
-  if (status) return `HTTP ${status}${err.request?.statusText ? ` ${err.request.statusText}` : ''}${err.message ? ` (${err.message})` : ''}`;
-  return err?.message ?? String(e);
 }
