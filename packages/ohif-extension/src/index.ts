@@ -7,7 +7,27 @@ export type { RuntimeOptions } from './runtime.js';
 export { EXTENSION_ID, EXTENSION_VERSION, PANEL_ID, COMMANDS } from './id.js';
 export { DEFAULT_CONFIG, resolveConfig, type ExtensionConfig } from './config.js';
 export { InferenceClient, type WorkerLike, type InferenceClientOptions } from './model/inferenceClient.js';
-export * from './model/taskTypes.js';
-export * from './errors.js';
+export {
+  DEFAULT_SAMPLING,
+  SAMPLERS,
+  SR_FACTORS,
+  TASK_KINDS,
+  outputSize,
+  taskLabel,
+  type BackendName,
+  type BackendReport,
+  type ImageTaskRequest,
+  type ModelCard,
+  type ModelFamily,
+  type SamplerName,
+  type SamplingOptions,
+  type Task,
+  type TaskKind,
+  type TaskProgress,
+  type TaskRequest,
+  type TaskResult,
+  type TranslateRequest,
+} from './model/taskTypes.js';
+export { DiffusionToolError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { buildDerivedSeries, naturalize, type DerivedSeries, type DerivationInfo } from './derived/derivedSeries.js';
 export type { ResultSummary, RunOptions } from './getCommandsModule.js';
