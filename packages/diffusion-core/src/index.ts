@@ -68,6 +68,7 @@ export type { BatchRows } from './train/batchRows';
 export type { TrainingReplica, TrainingReplicaModule } from './train/trainingReplica';
 export { resolveTrainerConfig, DEFAULT_TRAINER_CONFIG, TRAINER_CONFIG_VERSION } from './train/trainerConfig';
 export type { TrainerConfig } from './train/trainerConfig';
+export type { TrainingRunOptions } from './train/trainingRunOptions';
 export { diffusionLoss, reconstructionLoss, RECONSTRUCTION_LOSSES } from './train/objectives';
 export type { DiffusionLossOptions, ReconstructionLoss } from './train/objectives';
 export { learningRateAt } from './train/learningRate';

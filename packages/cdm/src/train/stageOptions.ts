@@ -1,26 +1,9 @@
-import { Trainer, type GradientSource, type TrainerConfig, type TrainingLog, type TrainingReplica, type WeightsStore } from '@meddiff/diffusion-core';
+import { Trainer, type TrainingReplica, type TrainingRunOptions } from '@meddiff/diffusion-core';
 import type { CdmModel } from '../model';
 import type { PairedSlices } from './pairedSlices';
 
 /** What every stage trainer takes. Slices must be prepared at the model's imageSize (`prepareSlices`). */
-export interface StageOptions {
-  model: CdmModel;
-  train: PairedSlices;
-  /** Validation slices: the stage's fixed-seed validation metrics are logged every `validateEvery` steps. */
-  validation?: PairedSlices;
-  batchSize: number;
-  config?: Partial<TrainerConfig>;
-  /** This stage's checkpoint folder (a run resumes from the newest one). */
-  checkpoints?: WeightsStore;
-  onLog?: (log: TrainingLog) => void;
-  onValidation?: (step: number, metrics: Record<string, number>) => void;
-  warn?: (message: string) => void;
-  /**
-   * Gradients from elsewhere than this thread: `dataParallelGradients` over workers that build the
-   * stage's replica (`cdmReplica.ts`) from the same inputs. Default: this thread.
-   */
-  gradients?: GradientSource;
-}
+export type StageOptions = TrainingRunOptions<CdmModel, PairedSlices>;
 
 /** A stage's trainer and what its wiring holds on the device. */
 export interface StageTrainer<B> {

@@ -1,26 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { allRows, diffusionLoss, NoiseSchedule, Trainer, type BatchRows, type GradientSource, type LossFunction, type TrainerConfig, type TrainingLog, type WeightsStore } from '@meddiff/diffusion-core';
+import { allRows, diffusionLoss, NoiseSchedule, Trainer, type BatchRows, type GradientSource, type LossFunction, type TrainerConfig, type TrainingRunOptions } from '@meddiff/diffusion-core';
 import type { MedCDiffModel } from '../model';
 import { toDiffusionSpace } from '../objective';
 import { assertTrainingSliceSize, DegradedPairSource, type SliceSet, type TrainingPair } from './pairSource';
 
-export interface MedCDiffTrainingOptions {
-  model: MedCDiffModel;
-  train: SliceSet;
-  /** Validation slices: the fixed-seed validation loss is logged every `validateEvery` steps. */
-  validation?: SliceSet;
-  batchSize: number;
-  config?: Partial<TrainerConfig>;
-  checkpoints?: WeightsStore;
-  onLog?: (log: TrainingLog) => void;
-  onValidation?: (step: number, metrics: Record<string, number>) => void;
-  warn?: (message: string) => void;
-  /**
-   * Gradients from elsewhere than this thread, e.g. `dataParallelGradients` over workers that build
-   * `medCDiffReplica` from the same model config, slices, batch size and seed; default this thread.
-   */
-  gradients?: GradientSource;
-}
+export type MedCDiffTrainingOptions = TrainingRunOptions<MedCDiffModel, SliceSet>;
 
 /**
  * The denoising loss of one batch under the model's objective (config.objective): the clean image
