@@ -38,11 +38,11 @@ function slice(): ActiveSlice {
 }
 
 async function setUp(pacsFailures: number, models?: Array<{ id: string; label: string; url: string; tasks?: string[]; family?: 'med-cdiff' | 'cdm' }>, viewer: Partial<ConstructorParameters<typeof DiffusionController>[0]> = {}, app = createOhifApp()) {
-  const stored: Record<string, unknown>[] = [];
+  const stored: ArrayBuffer[] = [];
   let failures = pacsFailures;
   const pacs = {
     store: {
-      dicom: async (ds: Record<string, unknown>) => {
+      dicom: async (ds: ArrayBuffer) => {
         if (failures-- > 0) throw Object.assign(new Error('Service Unavailable'), { status: 503 });
         stored.push(ds);
       },
@@ -119,8 +119,10 @@ describe('DiffusionController', () => {
     expect(controller.getResult(result!.id)).toMatchObject({ storage: 'stored' });
     expect(controller.getResult(result!.id)!.storeError).toBeUndefined();
     expect(stored).toHaveLength(1);
-    expect(stored[0]!['SOPInstanceUID']).toBe(result!.series[0]!.sopInstanceUIDs[0]);
-    expect(stored[0]!['PixelData']).toEqual(naturalize(result!.series[0]!.part10[0]!)['PixelData']);
+    // The bytes kept in the browser, not a dataset written again.
+    expect(stored[0]).toBeInstanceOf(ArrayBuffer);
+    expect(new Uint8Array(stored[0]!)).toEqual(result!.series[0]!.part10[0]!);
+    expect(naturalize(new Uint8Array(stored[0]!))['SOPInstanceUID']).toBe(result!.series[0]!.sopInstanceUIDs[0]);
   });
 
   it('stores right after the run when asked to', async () => {

@@ -40,11 +40,15 @@ export async function registerSeries(deps: ControllerDeps, series: readonly Deri
   return uids;
 }
 
-/** Sends a result's series to the PACS by STOW-RS, from the bytes kept locally; throws on the first failure. */
+/**
+ * Sends a result's series to the PACS by STOW-RS: the Part-10 bytes kept locally, exactly (OHIF's
+ * DICOMweb source sends an ArrayBuffer as it is, where a dataset would be written again); throws
+ * on the first failure.
+ */
 export async function storeToPacs(deps: ControllerDeps, series: readonly DerivedSeries[]): Promise<void> {
   const source = deps.extensionManager.getDataSources(deps.config.pacsDataSource)?.[0];
   if (!source?.store?.dicom) throw new Error(`the data source "${deps.config.pacsDataSource}" cannot store (no STOW-RS)`);
-  for (const s of series) for (const bytes of s.part10) await source.store.dicom(naturalize(bytes));
+  for (const s of series) for (const bytes of s.part10) await source.store.dicom(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** A failed store in words: the HTTP status when there is one. */
