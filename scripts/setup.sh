@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # orthanc, orthanc-dicomweb: the PACS the end-to-end tests store results to (and `npm start -- --orthanc`).
 # python3-torch, python3-pytest: the PyTorch twin (packages/torch-twin) and its tests. libopenblas0-pthread:
 #           without it Debian's torch multiplies matrices with the reference BLAS, about 30x slower.
-APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb python3-torch python3-pytest libopenblas0-pthread)
+# dicom3tools: dciodvfy, which checks every DICOM object the tests write against its IOD.
+APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb python3-torch python3-pytest libopenblas0-pthread dicom3tools)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -11,3 +11,4 @@ export { writeSampleStudies, uidFromName, type SampleStudyIndex } from './node/s
 export { readDicomFolder, readFile, readImageFile } from './node/files.js';
 export { foreignEntries, removeOwnEntries } from './node/outputFolder.js';
 export { exitCodeFor, integerOption, listOption, nonNegativeOption, positiveOption, runCommandLine } from './node/commandKit.js';
+export { dciodvfy, type DicomConformance } from './node/dciodvfy.js';

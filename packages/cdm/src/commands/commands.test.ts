@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError, selectBackend } from '@meddiff/diffusion-core';
 import { readDicomFiles, readNifti, reorientLike, writeNifti, type Volume } from '@meddiff/imaging';
-import { readDicomFolder } from '@meddiff/imaging/node';
+import { dciodvfy, readDicomFolder } from '@meddiff/imaging/node';
 import { NotCoregisteredError, UnsupportedModalityError } from '../errors';
 import { writeSimulatedBrainStudy } from '../node/sampleStudy';
 import { evaluate } from './evaluate';
@@ -108,6 +108,7 @@ describe('cdm commands', () => {
     const r = await runModel({ model: join(work, 'run2', 'model'), sources: { T1: folder('T1'), T2: folder('T2') }, out, ddimSteps: 2, log });
     expect(r.format).toBe('dicom');
     const files = readdirSync(join(out, 'PD')).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(out, 'PD', f))) }));
+    for (const f of files) expect(dciodvfy(f.bytes).errors, f.name).toEqual([]);
     const { series } = await readDicomFiles(files);
     expect(series).toHaveLength(1);
     const derived = series[0]!.volume;

@@ -8,6 +8,7 @@ import { parseDicom } from './parseDicom.js';
 import { isValidUid } from './uid.js';
 import { items } from './datasetValues.js';
 import type { Volume } from '../image.js';
+import { dciodvfy } from '../node/dciodvfy.js';
 
 function volumeOf(data: Float32Array, shape: [number, number, number]): Volume {
   return {
@@ -25,6 +26,7 @@ describe('writeDicomSeries then readDicomSeries', () => {
     const vol = { ...volumeOf(d, [3, 5, 4]), modality: 'CT' };
     const { files, seriesInstanceUID } = writeDicomSeries(vol, { sopClass: 'CT', series: { description: 'test' } });
     expect(files).toHaveLength(3);
+    for (const f of files) expect(dciodvfy(f).errors).toEqual([]);
     // Shuffle: the reader must sort by position, not by file order.
     const { volume, skipped } = await readDicomSeries([files[2]!, files[0]!, files[1]!].map((b, i) => ({ name: `f${i}.dcm`, bytes: b })));
     expect(skipped).toEqual([]);
@@ -48,6 +50,14 @@ describe('writeDicomSeries then readDicomSeries', () => {
   });
 });
 
+describe('dciodvfy', () => {
+  it('reports an instance that breaks its IOD (an MR dataset labelled CT Image Storage)', () => {
+    const vol = volumeOf(new Float32Array(16).fill(3), [1, 4, 4]);
+    const { files } = writeDicomSeries(vol, { sopClass: 'MR', extraAttributes: { SOPClassUID: '1.2.840.10008.5.1.4.1.1.2' } });
+    expect(dciodvfy(files[0]!).errors.length).toBeGreaterThan(0);
+  });
+});
+
 describe('writeDerivedSeries', () => {
   it('a super-resolved CT_small: same study, patient, frame of reference; new UIDs; sizes and spacing follow the result', async () => {
     const src = await readDicom(pydicomBytes('CT_small.dcm'), { file: 'CT_small.dcm' });
@@ -57,6 +67,7 @@ describe('writeDerivedSeries', () => {
     for (let j = 0; j < 2 * rows; j++) for (let i = 0; i < 2 * cols; i++) data[j * 2 * cols + i] = src.data[(j >> 1) * cols + (i >> 1)]!;
     const sr: Volume = { ...src, data, shape: [1, 2 * rows, 2 * cols], geometry: { ...src.geometry, spacing: [src.geometry.spacing[0] / 2, src.geometry.spacing[1] / 2, src.geometry.spacing[2]] } };
     const out = writeDerivedSeries(sr, src, { description: 'Med-cDiff super-resolution x2 (test)', seriesLabel: 'SR x2' });
+    expect(dciodvfy(out.files[0]!).errors).toEqual([]);
     const { dataset: ds } = parseDicom(out.files[0]!);
     const { dataset: orig } = parseDicom(pydicomBytes('CT_small.dcm'));
     expect(ds['StudyInstanceUID']).toBe(orig['StudyInstanceUID']);
@@ -85,7 +96,10 @@ describe('writeDerivedSeries', () => {
   it('Secondary Capture on request', async () => {
     const src = await readDicom(pydicomBytes('CT_small.dcm'));
     const out = writeDerivedSeries(src, src, { description: 'inpainting (test)', sopClass: 'SC' });
+    // Secondary Capture: PatientOrientation from the axial plane, RescaleType for its Modality LUT.
+    expect(dciodvfy(out.files[0]!).errors).toEqual([]);
     const { dataset } = parseDicom(out.files[0]!);
+    expect(dataset['PatientOrientation']).toEqual(['L', 'P']);
     expect(dataset['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.7');
     expect(dataset['ConversionType']).toBe('WSD');
     expect(dataset['Modality']).toBe('CT');
@@ -95,6 +109,7 @@ describe('writeDerivedSeries', () => {
   it('an MR source keeps MR Image Storage', async () => {
     const src = await readDicom(pydicomBytes('MR_small.dcm'));
     const out = writeDerivedSeries(src, src, { description: 'denoising (test)' });
+    expect(dciodvfy(out.files[0]!).errors).toEqual([]);
     const { dataset } = parseDicom(out.files[0]!);
     expect(dataset['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.4');
     expect(Array.from((await readDicom(out.files[0]!)).data)).toEqual(Array.from(src.data));

@@ -38,6 +38,8 @@ export interface SeriesInfo {
   readonly bodyPartExamined?: string;
   /** e.g. HFS; empty when unknown. */
   readonly patientPosition?: string;
+  /** R or L for a paired body part; empty when unknown or unpaired. */
+  readonly laterality?: string;
 }
 
 /** What makes an instance derived: PS3.3 C.7.6.1.1.3 and the General Image module's source references. */
@@ -172,6 +174,8 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
       ...(options.series?.bodyPartExamined ? { BodyPartExamined: options.series.bodyPartExamined } : {}),
       // Type 2C for CT and MR: present, empty when unknown.
       ...(options.sopClass !== 'SC' ? { PatientPosition: options.series?.patientPosition ?? '' } : {}),
+      // Type 2C (General Series): present, empty when unknown.
+      Laterality: options.series?.laterality ?? '',
       SliceThickness: formatDS(g.spacing[2]),
       ...(depth > 1 ? { SpacingBetweenSlices: formatDS(g.spacing[2]) } : {}),
       StudyInstanceUID: studyUID,
@@ -196,13 +200,17 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
       PixelRepresentation: 1,
       WindowCenter: formatDS(win.center),
       WindowWidth: formatDS(win.width),
+      // A width under 1 (a standard-deviation map in small units) is valid only for LINEAR_EXACT.
+      ...(win.width < 1 ? { VOILUTFunction: 'LINEAR_EXACT' } : {}),
       RescaleIntercept: formatDS(rescale.intercept),
       RescaleSlope: formatDS(rescale.slope),
       ...(options.sopClass === 'CT' ? { RescaleType: 'HU', KVP: '', AcquisitionNumber: 1 } : {}),
       ...(options.sopClass === 'MR'
         ? { ScanningSequence: 'RM', SequenceVariant: 'NONE', ScanOptions: '', MRAcquisitionType: '', RepetitionTime: '', EchoTime: '', EchoTrainLength: '', AcquisitionNumber: 1 }
         : {}),
-      ...(options.sopClass === 'SC' ? { ConversionType: 'WSD' } : {}),
+      // Secondary Capture has no Image Plane module: its orientation is said by PatientOrientation
+      // (Type 2C), and its Modality LUT needs RescaleType (Type 1C): US, unspecified.
+      ...(options.sopClass === 'SC' ? { ConversionType: 'WSD', PatientOrientation: patientOrientation(rowDir, colDir), RescaleType: 'US' } : {}),
       BurnedInAnnotation: 'NO',
       ...(options.imageComments ? { ImageComments: options.imageComments } : {}),
       PixelData: [pixels.buffer],
@@ -221,4 +229,19 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
     files.push(writePart10(ds));
   }
   return { files, studyInstanceUID: studyUID, seriesInstanceUID: seriesUID, sopInstanceUIDs: sopUIDs };
+}
+
+/**
+ * PatientOrientation (PS3.3 C.7.6.1.1.1) from the row and column directions: for each, the patient
+ * directions it points along (L, P, H for +x, +y, +z in LPS; R, A, F for the opposite), largest
+ * component first, leaving out components under a quarter.
+ */
+export function patientOrientation(rowDir: readonly number[], colDir: readonly number[]): [string, string] {
+  const letters = (v: readonly number[]) =>
+    [0, 1, 2]
+      .filter((i) => Math.abs(v[i]!) >= 0.25)
+      .sort((a, b) => Math.abs(v[b]!) - Math.abs(v[a]!))
+      .map((i) => (v[i]! > 0 ? 'LPH' : 'RAF')[i]!)
+      .join('');
+  return [letters(rowDir), letters(colDir)];
 }

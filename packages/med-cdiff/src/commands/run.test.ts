@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@meddiff/diffusion-core';
 import { parseDicom, readDicom, readNifti, volumeSlice } from '@meddiff/imaging';
-import { readDicomFolder, readImageFile } from '@meddiff/imaging/node';
+import { dciodvfy, readDicomFolder, readImageFile } from '@meddiff/imaging/node';
 import { encode } from 'fast-png';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
 import { OutputExistsError, UsageError } from './errors';
@@ -32,6 +32,7 @@ describe('run', () => {
 
     const source = await readDicom(new Uint8Array(readFileSync(input)), { file: input });
     const bytes = new Uint8Array(readFileSync(r.files[0]!));
+    expect(dciodvfy(bytes).errors).toEqual([]);
     const derived = await readDicom(bytes, { file: r.files[0]! });
     expect(derived.shape).toEqual([1, 128, 128]);
     expect(derived.data.every(Number.isFinite)).toBe(true);
@@ -79,6 +80,7 @@ describe('run', () => {
     // The source slice is referenced: the series' 16th instance.
     const source = await readImageFile(sampleMrSeries());
     expect(series[0]!.volume.source.dicomAttributes).toBeDefined();
+    for (const f of [...r.files, ...r.stdFiles]) expect(dciodvfy(new Uint8Array(readFileSync(f))).errors, f).toEqual([]);
     const ds = parseDicom(new Uint8Array(readFileSync(r.files[0]!))).dataset as Record<string, unknown>;
     expect((ds.SourceImageSequence as Array<Record<string, unknown>>)[0]!.ReferencedSOPInstanceUID).toBe(source.source.dicom![15]!.sopInstanceUID);
   });

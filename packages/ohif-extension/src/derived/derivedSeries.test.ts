@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indexToWorld, readDicom, type Image2D } from '@meddiff/imaging';
+import { dciodvfy } from '@meddiff/imaging/node';
 import type { TaskResult } from '../model/taskTypes.js';
 import { buildDerivedSeries, derivationDescription, naturalize } from './derivedSeries.js';
 
@@ -47,6 +48,7 @@ describe('buildDerivedSeries', () => {
     expect(rest).toHaveLength(0);
     expect(series).toMatchObject({ kind: 'result', rows: 24, columns: 20, studyInstanceUID: '1.2.826.0.1.3680043.8.498.2' });
     expect(series!.seriesInstanceUID).not.toBe('1.2.826.0.1.3680043.8.498.3');
+    expect(dciodvfy(series!.part10[0]!).errors).toEqual([]);
     const ds = naturalize(series!.part10[0]!);
     expect(ds).toMatchObject({
       Rows: 24,
@@ -81,6 +83,7 @@ describe('buildDerivedSeries', () => {
     const series = buildDerivedSeries(result(12, 10, 4), source(12, 10), { ...info, task: { kind: 'denoise' }, sampling: { ...info.sampling, samples: 4 } });
     expect(series.map((s) => s.kind)).toEqual(['result', 'uncertainty']);
     expect(series[0]!.seriesInstanceUID).not.toBe(series[1]!.seriesInstanceUID);
+    for (const s of series) expect(dciodvfy(s.part10[0]!).errors, s.kind).toEqual([]);
     const sd = naturalize(series[1]!.part10[0]!);
     expect(String(sd['SeriesDescription'])).toMatch(/^RESEARCH ONLY denoised SD/);
     expect(String(sd['DerivationDescription'])).toMatch(/4 samples, per-pixel standard deviation over samples/);
