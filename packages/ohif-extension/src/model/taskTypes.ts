@@ -1,7 +1,9 @@
 /**
  * The boundary between the viewer and the models: plain, structured-cloneable data that crosses
- * to the inference worker. Nothing here knows OHIF or tfjs.
+ * to the inference worker. Nothing here knows OHIF or tfjs (the sampler names come from med-cdiff,
+ * whose modules have no side effects, so a bundle keeps only the list).
  */
+import { SAMPLER_NAMES, type SamplerName } from '@meddiff/med-cdiff';
 import type { ImageGeometry } from '@meddiff/imaging';
 
 export const TASK_KINDS = ['super-resolve', 'denoise', 'inpaint', 'translate'] as const;
@@ -14,8 +16,9 @@ export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 export const SR_FACTORS = [2, 4] as const;
 export type SrFactor = (typeof SR_FACTORS)[number];
 
-export const SAMPLERS = ['ddpm', 'ddim', 'dpm-solver'] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
+/** The samplers, from their owner (med-cdiff's pipeline), default first. */
+export const SAMPLERS = SAMPLER_NAMES;
+export type { SamplerName };
 
 /**
  * Where tfjs-backend-wasm fetches its .wasm files: a folder URL ending in '/', or a URL per file
