@@ -3,9 +3,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDataset, resolveCacheDir } from '@meddiff/imaging/node';
 import { newModelCard } from '@meddiff/diffusion-core';
-import type { MedCDiffTask } from './config';
-import { RESEARCH_USE, type MedCDiffModel, type ModelCard } from './model';
-import type { SliceSet } from './train/pairSource';
+import type { MedCDiffTask } from '../config';
+import { RESEARCH_USE, type MedCDiffModel, type ModelCard } from '../model';
+import type { SliceSet } from '../train/pairSource';
 
 /** Replaces the weights with small seeded noise so an untrained model gives non-trivial output. Test-only. */
 export function randomizeWeights(model: MedCDiffModel, seed: number, scale = 0.05): void {
@@ -17,7 +17,7 @@ export function randomizeWeights(model: MedCDiffModel, seed: number, scale = 0.0
 /** The 64 px open-scan dataset (real brain MRI and head CT) that scripts/setup.sh builds. Test-only. */
 export function openSlices(split: 'train' | 'val'): SliceSet {
   const here = dirname(fileURLToPath(import.meta.url));
-  const dir = join(resolveCacheDir(undefined, join(here, '..')), 'datasets', 'open-64');
+  const dir = join(resolveCacheDir(undefined, join(here, '..', '..')), 'datasets', 'open-64');
   const { data, shape } = readDataset(dir, split);
   return { data, count: shape[0], size: shape[2] };
 }

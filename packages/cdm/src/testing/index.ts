@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { cdmConfig, type CdmConfig } from './config';
+import { cdmConfig, type CdmConfig } from '../config';
 import { newModelCard } from '@meddiff/diffusion-core';
-import type { ModalitySetting } from './modalities';
-import { RESEARCH_USE, type ModelCard } from './model';
+import type { ModalitySetting } from '../modalities';
+import { RESEARCH_USE, type ModelCard } from '../model';
 
 /** Replaces a network's weights with small seeded noise, so untrained (zero-initialised) outputs are not trivially zero. Test-only. */
 export function randomizeWeights(model: tfl.LayersModel, seed: number, scale = 0.1): void {
