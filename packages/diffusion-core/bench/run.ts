@@ -2,4 +2,4 @@ export {};
 /** `npm run bench` for this package: every benchmark in turn. Arguments pass through (e.g. --quick). */
 await import('./unet');
 await import('./training');
-await import('./wasm-gradients');
+await import('./wasmGradients');

@@ -83,5 +83,5 @@ export type { BatchSource, BatchSourcePosition, ItemArray, ShardableBatchSource 
 export { CheckpointManager } from './train/checkpoints';
 export type { TrainingState, TrainingTensors } from './train/checkpoints';
 export { TrainingDivergedError } from './errors';
-export { registerWasmGradientKernels, WASM_GRADIENT_KERNEL_NAMES, UnsupportedKernelAttributesError, WasmKernelUnavailableError } from './runtime/wasm-gradients/index';
-export type { WasmGradientKernelOptions } from './runtime/wasm-gradients/index';
+export { registerWasmGradientKernels, WASM_GRADIENT_KERNEL_NAMES, UnsupportedKernelAttributesError, WasmKernelUnavailableError } from './runtime/wasmGradients/index';
+export type { WasmGradientKernelOptions } from './runtime/wasmGradients/index';

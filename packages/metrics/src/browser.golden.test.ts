@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserImage, BrowserRun } from './testing/browser-entry';
+import type { BrowserImage, BrowserRun } from './testing/browserEntry';
 import { golden, loadImage, loadInpaintMask, PAIRS, segmentation, stack } from './testing/fixtures';
 import { DeviationLog } from './testing/tolerance';
 
@@ -19,7 +19,7 @@ async function bundle(): Promise<string> {
     build: {
       write: false,
       minify: false,
-      lib: { entry: join(HERE, 'testing', 'browser-entry.ts'), formats: ['iife'], name: 'metricsBrowserTest' },
+      lib: { entry: join(HERE, 'testing', 'browserEntry.ts'), formats: ['iife'], name: 'metricsBrowserTest' },
     },
   });
   const outputs = Array.isArray(out) ? out : [out];

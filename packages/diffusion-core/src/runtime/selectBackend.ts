@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../errors';
-import { registerWasmGradientKernels } from './wasm-gradients/index';
+import { registerWasmGradientKernels } from './wasmGradients/index';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];

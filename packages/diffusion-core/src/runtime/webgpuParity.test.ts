@@ -13,7 +13,7 @@ import { perturbWeights } from '../testing/perturbWeights';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { diffusionLoss } from '../train/objectives';
 import { globalNorm } from '../train/gradientClipping';
-import { registerWasmGradientKernels } from './wasm-gradients/index';
+import { registerWasmGradientKernels } from './wasmGradients/index';
 
 // WebGPU runs here on SwiftShader (a CPU Vulkan driver, Debian's chromium package), so tensors stay tiny.
 // The same weights and the same seeded noise go to both backends; results must agree to float tolerance.

@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, throwIfAborted, TrainingDivergedError } from '../errors';
 import { saveModel, type SaveModelOptions, type SavedModelMetadata } from '../io/savedModel';
 import type { WeightsStore } from '../io/weightsStore';
-import { registerWasmGradientKernels } from '../runtime/wasm-gradients/index';
+import { registerWasmGradientKernels } from '../runtime/wasmGradients/index';
 import { yieldToEventLoop } from '../runtime/yieldToEventLoop';
 import { mixSeed } from '../samplers/seededNoise';
 import { AdamW } from './adamW';

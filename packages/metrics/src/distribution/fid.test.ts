@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteValueError, ShapeMismatchError, InvalidShapeError } from '../errors';
 import { useBackend } from '../testing/backend';
 import { Matrix, QrDecomposition } from 'ml-matrix';
-import { blockDiagonal, gaussianSamples, samplesWithExactStatistics, standardNormal } from '../testing/gaussian-samples';
-import { featureStatistics } from './feature-statistics';
+import { blockDiagonal, gaussianSamples, samplesWithExactStatistics, standardNormal } from '../testing/gaussianSamples';
+import { featureStatistics } from './featureStatistics';
 import { fid } from './fid';
-import { frechetDistance } from './frechet-distance';
+import { frechetDistance } from './frechetDistance';
 
 type Block = [[number, number], [number, number]];
 

@@ -1,6 +1,6 @@
-import type { FeatureInput } from './feature-matrix';
-import { featureStatistics, type FeatureStatistics } from './feature-statistics';
-import { frechetDistance } from './frechet-distance';
+import type { FeatureInput } from './featureMatrix';
+import { featureStatistics, type FeatureStatistics } from './featureStatistics';
+import { frechetDistance } from './frechetDistance';
 
 function isStatistics(x: unknown): x is FeatureStatistics {
   return typeof x === 'object' && x !== null && 'covariance' in x && 'mean' in x;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, InvalidShapeError, ShapeMismatchError } from '../errors';
-import { gaussianSamples } from '../testing/gaussian-samples';
+import { gaussianSamples } from '../testing/gaussianSamples';
 import { kid, unbiasedMmd2 } from './kid';
 
 type Vec = number[];

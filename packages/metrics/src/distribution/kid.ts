@@ -1,8 +1,8 @@
 import { InvalidOptionError, InvalidShapeError, ShapeMismatchError } from '../errors';
-import { checkPositiveInteger } from '../input/option-checks';
+import { checkPositiveInteger } from '../input/optionChecks';
 import { dot } from '../linalg/dot';
-import { toFeatures, type FeatureInput, type Features } from './feature-matrix';
-import { sampleWithoutReplacement, seededRandom } from './seeded-random';
+import { toFeatures, type FeatureInput, type Features } from './featureMatrix';
+import { sampleWithoutReplacement, seededRandom } from './seededRandom';
 
 export interface KidOptions {
   /** Number of random subsets averaged (default 100, as Bińkowski et al.'s code). */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EmptyMaskError } from '../errors';
 import { metricResult, type MetricResult } from '../result';
-import { disposePrepared, prepareInputs, type PrepareSpec, type PreparedInputs } from './prepare-inputs';
+import { disposePrepared, prepareInputs, type PrepareSpec, type PreparedInputs } from './prepareInputs';
 
 /** Per-image values `[N]`, and optionally the per-image weight each was averaged over. */
 export interface PerImageTensors {

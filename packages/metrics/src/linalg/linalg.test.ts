@@ -1,9 +1,9 @@
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { standardNormal } from '../testing/gaussian-samples';
-import { pivotedCholesky } from './pivoted-cholesky';
-import { symmetricEigenvalues } from './symmetric-eigenvalues';
-import { traceSqrtProduct } from './trace-sqrt-product';
+import { standardNormal } from '../testing/gaussianSamples';
+import { pivotedCholesky } from './pivotedCholesky';
+import { symmetricEigenvalues } from './symmetricEigenvalues';
+import { traceSqrtProduct } from './traceSqrtProduct';
 
 // Oracles: ml-matrix's symmetric eigendecomposition and SVD.
 

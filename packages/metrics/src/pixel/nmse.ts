@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluatePerImage } from '../input/evaluate';
-import type { ImageInput } from '../input/image-input';
-import type { RegionOptions } from '../input/metric-options';
-import { checkSpatialDims } from '../input/option-checks';
-import { imageSum } from '../ops/region-mean';
+import type { ImageInput } from '../input/imageInput';
+import type { RegionOptions } from '../input/metricOptions';
+import { checkSpatialDims } from '../input/optionChecks';
+import { imageSum } from '../ops/regionMean';
 import type { MetricResult } from '../result';
 
 /**

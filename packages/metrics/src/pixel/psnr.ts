@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluatePerImage } from '../input/evaluate';
-import type { ImageInput } from '../input/image-input';
-import type { RangeOptions } from '../input/metric-options';
-import { checkNonNegative, checkPositive, checkSpatialDims } from '../input/option-checks';
-import { regionMean } from '../ops/region-mean';
+import type { ImageInput } from '../input/imageInput';
+import type { RangeOptions } from '../input/metricOptions';
+import { checkNonNegative, checkPositive, checkSpatialDims } from '../input/optionChecks';
+import { regionMean } from '../ops/regionMean';
 import type { MetricResult } from '../result';
 
 /**

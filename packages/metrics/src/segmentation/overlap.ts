@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluatePerImage } from '../input/evaluate';
-import type { MaskInput } from '../input/mask-input';
-import { checkSpatialDims, type SpatialDims } from '../input/option-checks';
-import { imageSum } from '../ops/region-mean';
+import type { MaskInput } from '../input/maskInput';
+import { checkSpatialDims, type SpatialDims } from '../input/optionChecks';
+import { imageSum } from '../ops/regionMean';
 import type { MetricResult } from '../result';
 
 export interface SegmentationOptions {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../testing/backend';
 import { golden, loadImage, PAIRS, segmentation } from '../testing/fixtures';
 import { DeviationLog } from '../testing/tolerance';
-import { hausdorffDistance } from './hausdorff-distance';
+import { hausdorffDistance } from './hausdorffDistance';
 import { dice, iou } from './overlap';
 
 // Reference: NumPy (Dice, IoU) and scipy.ndimage binary_erosion + distance_transform_edt +

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluatePerImage } from '../input/evaluate';
-import type { ImageInput } from '../input/image-input';
-import type { RangeOptions, RegionOptions } from '../input/metric-options';
-import { checkNonNegative, checkPositive, checkSpatialDims } from '../input/option-checks';
-import { padSymmetric1, sliceAxis } from '../ops/axis-ops';
-import { regionMean } from '../ops/region-mean';
+import type { ImageInput } from '../input/imageInput';
+import type { RangeOptions, RegionOptions } from '../input/metricOptions';
+import { checkNonNegative, checkPositive, checkSpatialDims } from '../input/optionChecks';
+import { padSymmetric1, sliceAxis } from '../ops/axisOps';
+import { regionMean } from '../ops/regionMean';
 import type { MetricResult } from '../result';
 
 /**

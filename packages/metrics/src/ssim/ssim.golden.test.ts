@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../testing/backend';
 import { golden, loadImage, loadInpaintMask, PAIRS, repeat2, stack } from '../testing/fixtures';
 import { DeviationLog } from '../testing/tolerance';
-import { msSsim } from './ms-ssim';
+import { msSsim } from './msSsim';
 import { ssim } from './ssim';
 
 // SSIM reference: skimage.metrics.structural_similarity(gaussian_weights=True, sigma=1.5,

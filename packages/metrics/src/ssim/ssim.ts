@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidShapeError } from '../errors';
 import { evaluatePerImage } from '../input/evaluate';
-import { describeShape, type ImageInput } from '../input/image-input';
-import type { RangeOptions } from '../input/metric-options';
-import { checkNonNegative, checkPositive, checkSpatialDims } from '../input/option-checks';
-import { cropBorder } from '../ops/axis-ops';
-import { regionMean } from '../ops/region-mean';
+import { describeShape, type ImageInput } from '../input/imageInput';
+import type { RangeOptions } from '../input/metricOptions';
+import { checkNonNegative, checkPositive, checkSpatialDims } from '../input/optionChecks';
+import { cropBorder } from '../ops/axisOps';
+import { regionMean } from '../ops/regionMean';
 import type { MetricResult } from '../result';
-import { SSIM_RADIUS, SSIM_WINDOW, ssimMaps } from './ssim-maps';
+import { SSIM_RADIUS, SSIM_WINDOW, ssimMaps } from './ssimMaps';
 
 export function checkSsimSize(fn: string, spatialShape: readonly number[], minimum: number, hint: string): void {
   if (spatialShape.some((s) => s < minimum)) {

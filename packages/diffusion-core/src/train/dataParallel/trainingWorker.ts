@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectNodeBackend } from '../../node';
-import { registerWasmGradientKernels } from '../../runtime/wasm-gradients/index';
+import { registerWasmGradientKernels } from '../../runtime/wasmGradients/index';
 import { lossAndGradients } from '../gradientSource';
 import type { TrainingReplica } from '../trainingReplica';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
