@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { writeSampleStudies } from '@meddiff/imaging/node';
+import { writeSampleStudies, startOrthanc, uploadToOrthanc, type RunningOrthanc } from '@meddiff/imaging/node';
 import { hasOhifApp } from '../src/app/ohifApp.js';
 import { APP_DIR, viewerPaths } from '../src/app/paths.js';
 import { builtPlugins } from '../src/app/plugins.js';
@@ -11,7 +11,6 @@ import { startViewerServer, type RunningViewer } from '../src/app/server.js';
 import { ensureModels, type ModelIndexEntry } from '../src/data/models.js';
 import { ensureSimulatedStudy, type SimulatedStudy } from '../src/data/simulatedStudy.js';
 import { writeTestStudies } from '../src/data/testStudies.js';
-import { startOrthanc, uploadToOrthanc, type RunningOrthanc } from '../src/orthanc/orthanc.js';
 import { DICOMWEB_SOURCE } from '../src/app/appConfig.js';
 
 export const CHROMIUM = '/usr/bin/chromium';

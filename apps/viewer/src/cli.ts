@@ -3,7 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSampleStudies } from '@meddiff/imaging/node';
+import { writeSampleStudies, startOrthanc, uploadToOrthanc } from '@meddiff/imaging/node';
 import { ensureOhifApp, hasOhifApp } from './app/ohifApp.js';
 import { OHIF_APP_VERSION, viewerPaths, type ViewerPaths } from './app/paths.js';
 import { builtPlugins } from './app/plugins.js';
@@ -14,7 +14,6 @@ import { writeTestStudies } from './data/testStudies.js';
 import { DicomFolderStore } from './dicomweb/dicomFolderStore.js';
 import { DEFAULT_MAX_STOW_BYTES, DicomwebRouter } from './dicomweb/dicomwebRouter.js';
 import { requestPolicy } from './app/requestPolicy.js';
-import { startOrthanc, uploadToOrthanc } from './orthanc/orthanc.js';
 import { DICOMWEB_SOURCE } from './app/appConfig.js';
 
 const log = (m: string) => process.stdout.write(`viewer: ${m}\n`);

@@ -12,3 +12,5 @@ export { readDicomFolder, readFile, readImageFile } from './node/files.js';
 export { foreignEntries, removeOwnEntries } from './node/outputFolder.js';
 export { exitCodeFor, integerOption, listOption, nonNegativeOption, positiveOption, runCommandLine } from './node/commandKit.js';
 export { dciodvfy, type DicomConformance } from './node/dciodvfy.js';
+export { contentTypeParam, encodeMultipart, newBoundary, parseMultipart, MultipartError, type Part } from './node/multipart.js';
+export { startOrthanc, uploadToOrthanc, orthancAvailable, orthancConfig, OrthancError, ORTHANC_BINARY, DICOMWEB_PLUGIN, type OrthancOptions, type RunningOrthanc } from './node/orthanc.js';

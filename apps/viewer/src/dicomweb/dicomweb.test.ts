@@ -9,7 +9,7 @@ import { startViewerServer, type RunningViewer } from '../app/server.js';
 import { STUDY_UID, SERIES_UID, writeFixtureSeries } from '../testing/fixtures.js';
 import { DicomFolderStore } from './dicomFolderStore.js';
 import { DicomwebRouter } from './dicomwebRouter.js';
-import { encodeMultipart, parseMultipart } from './multipart.js';
+import { encodeMultipart, parseMultipart } from '@meddiff/imaging/node';
 
 type Json = Record<string, { vr: string; Value?: unknown[]; BulkDataURI?: string }>[];
 

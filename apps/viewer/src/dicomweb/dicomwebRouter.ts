@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DicomJson } from './dicomJson.js';
 import { DicomFolderStore, DicomwebRequestError, type InstanceRecord } from './dicomFolderStore.js';
 import { parseFrameList } from './frameList.js';
-import { contentTypeParam, encodeMultipart, newBoundary, parseMultipart, MultipartError } from './multipart.js';
+import { contentTypeParam, encodeMultipart, newBoundary, parseMultipart, MultipartError } from '@meddiff/imaging/node';
 import { qidoSearch } from './qido.js';
 
 const JSON_TYPE = 'application/dicom+json';

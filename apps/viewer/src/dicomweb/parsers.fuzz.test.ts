@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import dcmjs from 'dcmjs';
 import { writeFixtureSeries } from '../testing/fixtures.js';
 import { DicomFolderStore } from './dicomFolderStore.js';
-import { encodeMultipart, MultipartError, parseMultipart } from './multipart.js';
+import { encodeMultipart, MultipartError, parseMultipart } from '@meddiff/imaging/node';
 import { pixelDataProblem } from './pixelDataLength.js';
 
 // Damaged input must end in a typed refusal or a valid result, never an exception or a stored

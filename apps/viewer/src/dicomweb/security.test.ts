@@ -8,7 +8,7 @@ import { startViewerServer, type RunningViewer } from '../app/server.js';
 import { STUDY_UID, SERIES_UID, writeFixtureSeries } from '../testing/fixtures.js';
 import { DicomFolderStore } from './dicomFolderStore.js';
 import { DicomwebRouter } from './dicomwebRouter.js';
-import { encodeMultipart } from './multipart.js';
+import { encodeMultipart } from '@meddiff/imaging/node';
 
 // The probes of issue 19, each against a running server on loopback.
 

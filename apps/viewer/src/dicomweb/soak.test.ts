@@ -8,7 +8,7 @@ import { startViewerServer, type RunningViewer } from '../app/server.js';
 import { STUDY_UID, SERIES_UID, writeFixtureSeries } from '../testing/fixtures.js';
 import { DicomFolderStore } from './dicomFolderStore.js';
 import { DicomwebRouter } from './dicomwebRouter.js';
-import { encodeMultipart } from './multipart.js';
+import { encodeMultipart } from '@meddiff/imaging/node';
 
 // A bounded soak of the server on loopback: mixed QIDO, WADO and STOW requests from concurrent
 // clients, a fifth of them malformed or hostile. Figures are logged; the README quotes them.
