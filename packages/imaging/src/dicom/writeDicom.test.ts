@@ -93,6 +93,20 @@ describe('writeDerivedSeries', () => {
     back.geometry.origin.forEach((x, i) => expect(x).toBeCloseTo(src.geometry.origin[i]!, 4));
   });
 
+  it('writes the UIDs it is given, so that writing the same result twice gives the same series; refuses malformed ones', async () => {
+    const src = await readDicom(pydicomBytes('CT_small.dcm'));
+    const uids = { series: '2.25.1234', instances: ['2.25.5678'] };
+    const a = writeDerivedSeries(src, src, { description: 'denoising (test)', uids });
+    const b = writeDerivedSeries(src, src, { description: 'denoising (test)', uids });
+    for (const out of [a, b]) {
+      const { dataset: ds } = parseDicom(out.files[0]!);
+      expect(ds['SeriesInstanceUID']).toBe('2.25.1234');
+      expect(ds['SOPInstanceUID']).toBe('2.25.5678');
+    }
+    expect(() => writeDerivedSeries(src, src, { description: 'x', uids: { series: '2.25.1', instances: [] } })).toThrow(/0 UIDs for 1 slices/);
+    expect(() => writeDerivedSeries(src, src, { description: 'x', uids: { series: '2.25.01', instances: ['2.25.2'] } })).toThrow(/'2\.25\.01' is not a DICOM UID/);
+  });
+
   it('Secondary Capture on request', async () => {
     const src = await readDicom(pydicomBytes('CT_small.dcm'));
     const out = writeDerivedSeries(src, src, { description: 'inpainting (test)', sopClass: 'SC' });

@@ -85,6 +85,18 @@ describe('run', () => {
     expect((ds.SourceImageSequence as Array<Record<string, unknown>>)[0]!.ReferencedSOPInstanceUID).toBe(source.source.dicom![15]!.sopInstanceUID);
   });
 
+  it('with a uidName, writing the same result again gives the same series and instance UIDs', async () => {
+    const model = await savedTinyModel(join(tmp, 'uid-model'), 'denoising');
+    const uidsOf = (files: string[]) => files.map((f) => { const ds = parseDicom(new Uint8Array(readFileSync(f))).dataset; return `${String(ds['SeriesInstanceUID'])} ${String(ds['SOPInstanceUID'])}`; });
+    const a = await runModel({ model, input: sampleMrSeries(), out: join(tmp, 'uid-a'), samples: 2, uidName: 'job-1', ...fast });
+    const b = await runModel({ model, input: sampleMrSeries(), out: join(tmp, 'uid-b'), samples: 2, uidName: 'job-1', ...fast });
+    expect(uidsOf(b.files)).toEqual(uidsOf(a.files));
+    expect(uidsOf(b.stdFiles)).toEqual(uidsOf(a.stdFiles));
+    expect(a.stdSeriesInstanceUID).not.toBe(a.seriesInstanceUID);
+    const other = await runModel({ model, input: sampleMrSeries(), out: join(tmp, 'uid-c'), uidName: 'job-2', ...fast });
+    expect(other.seriesInstanceUID).not.toBe(a.seriesInstanceUID);
+  });
+
   it('inpaints a NIfTI slice inside a rectangle and writes NIfTI; other pixels are the input\'s', async () => {
     const model = await savedTinyModel(join(tmp, 'in-model'), 'inpainting');
     const input = dipyNifti();

@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SamplingProgress } from '@meddiff/diffusion-core';
 import { computeNormalization, readNifti, RESEARCH_LABEL, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
-import { foreignEntries, readFile, readImageFile, removeOwnEntries } from '@meddiff/imaging/node';
+import { foreignEntries, readFile, readImageFile, removeOwnEntries, uidFromName } from '@meddiff/imaging/node';
 import { MED_CDIFF_TASKS, type MedCDiffTask } from '../config';
 import { InvalidInputError } from '../errors';
 import type { MedCDiffPipeline, PipelineResult, RunOptions } from '../pipeline/medCDiffPipeline';
@@ -36,6 +36,12 @@ export interface RunCommandOptions {
   temperature?: number;
   /** Default 0, so that a run can be repeated exactly. */
   seed?: number;
+  /**
+   * Name the derived series' UIDs are made from (UUID-derived 2.25 UIDs of its SHA-256); default random
+   * UIDs. A caller that may write the same result again (a retried batch job) gives the same name,
+   * so that a PACS keeps one series.
+   */
+  uidName?: string;
   /** Replace an existing output. */
   force?: boolean;
   backend?: CommandBackend;
@@ -57,6 +63,8 @@ export interface RunCommandResult {
   /** [depth, rows, cols] of the result. */
   shape: [number, number, number];
   seriesInstanceUID?: string;
+  /** The standard-deviation series (DICOM, samples > 1). */
+  stdSeriesInstanceUID?: string;
 }
 
 /** The files a DICOM run writes into its output folder (writeInstances). */
@@ -156,12 +164,14 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
       if (o.force) removeOwnEntries(out, OWN_DICOM);
       mkdirSync(out, { recursive: true });
       const source = stackSlices(sources);
-      const series = writeDerivedSeries(resultVolume, source, { description: what, seriesLabel: label(effectiveTask, factor) });
+      const uids = (part: string) => (o.uidName === undefined ? {} : { uids: { series: uidFromName(`${o.uidName}/${part}`), instances: slices.map((k) => uidFromName(`${o.uidName}/${part}/${k}`)) } });
+      const series = writeDerivedSeries(resultVolume, source, { description: what, seriesLabel: label(effectiveTask, factor), ...uids('result') });
       written.files = writeInstances(out, 'result', series.files);
       written.seriesInstanceUID = series.seriesInstanceUID;
       if (stdVolume) {
-        const std = writeDerivedSeries(stdVolume, source, { description: `per-pixel standard deviation over ${first.samples} samples of ${what}`, seriesLabel: `SD ${label(effectiveTask, factor)}`, seriesNumber: seriesNumber(volume) + 1001 });
+        const std = writeDerivedSeries(stdVolume, source, { description: `per-pixel standard deviation over ${first.samples} samples of ${what}`, seriesLabel: `SD ${label(effectiveTask, factor)}`, seriesNumber: seriesNumber(volume) + 1001, ...uids('std') });
         written.stdFiles = writeInstances(out, 'std', std.files);
+        written.stdSeriesInstanceUID = std.seriesInstanceUID;
       }
     }
     log(`wrote ${written.files.length} ${nifti ? 'NIfTI file' : 'DICOM instance'}${written.files.length === 1 ? '' : 's'} to ${nifti ? out : `${out}/`} (${what}; ${backend})${written.stdFiles.length ? `, and the standard-deviation map to ${written.stdFiles.length === 1 ? written.stdFiles[0] : `${out}/std-*.dcm`}` : ''}. Research use only: generated pixels, not for diagnosis.`);
