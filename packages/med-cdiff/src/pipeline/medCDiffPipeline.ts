@@ -100,29 +100,12 @@ export class MedCDiffPipeline {
 
   /** Super-resolution by `factor`: the result has round(rows x factor) x round(cols x factor) pixels and a finer spacing. */
   async superResolve<T extends SliceInput>(image: T, options: RunOptions & { factor: number }): Promise<PipelineResult<T>> {
-    this.requireTask('super-resolution', 'superResolve');
-    validateSlice('superResolve', image);
-    const trained = this.model.config.degradation.factors;
-    if (!trained.some((f) => Math.abs(f - options.factor) < 1e-6)) {
-      throw new UnsupportedRequestError(`These weights were trained for super-resolution by ${trained.map((f) => `x${+f.toFixed(3)}`).join(', ')}, not x${options.factor}. Choose one of those factors or load weights trained for x${options.factor}.`);
-    }
-    const [rows, cols] = image.shape;
-    const outRows = Math.round(rows * options.factor);
-    const outCols = Math.round(cols * options.factor);
-    const stats = this.stats(image, options);
-    // The condition is the slice upsampled to the output grid, as the model saw in training.
-    const condition = applyNormalization(resize2d(image.data, rows, cols, outRows, outCols, 'bicubic'), stats);
-    const generated = await this.generate({ rows: outRows, cols: outCols, condition, channels: 1 }, options);
-    return this.finish(image, generated, stats, options, { rows: outRows, cols: outCols, geometry: image.geometry && scaledGeometry(image.geometry, rows / outRows, cols / outCols) });
+    return (await this.superResolveMany('superResolve', [image], options))[0]!;
   }
 
   /** Removes Gaussian and impulse noise. The result has the input's size. */
   async denoise<T extends SliceInput>(image: T, options: RunOptions = {}): Promise<PipelineResult<T>> {
-    this.requireTask('denoising', 'denoise');
-    validateSlice('denoise', image);
-    const stats = this.stats(image, options);
-    const generated = await this.generate({ rows: image.shape[0], cols: image.shape[1], condition: applyNormalization(image.data, stats), channels: 1 }, options);
-    return this.finish(image, generated, stats, options);
+    return (await this.denoiseMany('denoise', [image], options))[0]!;
   }
 
   /**
@@ -130,23 +113,80 @@ export class MedCDiffPipeline {
    * returned exactly as they were.
    */
   async inpaint<T extends SliceInput>(image: T, mask: ArrayLike<number>, options: RunOptions = {}): Promise<PipelineResult<T>> {
-    this.requireTask('inpainting', 'inpaint');
-    validateSlice('inpaint', image);
-    const [rows, cols] = image.shape;
-    if (mask.length !== rows * cols) throw new InvalidInputError(`inpaint: the mask has ${mask.length} values but the slice has ${rows} x ${cols} = ${rows * cols}; draw the mask on this slice.`);
-    const fill = Uint8Array.from(mask, (v) => (v ? 1 : 0));
-    const holes = fill.reduce((a, v) => a + v, 0);
-    if (holes === 0) throw new InvalidInputError('inpaint: the mask is empty; mark the region to fill.');
-    if (holes === fill.length) throw new InvalidInputError('inpaint: the mask covers the whole slice; inpainting needs some known pixels around the region.');
-    const stats = this.stats(image, options);
-    const known = applyNormalization(image.data, stats);
-    const generated = await this.generate({ rows, cols, condition: inpaintingCondition(known, fill), channels: 2, known, fill }, options);
-    const result = this.finish(image, generated, stats, options);
-    // The known pixels are the input's own values, untouched by normalisation round trips.
-    const out = result.image.data;
-    for (let i = 0; i < out.length; i++) if (!fill[i]) out[i] = image.data[i]!;
-    if (result.std) for (let i = 0; i < out.length; i++) if (!fill[i]) result.std[i] = 0;
-    return result;
+    return (await this.inpaintMany('inpaint', [image], [mask], options))[0]!;
+  }
+
+  /**
+   * `superResolve` for several slices of one size (the slices of a series) in one call: their tiles
+   * and samples are batched through the network together, `maxBatch` images a call, so small slices
+   * fill a batch. Results in the slices' order. Give `options.normalization` (the volume's
+   * statistics) to normalise them alike; otherwise each slice takes its own percentiles.
+   */
+  superResolveSlices<T extends SliceInput>(images: readonly T[], options: RunOptions & { factor: number }): Promise<PipelineResult<T>[]> {
+    return this.superResolveMany('superResolveSlices', images, options);
+  }
+
+  /** `denoise` for several slices of one size, batched together (see superResolveSlices). */
+  denoiseSlices<T extends SliceInput>(images: readonly T[], options: RunOptions = {}): Promise<PipelineResult<T>[]> {
+    return this.denoiseMany('denoiseSlices', images, options);
+  }
+
+  /** `inpaint` for several slices of one size, one mask each, batched together (see superResolveSlices). */
+  inpaintSlices<T extends SliceInput>(images: readonly T[], masks: readonly ArrayLike<number>[], options: RunOptions = {}): Promise<PipelineResult<T>[]> {
+    return this.inpaintMany('inpaintSlices', images, masks, options);
+  }
+
+  private async superResolveMany<T extends SliceInput>(fn: string, images: readonly T[], options: RunOptions & { factor: number }): Promise<PipelineResult<T>[]> {
+    this.requireTask('super-resolution', fn);
+    validateSlices(fn, images);
+    const trained = this.model.config.degradation.factors;
+    if (!trained.some((f) => Math.abs(f - options.factor) < 1e-6)) {
+      throw new UnsupportedRequestError(`These weights were trained for super-resolution by ${trained.map((f) => `x${+f.toFixed(3)}`).join(', ')}, not x${options.factor}. Choose one of those factors or load weights trained for x${options.factor}.`);
+    }
+    const [rows, cols] = images[0]!.shape;
+    const outRows = Math.round(rows * options.factor);
+    const outCols = Math.round(cols * options.factor);
+    const stats = images.map((image) => this.stats(image, options));
+    // The condition is the slice upsampled to the output grid, as the model saw in training.
+    const prepared = images.map((image, k): Prepared => ({ rows: outRows, cols: outCols, condition: applyNormalization(resize2d(image.data, rows, cols, outRows, outCols, 'bicubic'), stats[k]!), channels: 1 }));
+    const generated = await this.generate(prepared, options);
+    return images.map((image, k) => this.finish(image, generated[k]!, stats[k]!, options, { rows: outRows, cols: outCols, geometry: image.geometry && scaledGeometry(image.geometry, rows / outRows, cols / outCols) }));
+  }
+
+  private async denoiseMany<T extends SliceInput>(fn: string, images: readonly T[], options: RunOptions): Promise<PipelineResult<T>[]> {
+    this.requireTask('denoising', fn);
+    validateSlices(fn, images);
+    const stats = images.map((image) => this.stats(image, options));
+    const generated = await this.generate(images.map((image, k) => ({ rows: image.shape[0], cols: image.shape[1], condition: applyNormalization(image.data, stats[k]!), channels: 1 })), options);
+    return images.map((image, k) => this.finish(image, generated[k]!, stats[k]!, options));
+  }
+
+  private async inpaintMany<T extends SliceInput>(fn: string, images: readonly T[], masks: readonly ArrayLike<number>[], options: RunOptions): Promise<PipelineResult<T>[]> {
+    this.requireTask('inpainting', fn);
+    validateSlices(fn, images);
+    if (masks.length !== images.length) throw new InvalidInputError(`${fn}: ${masks.length} masks for ${images.length} slices; give one mask per slice.`);
+    const [rows, cols] = images[0]!.shape;
+    const fills = masks.map((mask, k) => {
+      const which = images.length > 1 ? ` of slice ${k}` : '';
+      if (mask.length !== rows * cols) throw new InvalidInputError(`${fn}: the mask${which} has ${mask.length} values but the slice has ${rows} x ${cols} = ${rows * cols}; draw the mask on this slice.`);
+      const fill = Uint8Array.from(mask, (v) => (v ? 1 : 0));
+      const holes = fill.reduce((a, v) => a + v, 0);
+      if (holes === 0) throw new InvalidInputError(`${fn}: the mask${which} is empty; mark the region to fill.`);
+      if (holes === fill.length) throw new InvalidInputError(`${fn}: the mask${which} covers the whole slice; inpainting needs some known pixels around the region.`);
+      return fill;
+    });
+    const stats = images.map((image) => this.stats(image, options));
+    const known = images.map((image, k) => applyNormalization(image.data, stats[k]!));
+    const generated = await this.generate(images.map((_, k) => ({ rows, cols, condition: inpaintingCondition(known[k]!, fills[k]!), channels: 2, known: known[k]!, fill: fills[k]! })), options);
+    return images.map((image, k) => {
+      const result = this.finish(image, generated[k]!, stats[k]!, options);
+      const fill = fills[k]!;
+      // The known pixels are the input's own values, untouched by normalisation round trips.
+      const out = result.image.data;
+      for (let i = 0; i < out.length; i++) if (!fill[i]) out[i] = image.data[i]!;
+      if (result.std) for (let i = 0; i < out.length; i++) if (!fill[i]) result.std[i] = 0;
+      return result;
+    });
   }
 
   dispose(): void {
@@ -182,41 +222,50 @@ export class MedCDiffPipeline {
     return { sampler, steps, samples, temperature, maxBatch, tileSize };
   }
 
-  /** Samples every (tile, sample) pair in batches; returns one normalised image per sample. */
-  private async generate(p: Prepared, options: RunOptions): Promise<{ images: Float32Array[]; tiles: number }> {
+  /**
+   * Samples every (slice, sample, tile) job in batches of `maxBatch`, slice by slice (so a slice's
+   * jobs share chunks with its neighbours'); chunk k is seeded `seed + k`. Returns, per slice, one
+   * normalised image per sample. The slices share one size.
+   */
+  private async generate(ps: readonly Prepared[], options: RunOptions): Promise<Array<{ images: Float32Array[]; tiles: number }>> {
     const { sampler, steps, samples, temperature, maxBatch, tileSize } = this.resolve(options);
     const multiple = this.model.unet.sizeMultiple;
+    const p0 = ps[0]!;
     // Pad to the network's multiple (edge replication), then tile when larger than a tile.
-    const padChannel = (data: Float32Array, c: number, channels: number) => padToMultiple(pick(data, c, channels), p.rows, p.cols, multiple, { mode: 'edge' });
-    const padded = Array.from({ length: p.channels }, (_, c) => padChannel(p.condition, c, p.channels));
-    const { rows, cols, padding } = padded[0]!;
+    const padChannel = (data: Float32Array, c: number, channels: number) => padToMultiple(pick(data, c, channels), p0.rows, p0.cols, multiple, { mode: 'edge' });
+    const { rows, cols, padding } = padChannel(p0.condition, 0, p0.channels);
     const layout: TileLayout = planTiles(rows, cols, rows <= tileSize && cols <= tileSize ? [rows, cols] : tileSize, Math.max(multiple, Math.round(tileSize / 8 / multiple) * multiple));
-    const conditionTiles = padded.map((ch) => splitTiles(ch.data, layout));
-    const knownTiles = p.known ? splitTiles(padToMultiple(p.known, p.rows, p.cols, multiple, { mode: 'edge' }).data, layout) : null;
-    const fillTiles = p.fill ? splitTiles(padToMultiple(Float32Array.from(p.fill), p.rows, p.cols, multiple, { mode: 'constant', value: 0 }).data, layout) : null;
-    const jobs: Array<{ tile: number; sample: number }> = [];
-    for (let s = 0; s < samples; s++) for (let t = 0; t < layout.origins.length; t++) jobs.push({ tile: t, sample: s });
-    const outputs: Float32Array[][] = Array.from({ length: samples }, () => new Array<Float32Array>(layout.origins.length));
+    const tiled = ps.map((p) => ({
+      condition: Array.from({ length: p.channels }, (_, c) => splitTiles(padChannel(p.condition, c, p.channels).data, layout)),
+      known: p.known ? splitTiles(padToMultiple(p.known, p.rows, p.cols, multiple, { mode: 'edge' }).data, layout) : null,
+      fill: p.fill ? splitTiles(padToMultiple(Float32Array.from(p.fill), p.rows, p.cols, multiple, { mode: 'constant', value: 0 }).data, layout) : null,
+    }));
+    const jobs: Array<{ slice: number; tile: number; sample: number }> = [];
+    for (let i = 0; i < ps.length; i++) for (let s = 0; s < samples; s++) for (let t = 0; t < layout.origins.length; t++) jobs.push({ slice: i, tile: t, sample: s });
+    const outputs: Float32Array[][][] = ps.map(() => Array.from({ length: samples }, () => new Array<Float32Array>(layout.origins.length)));
     const th = layout.tileRows;
     const tw = layout.tileCols;
     const n = th * tw;
+    const channels = p0.channels;
     const chunks = Math.ceil(jobs.length / maxBatch);
     const started = performance.now();
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     const chunkOf = (k: number): SamplingChunk => {
       const chunk = jobs.slice(k * maxBatch, (k + 1) * maxBatch);
       const b = chunk.length;
-      const cond = new Float32Array(b * n * p.channels);
+      const cond = new Float32Array(b * n * channels);
       chunk.forEach((job, i) => {
-        for (let px = 0; px < n; px++) for (let c = 0; c < p.channels; c++) cond[(i * n + px) * p.channels + c] = conditionTiles[c]![job.tile]![px]!;
+        const tiles = tiled[job.slice]!.condition;
+        for (let px = 0; px < n; px++) for (let c = 0; c < channels; c++) cond[(i * n + px) * channels + c] = tiles[c]![job.tile]![px]!;
       });
+      const inpainting = chunk.every((j) => tiled[j.slice]!.known && tiled[j.slice]!.fill);
       return {
         condition: cond,
-        ...(knownTiles && fillTiles ? { known: concatTiles(chunk.map((j) => knownTiles[j.tile]!)), fill: concatTiles(chunk.map((j) => fillTiles[j.tile]!)) } : {}),
+        ...(inpainting ? { known: concatTiles(chunk.map((j) => tiled[j.slice]!.known![j.tile]!)), fill: concatTiles(chunk.map((j) => tiled[j.slice]!.fill![j.tile]!)) } : {}),
         batch: b,
         rows: th,
         cols: tw,
-        channels: p.channels,
+        channels,
         sampler,
         steps,
         seed: seed + k,
@@ -237,7 +286,7 @@ export class MedCDiffPipeline {
       while (next < chunks && !signal.aborted) {
         const k = next++;
         const values = await this.chunks.sample(chunkOf(k), { signal, onStep });
-        jobs.slice(k * maxBatch, (k + 1) * maxBatch).forEach((job, i) => (outputs[job.sample]![job.tile] = values.slice(i * n, (i + 1) * n)));
+        jobs.slice(k * maxBatch, (k + 1) * maxBatch).forEach((job, i) => (outputs[job.slice]![job.sample]![job.tile] = values.slice(i * n, (i + 1) * n)));
       }
     };
     const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.chunks.concurrency, chunks) }, () => lane().catch((e: unknown) => {
@@ -247,9 +296,11 @@ export class MedCDiffPipeline {
     throwIfAborted(options.signal);
     const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected' && !(l.reason instanceof CancelledError));
     if (failure) throw failure.reason;
-    const conditionImage = pick(p.condition, 0, p.channels);
-    const images = outputs.map((tiles) => fromDiffusionSpace(cropPadding(layout.origins.length === 1 ? tiles[0]! : blendTiles(tiles, layout), rows, cols, padding), conditionImage, this.model.config.objective));
-    return { images, tiles: layout.origins.length };
+    return ps.map((p, i) => {
+      const conditionImage = pick(p.condition, 0, p.channels);
+      const images = outputs[i]!.map((tiles) => fromDiffusionSpace(cropPadding(layout.origins.length === 1 ? tiles[0]! : blendTiles(tiles, layout), rows, cols, padding), conditionImage, this.model.config.objective));
+      return { images, tiles: layout.origins.length };
+    });
   }
 
   private finish<T extends SliceInput>(input: T, { images: generated, tiles }: { images: Float32Array[]; tiles: number }, stats: NormalizationStats, options: RunOptions, resized?: { rows: number; cols: number; geometry: ImageGeometry | undefined }): PipelineResult<T> {
@@ -276,6 +327,15 @@ export class MedCDiffPipeline {
     } as T;
     return { image, ...(std ? { std } : {}), normalization: stats, sampler, steps, samples, temperature, tiles };
   }
+}
+
+/** Refuses an empty list, a bad slice, or slices of different sizes (one call batches one size). */
+function validateSlices(fn: string, images: readonly SliceInput[]): void {
+  if (images.length === 0) throw new InvalidInputError(`${fn}: no slices given.`);
+  images.forEach((image, k) => validateSlice(images.length > 1 ? `${fn} (slice ${k})` : fn, image));
+  const [rows, cols] = images[0]!.shape;
+  const other = images.findIndex((image) => image.shape[0] !== rows || image.shape[1] !== cols);
+  if (other >= 0) throw new InvalidInputError(`${fn}: slice ${other} is ${images[other]!.shape.join(' x ')} but slice 0 is ${rows} x ${cols}; slices run together must share one size.`);
 }
 
 function pick(interleaved: Float32Array, c: number, channels: number): Float32Array {
