@@ -57,7 +57,7 @@ describe('MedCDiffPipeline on several slices at once', () => {
   it('a series with the volume\'s normalisation: every slice in the same units, a uniform slice included', async () => {
     const p = pipelineFor('super-resolution');
     const uniform: Image2D = { ...slice(1), data: new Float32Array(16 * 16).fill(0) };
-    const normalization = { low: 0, high: 900 };
+    const normalization = { low: 0, high: 900, method: 'fixed' as const };
     await expect(p.superResolveSlices([slice(0), uniform], { ...fast, factor: 2 })).rejects.toThrow(/no contrast/);
     const out = await p.superResolveSlices([slice(0), uniform], { ...fast, factor: 2, normalization });
     expect(out.map((r) => r.image.shape)).toEqual([[32, 32], [32, 32]]);
