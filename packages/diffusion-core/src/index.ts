@@ -47,9 +47,11 @@ export { selectBackend, BACKEND_NAMES, BACKEND_PACKAGES } from './runtime/select
 export type { BackendName, BackendChoice, SelectBackendOptions } from './runtime/selectBackend';
 // Weights I/O
 export { memoryWeightsStore } from './io/weightsStore';
-export type { WeightsStore } from './io/weightsStore';
+export type { WeightsStore, ExpectedFile } from './io/weightsStore';
 export { httpWeightsStore } from './io/httpWeightsStore';
 export { pinnedWeightsStore } from './io/pinnedWeightsStore';
+export { cachedWeightsStore, WEIGHTS_CACHE_NAME } from './io/cachedWeightsStore';
+export type { CachedWeightsStoreOptions, CacheStorageLike, CacheLike } from './io/cachedWeightsStore';
 export { openWeightsStore } from './io/openWeightsStore';
 export { saveModel, readSavedModel, writeModelCard, assignWeights, SAVED_MODEL_FORMAT_VERSION } from './io/savedModel';
 export { validateModelCard, newModelCard, ModelCardError, MODEL_CARD_VERSION } from './io/modelCard';

@@ -5,7 +5,7 @@ export function subStore(store: WeightsStore, folder: string): WeightsStore {
   const path = (p: string) => `${folder}/${p}`;
   return {
     location: `${store.location.replace(/\/$/, '')}/${folder}`,
-    read: (p) => store.read(path(p)),
+    read: (p, expected) => store.read(path(p), expected),
     exists: (p) => store.exists(path(p)),
     ...(store.write ? { write: (p: string, data: Uint8Array) => store.write!(path(p), data) } : {}),
     ...(store.remove ? { remove: (p: string) => store.remove!(path(p)) } : {}),

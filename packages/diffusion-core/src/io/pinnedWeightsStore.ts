@@ -17,9 +17,9 @@ export function pinnedWeightsStore(store: WeightsStore, pinned: Readonly<Record<
   }
   return {
     location: store.location,
-    async read(path) {
-      const data = await store.read(path);
+    async read(path, hint) {
       const expected = pinned[path];
+      const data = await store.read(path, expected !== undefined ? { sha256: expected } : hint);
       if (expected !== undefined) {
         const actual = await sha256Hex(data);
         if (actual !== expected) {

@@ -158,7 +158,7 @@ export async function readSavedModel<C>(store: WeightsStore, expectedClass: stri
   for (const path of group.paths) {
     const expected = meta.files[path];
     if (!expected) throw new WeightsError('WEIGHTS_CORRUPT', `${store.location}/${MODEL_JSON} lists ${path} without its hash.`);
-    const shard = await store.read(path);
+    const shard = await store.read(path, expected);
     if (shard.byteLength !== expected.bytes) {
       throw new WeightsError('WEIGHTS_CORRUPT', `${store.location}/${path} has ${shard.byteLength} bytes, expected ${expected.bytes}: the file is truncated or replaced. Download it again.`);
     }

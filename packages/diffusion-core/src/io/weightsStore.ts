@@ -1,5 +1,11 @@
 import { WeightsError } from '../errors';
 
+/** What a reader knows of a file before reading it: its SHA-256 (lowercase hex) and, where listed, its size. */
+export interface ExpectedFile {
+  readonly sha256: string;
+  readonly bytes?: number;
+}
+
 /**
  * Where a model's files live. Paths are relative (`model.json`, `weights.1.bin`). Reading a path
  * that does not exist throws WeightsError('WEIGHTS_NOT_FOUND'). `write` replaces a file atomically:
@@ -8,7 +14,12 @@ import { WeightsError } from '../errors';
 export interface WeightsStore {
   /** Shown in error messages, e.g. a folder or a URL. */
   readonly location: string;
-  read(path: string): Promise<Uint8Array>;
+  /**
+   * `expected` is what the reader knows of the file (the models index pins JSON files, model.json
+   * lists each shard): a store may use it, as cachedWeightsStore serves a copy it holds with that
+   * digest, and wrappers pass it on. It is a hint, not a check: the reader still verifies.
+   */
+  read(path: string, expected?: ExpectedFile): Promise<Uint8Array>;
   exists(path: string): Promise<boolean>;
   write?(path: string, data: Uint8Array): Promise<void>;
   /** Deletes a file or folder if present (used to prune old checkpoints). */
