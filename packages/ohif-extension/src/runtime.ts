@@ -1,5 +1,6 @@
 import { resolveConfig, type ExtensionConfig } from './config.js';
 import { InferenceClient, type WorkerLike } from './model/inferenceClient.js';
+import { fetchJsonNetworkFirst } from './model/networkFirstJson.js';
 import type { WasmPaths } from './model/taskTypes.js';
 import type { CommandsManager, ExtensionManager, ServicesManager } from './ohif/ohifTypes.js';
 import { DiffusionController } from './state/diffusionController.js';
@@ -35,6 +36,8 @@ export function createRuntime(
     extensionManager: managers.extensionManager,
     client,
     config,
+    // The models index is kept for offline use; the worker caches the files it pins (loadWorkerModel).
+    fetchJson: (url) => fetchJsonNetworkFirst(url),
   });
   return { config, client, controller };
 }
