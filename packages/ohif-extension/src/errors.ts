@@ -56,8 +56,8 @@ export class ColourImageError extends DiffusionToolError {
 
 export class NoMaskError extends DiffusionToolError {
   override name = 'NoMaskError';
-  constructor() {
-    super('NO_MASK', 'Inpainting needs a region: draw a Rectangle annotation on this slice, or paint a segment of the active labelmap, then run again.');
+  constructor(message = 'Inpainting needs a region: draw a Rectangle annotation on this slice, or paint a segment of the active labelmap, then run again.') {
+    super('NO_MASK', message);
   }
 }
 

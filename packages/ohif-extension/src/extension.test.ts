@@ -46,7 +46,7 @@ describe('the extension in the real @ohif/core managers', () => {
     await commandsManager.runCommand(COMMANDS.selectTask, { kind: 'translate', target: 'PD' });
     await commandsManager.runCommand(COMMANDS.selectTask, { kind: 'translate', target: '' });
     await commandsManager.runCommand(COMMANDS.setOptions, { wholeSeries: true });
-    expect(await commandsManager.runCommand(COMMANDS.getState)).toMatchObject({ task: { kind: 'translate', target: 'PD' }, sources: { wholeSeries: true } });
+    expect(await commandsManager.runCommand(COMMANDS.getState)).toMatchObject({ task: { kind: 'translate', target: 'PD' }, wholeSeries: true });
   });
 
   it('loads the configured models, reports the backend and the model card', async () => {

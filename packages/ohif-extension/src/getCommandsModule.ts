@@ -49,6 +49,7 @@ export function stateSummary(s: ControllerState) {
     task: s.task,
     sampling: s.sampling,
     storeToPacs: s.storeToPacs,
+    wholeSeries: s.wholeSeries,
     models: s.models,
     modelUrl: s.modelUrl,
     modelStatus: s.modelStatus,
@@ -84,12 +85,12 @@ export function createCommandsModule(runtime: () => Runtime, servicesManager: Se
       c.selectTask(taskFrom(o, c.getState().task));
       return c.getState().task;
     },
-    /** Sets sampler, steps, seed, number of samples and whether results go to the PACS. */
+    /** Sets sampler, steps, seed, number of samples, whether to run every slice of the series and whether results go to the PACS. */
     setOptions: async (o: OptionsPatch = {}) => {
       runtime().controller.setOptions(o);
       return stateSummary(runtime().controller.getState());
     },
-    /** Runs on the active slice (optionally choosing task and options first); resolves with the result, or null. */
+    /** Runs on the active slice or, with wholeSeries, its whole series (optionally choosing task and options first); resolves with the result, or null. */
     run: async (o: RunOptions = {}) => {
       const c = runtime().controller;
       const { kind, factor, target, ...options } = o;

@@ -1,5 +1,5 @@
 import dcmjs from 'dcmjs';
-import { resizeImage, writeDerivedSeries, type Image2D, type Volume } from '@meddiff/imaging';
+import { resizeImage, stackSlices, volumeSlice, writeDerivedSeries, type Image2D, type Volume } from '@meddiff/imaging';
 import { taskLabel, type SamplingOptions, type Task, type TaskResult } from '../model/taskTypes.js';
 
 /** A naturalised dcmjs dataset, the form OHIF's DicomMetadataStore and data sources take. */
@@ -56,12 +56,16 @@ const isVolume = (image: Image2D | Volume): image is Volume => image.shape.lengt
 
 /**
  * The result's place in space: the source's plane, resampled to the result's size (half-pixel
- * centres); a volume result (a whole translated series) lies on its source volume's grid.
+ * centres); a volume result (a whole series) has one slice per source slice, each on its source
+ * slice's plane (on a finer grid after super-resolution).
  */
 export function resultImage(source: Image2D | Volume, rows: number, columns: number, pixels: Float32Array): Image2D | Volume {
   if (isVolume(source)) {
-    if (source.shape[1] !== rows || source.shape[2] !== columns || pixels.length !== source.data.length) throw new Error(`a volume result must match its source's ${source.shape.join(' x ')} grid`);
-    return { ...source, data: pixels };
+    const depth = source.shape[0];
+    if (pixels.length !== depth * rows * columns) throw new Error(`a volume result must have ${depth} slices of ${rows} x ${columns}, like its source, but has ${pixels.length} values`);
+    if (source.shape[1] === rows && source.shape[2] === columns) return { ...source, data: pixels };
+    const n = rows * columns;
+    return stackSlices(Array.from({ length: depth }, (_, k) => resultImage(volumeSlice(source, k), rows, columns, pixels.subarray(k * n, (k + 1) * n)) as Image2D), source.source);
   }
   const placed = rows === source.shape[0] && columns === source.shape[1] ? source : resizeImage(source, rows, columns, 'nearest');
   return { ...placed, data: pixels, shape: [rows, columns] };

@@ -72,6 +72,29 @@ export interface ImageTaskRequest {
   modelUrl: string;
 }
 
+/** The intensity range mapped to the network's [-1, 1] (Med-cDiff normalisation), in modality units. */
+export interface IntensityRange {
+  low: number;
+  high: number;
+}
+
+/**
+ * Several slices of one series, of one size, in one call (a whole-series run): the pipeline
+ * batches their tiles and samples through the network together. The result stacks their outputs
+ * in order (`depth` slices).
+ */
+export interface ImageSeriesRequest {
+  task: ImageTask;
+  images: TaskImage[];
+  /** Inpainting: one mask per image (1 = generate). */
+  masks?: Uint8Array[];
+  /** The series' range (the model's percentiles of all its slices), so every slice is normalised alike; default each slice's own. */
+  normalization?: IntensityRange;
+  /** `seed` is the first network call's; later calls take the next seeds. */
+  options: SamplingOptions;
+  modelUrl: string;
+}
+
 /** A CDM contrast translation of one slice position. */
 export interface TranslateRequest {
   task: TranslateTask;
@@ -82,15 +105,16 @@ export interface TranslateRequest {
   modelUrl: string;
 }
 
-export type TaskRequest = ImageTaskRequest | TranslateRequest;
+export type TaskRequest = ImageTaskRequest | ImageSeriesRequest | TranslateRequest;
 
 export interface TaskProgress {
   /** Network evaluations done and to do, over all tiles and samples (and slices of a whole series). */
   done: number;
   total: number;
-  /** A whole-series run: the slice being run (1-based) and how many there are. */
+  /** A whole-series run: the first slice being run (1-based), how many there are, and how many are finished. */
   slice?: number;
   slices?: number;
+  slicesDone?: number;
   /** What the model is doing, when it works in stages (CDM: encode, sample, translate). */
   stage?: string;
   elapsedMs: number;
@@ -106,6 +130,8 @@ export interface TaskResult {
   std?: Float32Array;
   samples: number;
   tiles: number;
+  /** Several slices (a series): how many, stacked one after another in `pixels` and `std`; default 1. */
+  depth?: number;
   backend: BackendName;
   elapsedMs: number;
 }
@@ -117,6 +143,8 @@ export interface ModelCard {
   intendedUse: string;
   tasks?: string[];
   family?: ModelFamily;
+  /** Med-cDiff: the percentiles of a slice (or series) mapped to the network's -1 and 1. */
+  normalization?: { lowPercentile: number; highPercentile: number };
   /** CDM: the contrasts the model translates from (all needed) and to. */
   modalities?: { sources: string[]; targets: string[] };
   /** From the saved card (diffusion-core's ModelCard): the weights' version and licence, and what they expect. */
@@ -157,4 +185,8 @@ export function taskLabel(task: Task): string {
 /** Narrows a request by its task (TypeScript does not narrow a union by a nested discriminant). */
 export function isTranslateRequest(r: TaskRequest): r is TranslateRequest {
   return r.task.kind === 'translate';
+}
+
+export function isSeriesRequest(r: TaskRequest): r is ImageSeriesRequest {
+  return 'images' in r;
 }

@@ -2,6 +2,8 @@ import React, { useEffect, useRef, useSyncExternalStore } from 'react';
 import { SAMPLERS, type SamplerName, type Task } from '../model/taskTypes.js';
 import type { ControllerState, DiffusionController, ResultEntry } from '../state/diffusionController.js';
 import { formatDuration, toGreyRgba } from './previewImage.js';
+import { s } from './styles.js';
+import { TranslationControls } from './TranslationControls.js';
 
 const TASK_CHOICES: { value: string; label: string; task: Task }[] = [
   { value: 'sr2', label: 'Super-resolve x2', task: { kind: 'super-resolve', factor: 2 } },
@@ -20,70 +22,6 @@ const SAMPLER_LABELS: Record<SamplerName, string> = {
 function taskValue(task: Task): string {
   return task.kind === 'super-resolve' ? `sr${task.factor}` : task.kind;
 }
-
-/** Translation: the target contrast and, per source contrast, the series that holds it, with the co-registration check. */
-function TranslationControls({ state, controller, running }: { state: ControllerState; controller: DiffusionController; running: boolean }) {
-  const modalities = state.card?.modalities;
-  if (state.task.kind !== 'translate') return null;
-  if (!modalities) return <span style={s.hint}>Contrast translation needs a CDM model: choose one in the Model list.</span>;
-  const { candidates, picks, check } = state.sources;
-  return (
-    <>
-      <label style={s.row}>
-        Target
-        <select style={s.input} data-testid="meddiff-target" value={state.task.target} disabled={running} onChange={(e) => controller.selectTask({ kind: 'translate', target: e.target.value })}>
-          {modalities.targets.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      {modalities.sources.map((contrast) => (
-        <label key={contrast} style={s.row}>
-          <span style={{ minWidth: 44 }}>{contrast}</span>
-          <select style={{ ...s.input, flex: 1, minWidth: 0 }} data-testid={`meddiff-source-${contrast}`} value={picks[contrast] ?? ''} disabled={running} onChange={(e) => controller.setSourceSeries(contrast, e.target.value)}>
-            <option value="" disabled>
-              choose the {contrast} series
-            </option>
-            {candidates.map((c) => (
-              <option key={c.displaySetInstanceUID} value={c.displaySetInstanceUID}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </label>
-      ))}
-      <div style={s.row}>
-        <span data-testid="meddiff-source-check" data-ok={check ? String(check.ok) : ''} style={{ ...(check && !check.ok ? s.error : s.hint), flex: 1 }}>
-          {check ? check.message : 'The source series are checked against the slice shown.'}
-        </span>
-        <button type="button" style={s.secondary} data-testid="meddiff-source-refresh" disabled={running} onClick={() => controller.refreshSources()}>
-          Check
-        </button>
-      </div>
-      <label style={s.row}>
-        <input type="checkbox" data-testid="meddiff-translate-all" checked={state.sources.wholeSeries} disabled={running} onChange={(e) => controller.setOptions({ wholeSeries: e.target.checked })} />
-        Every slice of the {modalities.sources[0]} series, not only this one
-      </label>
-      <span style={s.hint}>The sources must be co-registered series of one session; the result is a new series on the first source's grid.</span>
-    </>
-  );
-}
-
-const s = {
-  panel: { padding: '8px 10px', color: '#e5e7eb', fontSize: 13, lineHeight: 1.4, fontFamily: 'inherit', display: 'flex', flexDirection: 'column', gap: 10 } as React.CSSProperties,
-  section: { display: 'flex', flexDirection: 'column', gap: 4 } as React.CSSProperties,
-  label: { color: '#9ca3af', fontSize: 11, textTransform: 'uppercase', letterSpacing: 0.4 } as React.CSSProperties,
-  input: { background: '#111827', color: '#e5e7eb', border: '1px solid #374151', borderRadius: 4, padding: '3px 6px', fontSize: 13 } as React.CSSProperties,
-  row: { display: 'flex', gap: 6, alignItems: 'center' } as React.CSSProperties,
-  button: { background: '#2563eb', color: 'white', border: 'none', borderRadius: 4, padding: '5px 12px', cursor: 'pointer', fontSize: 13 } as React.CSSProperties,
-  secondary: { background: '#374151', color: 'white', border: 'none', borderRadius: 4, padding: '5px 12px', cursor: 'pointer', fontSize: 13 } as React.CSSProperties,
-  notice: { background: '#3b2f0b', color: '#fcd34d', borderRadius: 4, padding: '4px 6px', fontSize: 12 } as React.CSSProperties,
-  error: { background: '#450a0a', color: '#fca5a5', borderRadius: 4, padding: '4px 6px', fontSize: 12 } as React.CSSProperties,
-  card: { background: '#111827', borderRadius: 4, padding: '4px 6px', fontSize: 12 } as React.CSSProperties,
-  hint: { fontSize: 12, color: '#9ca3af' } as React.CSSProperties,
-};
 
 function Preview({ pixels, rows, columns, testId, title }: { pixels: Float32Array; rows: number; columns: number; testId: string; title: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -153,7 +91,13 @@ export function DiffusionPanel({ controller }: { controller: DiffusionController
             </option>
           ))}
         </select>
-        {state.task.kind === 'inpaint' && <span style={s.hint}>Draw a Rectangle annotation on the slice, or paint a segment of the active labelmap: that region is regenerated.</span>}
+        {state.task.kind === 'inpaint' && <span style={s.hint}>Draw a Rectangle annotation on the slice, or paint a segment of the active labelmap: that region is regenerated (with every slice, each slice's own region; slices without one are kept).</span>}
+        {!translating && (
+          <label style={s.row}>
+            <input type="checkbox" data-testid="meddiff-whole-series" checked={state.wholeSeries} disabled={running} onChange={(e) => controller.setOptions({ wholeSeries: e.target.checked })} />
+            Every slice of the series, not only this one
+          </label>
+        )}
         <TranslationControls state={state} controller={controller} running={running} />
       </div>
 

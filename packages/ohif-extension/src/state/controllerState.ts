@@ -22,8 +22,6 @@ export interface TranslationSources {
   picks: Record<string, string>;
   /** The co-registration check at the slice shown, when last made. */
   check?: { ok: boolean; message: string };
-  /** Translate every slice of the first source series (one derived series of them all), not only the slice shown. */
-  wholeSeries: boolean;
 }
 
 export type StorageState = 'local' | 'storing' | 'stored' | 'failed';
@@ -48,6 +46,11 @@ export interface ControllerState {
   task: Task;
   sampling: SamplingOptions;
   storeToPacs: boolean;
+  /**
+   * Run on every slice of the series shown (of the first source series, for a translation) into one
+   * derived series of them all, not only on the slice shown.
+   */
+  wholeSeries: boolean;
   models: ModelEntry[];
   modelUrl?: string;
   card?: ModelCard;
@@ -75,6 +78,8 @@ export interface ControllerDeps {
   readSlice?: (services: OhifServices, cs: CornerstoneGlobals | undefined) => ActiveSlice;
   /** Reads the located translation sources' pixels; default through cornerstone (readSources). */
   readSources?: (located: Record<string, LocatedSource>, cs: CornerstoneGlobals | undefined) => Promise<Record<string, Image2D>>;
+  /** Reads every slice of the series shown, for a whole-series run; default through cornerstone (readSeriesSlices). */
+  readSeries?: (shown: ActiveSlice, cs: CornerstoneGlobals | undefined, imageIdOf: (instance: Record<string, unknown>) => string | undefined) => Promise<ActiveSlice[]>;
   /** How long to wait for OHIF to make a display set for a registered result. */
   displaySetTimeoutMs?: number;
 }

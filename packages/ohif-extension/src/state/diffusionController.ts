@@ -1,16 +1,14 @@
 import { buildDerivedSeries } from '../derived/derivedSeries.js';
-import type { Image2D, Volume } from '@meddiff/imaging';
 import { DiffusionToolError, InvalidTaskError, StoreFailedError, TaskCancelledError, UnsupportedModalityError } from '../errors.js';
 import { parseModelsIndex, type ModelEntry } from './modelsIndex.js';
-import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type Task, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
+import { DEFAULT_SAMPLING, SAMPLERS, SR_FACTORS, TASK_KINDS, type Task, type TaskProgress } from '../model/taskTypes.js';
 import { cornerstoneGlobals } from '../ohif/ohifTypes.js';
-import { readInpaintMask, type MaskSource } from '../viewer/activeMask.js';
 import { readActiveSlice, type ActiveSlice } from '../viewer/activeSlice.js';
 import { showSideBySide } from '../viewer/sideBySide.js';
 import { referencePlane, type ReferencePlane } from '../viewer/sourceSeries.js';
 import { errorInfo, type ControllerDeps, type ControllerState, type Listener, type OptionsPatch, type ResultEntry } from './controllerState.js';
 import { describeStoreError, freeSeriesNumber, registerSeries, storeToPacs } from './resultStore.js';
-import { runTranslation } from './translationRun.js';
+import { computeRun } from './taskRun.js';
 import { listedSources, sourcesCheck } from './translationSources.js';
 
 export type { ControllerDeps, ControllerState, OptionsPatch, ResultEntry, StorageState, TranslationSources } from './controllerState.js';
@@ -39,7 +37,8 @@ export class DiffusionController {
       modelStatus: 'none',
       status: 'idle',
       results: [],
-      sources: { candidates: [], picks: {}, wholeSeries: false },
+      wholeSeries: false,
+      sources: { candidates: [], picks: {} },
     };
   }
 
@@ -175,7 +174,7 @@ export class DiffusionController {
 
   setOptions(patch: OptionsPatch): void {
     const { storeToPacs, wholeSeries, ...sampling } = patch;
-    if (wholeSeries !== undefined) this.set({ sources: { ...this.state.sources, wholeSeries } });
+    if (wholeSeries !== undefined) this.set({ wholeSeries });
     if (sampling.sampler !== undefined && !SAMPLERS.includes(sampling.sampler)) throw new InvalidTaskError(`Unknown sampler "${String(sampling.sampler)}". Allowed: ${SAMPLERS.join(', ')}.`);
     this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}) });
   }
@@ -198,34 +197,12 @@ export class DiffusionController {
         await (this.state.modelUrl ? this.selectModel(this.state.modelUrl) : Promise.resolve());
         if (this.state.modelStatus !== 'ready') throw new DiffusionToolError('MODEL_NOT_FOUND', this.state.error?.message ?? 'No model is loaded; check the list of models.');
       }
-      const { services } = this.deps;
       const cs = (this.deps.cornerstone ?? cornerstoneGlobals)();
       const slice = this.readSlice();
       const task = this.state.task;
       const sampling = { ...this.state.sampling };
-      const run = (request: TaskRequest): Promise<TaskResult> => this.deps.client.run(request, { signal: abort.signal, onProgress: (progress) => this.set({ progress }) });
-      let mask: { mask: Uint8Array; source: MaskSource } | undefined;
-      // The result is placed on this image's (or volume's) grid, in its study.
-      let placedOn: Image2D | Volume = slice.image;
-      let sourceNames: string[] | undefined;
-      let result: TaskResult;
-      let preview: ResultEntry['preview'] | undefined;
-      if (task.kind === 'translate') {
-        const translated = await runTranslation(
-          { deps: this.deps, card: this.state.card, modelUrl: this.state.modelUrl!, sources: () => this.state.sources, refreshSources: () => this.refreshSources(), onProgress: (progress) => this.set({ progress }) },
-          task,
-          slice,
-          cs,
-          sampling,
-          abort.signal,
-        );
-        ({ result, placedOn, preview } = translated);
-        sourceNames = translated.sources;
-      } else {
-        if (task.kind === 'inpaint') mask = readInpaintMask(services, slice, cs!);
-        const [rows, columns] = slice.image.shape;
-        result = await run({ task, image: { pixels: slice.image.data, rows, columns }, ...(mask ? { mask: mask.mask } : {}), options: sampling, modelUrl: this.state.modelUrl! });
-      }
+      const context = { deps: this.deps, card: this.state.card, modelUrl: this.state.modelUrl!, wholeSeries: this.state.wholeSeries, sources: () => this.state.sources, refreshSources: () => this.refreshSources(), onProgress: (progress: TaskProgress) => this.set({ progress }) };
+      const { result, placedOn, sources: sourceNames, preview, maskSource } = await computeRun(context, task, slice, cs, sampling, abort.signal);
       if (abort.signal.aborted) throw new TaskCancelledError();
       const series = buildDerivedSeries(result, placedOn, { task, sampling, modelName: this.state.card?.name ?? 'model', backend: result.backend, seriesNumber: freeSeriesNumber(this.deps, this.state.results, placedOn), ...(sourceNames ? { sources: sourceNames } : {}) });
       const displaySetInstanceUIDs = await registerSeries(this.deps, series);
@@ -237,7 +214,7 @@ export class DiffusionController {
         displaySetInstanceUIDs,
         storage: 'local',
         preview: preview ?? { rows: result.rows, columns: result.columns, pixels: result.pixels, ...(result.std ? { std: result.std } : {}) },
-        ...(mask ? { maskSource: mask.source } : {}),
+        ...(maskSource ? { maskSource } : {}),
         backend: result.backend,
         elapsedMs: result.elapsedMs,
       };

@@ -17,11 +17,12 @@ function sameImage(a: string | undefined, b: string): boolean {
  * looks them up by image; older versions by viewport; the representation data maps referenced
  * images to labelmap images as a last resort.
  */
-function labelmapImageIds(cs: CornerstoneGlobals, services: OhifServices, slice: ActiveSlice, segmentationId: string): string[] {
+function labelmapImageIds(cs: CornerstoneGlobals, services: OhifServices, slice: ActiveSlice, segmentationId: string, perImage: boolean): string[] {
   const seg = cs.cornerstoneTools?.segmentation;
   const byImage = seg?.getLabelmapImageIdsForImageId?.(slice.imageId, segmentationId);
   if (byImage?.length) return byImage;
-  const byViewport = seg?.getCurrentLabelmapImageIdsForViewport?.(slice.viewportId, segmentationId) ?? seg?.getCurrentLabelmapImageIdForViewport?.(slice.viewportId, segmentationId);
+  // The viewport's labelmap is the one of the slice it shows: no answer for another slice.
+  const byViewport = perImage ? undefined : (seg?.getCurrentLabelmapImageIdsForViewport?.(slice.viewportId, segmentationId) ?? seg?.getCurrentLabelmapImageIdForViewport?.(slice.viewportId, segmentationId));
   if (byViewport) return Array.isArray(byViewport) ? byViewport : [byViewport];
   const labelmap = services.segmentationService?.getSegmentation?.(segmentationId)?.representationData?.Labelmap;
   const k = labelmap?.referencedImageIds?.indexOf(slice.imageId) ?? -1;
@@ -29,12 +30,12 @@ function labelmapImageIds(cs: CornerstoneGlobals, services: OhifServices, slice:
   return id ? [id] : [];
 }
 
-function fromSegment(services: OhifServices, slice: ActiveSlice, cs: CornerstoneGlobals): Uint8Array | undefined {
+function fromSegment(services: OhifServices, slice: ActiveSlice, cs: CornerstoneGlobals, perImage: boolean): Uint8Array | undefined {
   const seg = services.segmentationService?.getActiveSegmentation(slice.viewportId);
   const segmentIndex = services.segmentationService?.getActiveSegment(slice.viewportId)?.segmentIndex;
   if (!seg || !segmentIndex) return undefined;
   const mask = new Uint8Array(slice.image.data.length);
-  for (const id of labelmapImageIds(cs, services, slice, seg.segmentationId)) {
+  for (const id of labelmapImageIds(cs, services, slice, seg.segmentationId, perImage)) {
     const labels = cs.cornerstone.cache.getImage(id);
     const data = labels ? (labels.voxelManager?.getScalarData() ?? labels.getPixelData()) : undefined;
     if (!data || data.length !== mask.length) continue;
@@ -58,10 +59,11 @@ function fromRectangle(slice: ActiveSlice, cs: CornerstoneGlobals): Uint8Array |
 /**
  * The region to inpaint on the active slice: the active segment of the active labelmap when it has
  * pixels on this slice, else the most recent Rectangle annotation on this slice. Throws NoMaskError
- * when there is neither.
+ * when there is neither. `perImage` (a slice of a whole-series run, not the one shown) looks the
+ * labelmap up by the slice's image only.
  */
-export function readInpaintMask(services: OhifServices, slice: ActiveSlice, cs: CornerstoneGlobals): { mask: Uint8Array; source: MaskSource } {
-  const segment = fromSegment(services, slice, cs);
+export function readInpaintMask(services: OhifServices, slice: ActiveSlice, cs: CornerstoneGlobals, { perImage = false } = {}): { mask: Uint8Array; source: MaskSource } {
+  const segment = fromSegment(services, slice, cs, perImage);
   if (segment) return { mask: segment, source: 'segment' };
   const rect = fromRectangle(slice, cs);
   if (rect) return { mask: rect, source: 'rectangle' };

@@ -156,14 +156,34 @@ export function locateSources(services: OhifServices, contrasts: readonly string
   return located;
 }
 
+/** The instances of a series in order along its normal (the first instance's), each with its geometry. */
+export function orderedInstances(ds: OhifDisplaySet): { instance: Instance; geometry: ImageGeometry }[] {
+  const slices = instancesOf(ds).map((instance) => ({ instance, geometry: sliceGeometry(instance) }));
+  const n = slices[0]?.geometry.direction.slice(6, 9) ?? [0, 0, 1];
+  return slices.sort((a, b) => dot(a.geometry.origin, n) - dot(b.geometry.origin, n));
+}
+
 /** The plane of every slice of a series, in order along its normal (what a whole-series run visits). */
 export function seriesPlanes(ds: OhifDisplaySet): ReferencePlane[] {
-  const planes = instancesOf(ds).map((instance): ReferencePlane => {
+  return orderedInstances(ds).map(({ instance, geometry }): ReferencePlane => {
     const f = str(instance, 'FrameOfReferenceUID');
-    return { geometry: sliceGeometry(instance), ...(f ? { frameOfReferenceUID: f } : {}) };
+    return { geometry, ...(f ? { frameOfReferenceUID: f } : {}) };
   });
-  const n = planes[0]?.geometry.direction.slice(6, 9) ?? [0, 0, 1];
-  return planes.sort((a, b) => dot(a.geometry.origin, n) - dot(b.geometry.origin, n));
+}
+
+/**
+ * Every slice of the series shown in a viewport, in order along its normal, read in modality units
+ * (from cornerstone's cache, or loaded), each as the slice a single-slice run would take.
+ */
+export async function readSeriesSlices(shown: ActiveSlice, cs: CornerstoneGlobals | undefined, imageIdOf: ImageIdOf): Promise<ActiveSlice[]> {
+  const out: ActiveSlice[] = [];
+  for (const [k, { instance, geometry }] of orderedInstances(shown.displaySet).entries()) {
+    const located: LocatedSource = { contrast: `slice ${k + 1}`, displaySet: shown.displaySet, instance, rows: Number(instance['Rows']), columns: Number(instance['Columns']), geometry };
+    const image = (await readSources({ slice: located }, cs, imageIdOf))['slice']!;
+    const imageId = (instance['imageId'] as string | undefined) ?? imageIdOf(instance)!;
+    out.push({ viewportId: shown.viewportId, displaySet: shown.displaySet, imageId, image });
+  }
+  return out;
 }
 
 /** The image ID of an instance: OHIF keeps it on the instance; a data source can also make it. */

@@ -1,12 +1,12 @@
 /**
- * Med-cDiff in the worker: one slice task delegated whole to @meddiff/med-cdiff's pipeline
- * (runTask.ts), as the CLI runs it.
+ * Med-cDiff in the worker: a slice, or several slices of a series, delegated whole to
+ * @meddiff/med-cdiff's pipeline (runTask.ts), as the CLI runs it.
  */
 import type { WeightsStore } from '@meddiff/diffusion-core';
 import { MedCDiffPipeline, type MedCDiffTask } from '@meddiff/med-cdiff';
 import { InvalidTaskError, ModelLoadError } from '../errors.js';
-import { isTranslateRequest, taskLabel, type ModelCard, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
-import { runTask } from './runTask.js';
+import { isSeriesRequest, isTranslateRequest, taskLabel, type ModelCard, type TaskRequest, type TaskResult } from '../model/taskTypes.js';
+import { runSeriesTask, runTask } from './runTask.js';
 import type { RunContext, WorkerModel } from './workerModel.js';
 
 const VIEWER_TASK: Record<MedCDiffTask, 'super-resolve' | 'denoise' | 'inpaint'> = { 'super-resolution': 'super-resolve', denoising: 'denoise', inpainting: 'inpaint' };
@@ -25,6 +25,8 @@ class MedCDiffWorkerModel implements WorkerModel {
       intendedUse: c?.intendedUse ?? 'research only; not for diagnosis',
       tasks: [VIEWER_TASK[config.task]],
       family: 'med-cdiff',
+      // The main thread normalises a whole series alike with these (a series' range, as the CLI does).
+      normalization: { ...config.normalization },
     };
   }
 
@@ -32,6 +34,7 @@ class MedCDiffWorkerModel implements WorkerModel {
     if (isTranslateRequest(request)) {
       return Promise.reject(new InvalidTaskError(`${this.card.name} does ${this.card.tasks?.join(', ') ?? 'other tasks'}, not ${taskLabel(request.task)}: choose a CDM model in the Model list.`));
     }
+    if (isSeriesRequest(request)) return runSeriesTask(this.pipeline, request, backend, signal, onProgress);
     return runTask(this.pipeline, request, backend, signal, onProgress);
   }
 
