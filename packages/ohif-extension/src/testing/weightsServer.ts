@@ -9,9 +9,10 @@ import { tinyCdmStore } from './tinyCdm.js';
 import { testCard, testModel, useWasm } from './tinyModel.js';
 
 export interface WeightsServer {
-  /** Folder URLs: a good (denoising) model, a super-resolution model, the first with one flipped byte in a shard, and one that does not exist. */
+  /** Folder URLs: a good (denoising) model, a super-resolution and an inpainting model, the first with one flipped byte in a shard, and one that does not exist. */
   good: string;
   superResolution: string;
+  inpainting: string;
   /** A CDM model translating T1 + T2 to FLAIR, PD. */
   cdm: string;
   corrupt: string;
@@ -33,6 +34,7 @@ export async function startWeightsServer(): Promise<WeightsServer> {
   };
   await save('denoising', 'good');
   await save('super-resolution', 'super-resolution');
+  await save('inpainting', 'inpainting');
   await tinyCdmStore(fileWeightsStore(join(root, 'cdm')));
   cpSync(join(root, 'good'), join(root, 'corrupt'), { recursive: true });
   const shard = readdirSync(join(root, 'corrupt')).find((f) => f.endsWith('.bin'))!;
@@ -52,6 +54,7 @@ export async function startWeightsServer(): Promise<WeightsServer> {
   return {
     good: `${base}/good/`,
     superResolution: `${base}/super-resolution/`,
+    inpainting: `${base}/inpainting/`,
     cdm: `${base}/cdm/`,
     corrupt: `${base}/corrupt/`,
     missing: `${base}/missing/`,

@@ -178,8 +178,9 @@ export function seriesPlanes(ds: OhifDisplaySet): ReferencePlane[] {
 export async function readSeriesSlices(shown: ActiveSlice, cs: CornerstoneGlobals | undefined, imageIdOf: ImageIdOf): Promise<ActiveSlice[]> {
   const out: ActiveSlice[] = [];
   for (const [k, { instance, geometry }] of orderedInstances(shown.displaySet).entries()) {
-    const located: LocatedSource = { contrast: `slice ${k + 1}`, displaySet: shown.displaySet, instance, rows: Number(instance['Rows']), columns: Number(instance['Columns']), geometry };
-    const image = (await readSources({ slice: located }, cs, imageIdOf))['slice']!;
+    // Named in readSources' messages as "the #k slice".
+    const located: LocatedSource = { contrast: `#${k + 1}`, displaySet: shown.displaySet, instance, rows: Number(instance['Rows']), columns: Number(instance['Columns']), geometry };
+    const image = (await readSources({ slice: located }, cs, imageIdOf))[located.contrast]!;
     const imageId = (instance['imageId'] as string | undefined) ?? imageIdOf(instance)!;
     out.push({ viewportId: shown.viewportId, displaySet: shown.displaySet, imageId, image });
   }
