@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # python3-torch, python3-pytest: the PyTorch twin (packages/torch-twin) and its tests. libopenblas0-pthread:
 #           without it Debian's torch multiplies matrices with the reference BLAS, about 30x slower.
 # dicom3tools: dciodvfy, which checks every DICOM object the tests write against its IOD.
-APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb python3-torch python3-pytest libopenblas0-pthread dicom3tools)
+# redis-server: the job queue of the batch service (apps/batch); its tests start their own instance.
+APT_PACKAGES=(chromium libvulkan1 orthanc orthanc-dicomweb python3-torch python3-pytest libopenblas0-pthread dicom3tools redis-server)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -3,7 +3,7 @@ export { train, PRESETS } from './commands/train';
 export type { TrainOptions, TrainResult } from './commands/train';
 export { evaluate } from './commands/evaluate';
 export type { EvaluateOptions, EvaluateResult } from './commands/evaluate';
-export { runModel } from './commands/run';
+export { runModel, namedDerivedUids } from './commands/run';
 export type { RunCommandOptions, RunCommandResult } from './commands/run';
 export { COMMAND_BACKENDS, loadPipeline, resolveDatasetDir } from './commands/common';
 export { workerChunkSampler, SamplingWorkerError } from './pipeline/workerChunkSampler';

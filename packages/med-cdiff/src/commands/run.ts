@@ -164,7 +164,7 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
       if (o.force) removeOwnEntries(out, OWN_DICOM);
       mkdirSync(out, { recursive: true });
       const source = stackSlices(sources);
-      const uids = (part: string) => (o.uidName === undefined ? {} : { uids: { series: uidFromName(`${o.uidName}/${part}`), instances: slices.map((k) => uidFromName(`${o.uidName}/${part}/${k}`)) } });
+      const uids = (part: 'result' | 'std') => (o.uidName === undefined ? {} : { uids: namedDerivedUids(o.uidName, part, slices) });
       const series = writeDerivedSeries(resultVolume, source, { description: what, seriesLabel: label(effectiveTask, factor), ...uids('result') });
       written.files = writeInstances(out, 'result', series.files);
       written.seriesInstanceUID = series.seriesInstanceUID;
@@ -179,6 +179,11 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
   } finally {
     if (typeof o.model === 'string') pipeline.dispose();
   }
+}
+
+/** The UIDs runModel writes with a `uidName`: of the result or the standard-deviation series, one instance per slice index. */
+export function namedDerivedUids(uidName: string, part: 'result' | 'std', slices: readonly number[]): { series: string; instances: string[] } {
+  return { series: uidFromName(`${uidName}/${part}`), instances: slices.map((k) => uidFromName(`${uidName}/${part}/${k}`)) };
 }
 
 function resolveFactor(factor: number | undefined, pipeline: MedCDiffPipeline): number {
