@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { maxAbsDiff, useBackend } from '../testing/backends';
 import { gaussianDenoiser } from '../testing/analyticDenoisers';
@@ -34,6 +34,21 @@ describe('sample', () => {
     expect(seen.every((p) => p.total === 5 && p.elapsedMs >= 0 && p.etaMs >= 0)).toBe(true);
     expect(seen.map((p) => p.timestep)).toEqual([800, 600, 400, 200, 0]);
     expect(seen.at(-1)!.etaMs).toBe(0);
+  });
+
+  it('reports a step only once its work has run: WebGPU and WebGL return before computing, so it reads a value back first', async () => {
+    const events: string[] = [];
+    const read = vi.spyOn(tf.Tensor.prototype, 'data').mockImplementation(async function (this: tf.Tensor) {
+      events.push(`read ${this.size}`);
+      return this.dataSync();
+    } as never);
+    try {
+      const x = await sample({ scheduler: new DdimScheduler(schedule), denoiser, shape, numInferenceSteps: 3, seed: 1, onProgress: (p) => events.push(`step ${p.step}`) });
+      x.dispose();
+    } finally {
+      read.mockRestore();
+    }
+    expect(events).toEqual(['read 1', 'step 1', 'read 1', 'step 2', 'read 1', 'step 3']);
   });
 
   it('stops on abort, throws AbortError and leaves no tensor behind (multistep history included)', async () => {

@@ -101,6 +101,9 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
       }
       if (move.kind === 'denoise') {
         evaluations++;
+        // WebGPU and WebGL queue the step's work and return at once: wait until it is computed, so
+        // progress (and an ETA made from it) counts finished steps, not queued ones.
+        if (onProgress) await computed(x);
         const elapsedMs = performance.now() - started;
         onProgress?.({ step: evaluations, total, timestep: timesteps[move.from]!, elapsedMs, etaMs: (elapsedMs / evaluations) * (total - evaluations) });
       }
@@ -163,5 +166,15 @@ function validateInpainting(p: InpaintingOptions, shape: number[], scheduler: Sc
   }
   if (resamples && scheduler.multistep) {
     throw new ConfigError(`${scheduler.name} keeps history between steps and cannot jump back for RePaint resampling; use DDPM or DDIM, or set resampleCount to 1.`);
+  }
+}
+
+/** Resolves once the work that produces `x` has run on the backend (by reading back one value). */
+async function computed(x: tf.Tensor): Promise<void> {
+  const one = tf.tidy(() => tf.slice(tf.reshape(x, [-1]), [0], [1]));
+  try {
+    await one.data();
+  } finally {
+    one.dispose();
   }
 }
