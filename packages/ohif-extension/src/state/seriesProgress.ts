@@ -51,7 +51,8 @@ export class SeriesProgress {
       total: Math.round(this.slices * stepsPerSlice),
       slice: first + 1,
       slices: this.slices,
-      slicesDone: Math.floor(position + 1e-9),
+      // The slices of a call are batched together: they are finished when the call is.
+      slicesDone: fraction >= 1 ? first + count : first,
       stage: p.stage ? `${range}, ${p.stage}` : range,
       elapsedMs: t - this.started,
       etaMs: Math.max(0, etaMs),
