@@ -6,6 +6,8 @@ import pkg from './package.json' with { type: 'json' };
 
 const require = createRequire(import.meta.url);
 const PLUGIN = 'meddiff-mode.js';
+/** The Reader study mode's module, in the same folder (the descriptor names the main mode's). */
+const READER_PLUGIN = 'meddiff-reader-study-mode.js';
 
 /** The extension's module as seen from this mode's module, both laid out as OHIF lays out runtime plugins. */
 function extensionModuleFromHere(): string {
@@ -26,11 +28,13 @@ export default defineConfig([
     external: [/^@meddiff\//],
   },
   {
-    // What a prebuilt OHIF app loads at run time: one self-contained module and its descriptor.
-    entry: { [PLUGIN.replace(/\.js$/, '')]: 'src/plugin.ts' },
+    // What a prebuilt OHIF app loads at run time: self-contained modules (the Diffusion tools mode and the Reader study mode) and the descriptor of the first.
+    entry: { [PLUGIN.replace(/\.js$/, '')]: 'src/plugin.ts', [READER_PLUGIN.replace(/\.js$/, '')]: 'src/readerPlugin.ts' },
     outDir: 'dist/plugins',
     format: ['esm'],
     platform: 'browser',
+    // Each mode module stays self-contained (no chunk shared between the two).
+    splitting: false,
     target: 'es2022',
     minify: true,
     clean: false,

@@ -8,6 +8,9 @@ export const EXTENSION_VERSION = pkg.version;
 export const PANEL_NAME = 'diffusionTools';
 export const LOCAL_DATA_SOURCE_MODULE = 'localResults';
 export const PANEL_ID = `${EXTENSION_ID}.panelModule.${PANEL_NAME}` as const;
+/** The Reader study panel (the two-alternative forced-choice study), for the Reader study mode. */
+export const READER_PANEL_NAME = 'readerStudy';
+export const READER_PANEL_ID = `${EXTENSION_ID}.panelModule.${READER_PANEL_NAME}` as const;
 
 export const COMMANDS = {
   selectTask: 'meddiff.selectTask',

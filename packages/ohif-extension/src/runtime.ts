@@ -4,6 +4,9 @@ import { fetchJsonNetworkFirst } from './model/networkFirstJson.js';
 import type { WasmPaths } from './model/taskTypes.js';
 import type { CommandsManager, ExtensionManager, ServicesManager } from './ohif/ohifTypes.js';
 import { DiffusionController } from './state/diffusionController.js';
+import { ReaderStudyController } from './readerStudy/readerStudyController.js';
+import { indexedDbStudyStore, memoryStudyStore } from './readerStudy/studyStore.js';
+import { readViewerSlice, viewerSeries } from './readerStudy/viewerSlices.js';
 
 /** How the extension starts its worker; the plugin build points at the bundled worker module. */
 export interface RuntimeOptions {
@@ -17,6 +20,7 @@ export interface Runtime {
   config: ExtensionConfig;
   client: InferenceClient;
   controller: DiffusionController;
+  readerStudy: ReaderStudyController;
 }
 
 export function createRuntime(
@@ -39,5 +43,14 @@ export function createRuntime(
     // The models index is kept for offline use; the worker caches the files it pins (loadWorkerModel).
     fetchJson: (url) => fetchJsonNetworkFirst(url),
   });
-  return { config, client, controller };
+  const readerStudy = new ReaderStudyController({
+    client,
+    // Studies and answers survive a reload in IndexedDB; a host without it keeps them for the session.
+    store: typeof indexedDB === 'undefined' ? memoryStudyStore() : indexedDbStudyStore(),
+    modelsIndexUrl: config.modelsIndexUrl,
+    fetchJson: (url) => fetchJsonNetworkFirst(url),
+    listSeries: () => viewerSeries(managers.servicesManager.services),
+    readSlice: (trial) => readViewerSlice(managers.servicesManager.services, managers.extensionManager, trial),
+  });
+  return { config, client, controller, readerStudy };
 }

@@ -1,31 +1,12 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { EXTENSION_VERSION, PANEL_ID } from '@meddiff/ohif-extension/ids';
-import { BASIC_MODE, createDiffusionMode, type BasicModeInstance } from './diffusionMode.js';
+import { BASIC_MODE, createDiffusionMode } from './diffusionMode.js';
 import { MODE_ID, ROUTE_NAME, TOOLBAR_IDS } from './ids.js';
+import { basicMode } from './testing/basicMode.js';
 import { createOhifApp } from './testing/ohifApp.js';
 
 const EXTENSION_URL = 'http://viewer/plugins/meddiff-extension.js';
-
-/**
- * The shape of @ohif/mode-basic's modeInstance (3.13): its hooks register `this.toolbarButtons`
- * and every entry of `this.toolbarSections`, as the real one does.
- */
-function basicMode(): BasicModeInstance {
-  return {
-    id: '@ohif/mode-basic',
-    routeName: 'basic',
-    routes: [{ path: 'basic', layoutTemplate: () => ({}), layoutInstance: { id: '@ohif/extension-default.layoutTemplateModule.viewerLayout', props: { leftPanels: ['series'], rightPanels: ['segmentation', 'measurements'], rightPanelClosed: true } } }],
-    toolbarButtons: [{ id: 'Zoom', uiType: 'ohif.toolButton', props: { icon: 'tool-zoom', label: 'Zoom', commands: 'setToolActiveToolbar' } }],
-    toolbarSections: { primary: ['Zoom'] },
-    extensions: { '@ohif/extension-default': '^3.0.0' },
-    onModeEnter(this: { toolbarButtons: unknown[]; toolbarSections: Record<string, string[]> }, { servicesManager }: { servicesManager: { services: { toolbarService: { register(b: unknown[]): void; updateSection(k: string, ids: string[]): void } } } }) {
-      servicesManager.services.toolbarService.register(this.toolbarButtons);
-      for (const [key, ids] of Object.entries(this.toolbarSections)) servicesManager.services.toolbarService.updateSection(key, ids);
-    },
-    onModeExit() {},
-  } as unknown as BasicModeInstance;
-}
 
 describe('the Diffusion tools mode', () => {
   it('builds on the app\'s basic mode: its route, our panel open on the right, our buttons in the primary toolbar', async () => {

@@ -9,7 +9,9 @@ describe('the prebuilt plugins the viewer serves', () => {
   it('are the built extension and mode, described as OHIF runtime plugins (id = package name, integrity, core range)', () => {
     const { extensions, modes } = builtPlugins();
     expect(extensions.map((p) => p.descriptor)).toEqual([{ packageName: '@meddiff/ohif-extension', importPath: 'plugins/@meddiff/ohif-extension/0.1.0/meddiff-extension.js', coreVersionRange: '^3.13.0', integrity: expect.stringMatching(/^sha384-[A-Za-z0-9+/]{64}$/) }]);
-    expect(modes.map((p) => p.descriptor.packageName)).toEqual(['@meddiff/ohif-mode']);
+    expect(modes.map((p) => p.descriptor.packageName)).toEqual(['@meddiff/ohif-mode', '@meddiff/ohif-mode']);
+    expect(appConfigEntry(modes[1]!)).toBe('/plugins/@meddiff/ohif-mode/0.1.0/meddiff-reader-study-mode.js');
+    expect(modes[1]!.descriptor.integrity).not.toBe(modes[0]!.descriptor.integrity);
     expect(servedPrefix(extensions[0]!)).toBe('/plugins/@meddiff/ohif-extension/0.1.0/');
     expect(appConfigEntry(modes[0]!)).toBe('/plugins/@meddiff/ohif-mode/0.1.0/meddiff-mode.js');
   });

@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
-import { readRuntimePlugin, type RuntimePluginDescriptor } from '@meddiff/ohif-extension/runtime-plugin';
+import { readRuntimePlugin, RuntimePluginError, subresourceIntegrity, type RuntimePluginDescriptor } from '@meddiff/ohif-extension/runtime-plugin';
 
 const require = createRequire(import.meta.url);
 
@@ -23,12 +24,24 @@ function packagePlugins(name: string): ServedPlugin {
   return servedPlugin(join(dirname(require.resolve(`${name}/package.json`)), 'dist', 'plugins'));
 }
 
+/** The mode package's second mode (Reader study): a module beside the one its descriptor names. */
+export const READER_STUDY_MODULE = 'meddiff-reader-study-mode.js';
+
+/** Another module of a plugin's folder, described like the folder's own (same package and layout, its own integrity). */
+export function siblingModule(p: ServedPlugin, file: string): ServedPlugin {
+  const path = join(p.dir, file);
+  if (!existsSync(path)) throw new RuntimePluginError(`${path} does not exist: rebuild ${p.descriptor.packageName}`);
+  const importPath = posix.join(posix.dirname(p.descriptor.importPath), file);
+  return { dir: p.dir, descriptor: { ...p.descriptor, importPath, integrity: subresourceIntegrity(readFileSync(path)) } };
+}
+
 /**
  * The extension's and the mode's prebuilt plugins, from their packages' dist/plugins, each checked
  * against its descriptor's integrity. Throws a RuntimePluginError saying to build when one is missing.
  */
 export function builtPlugins(): ViewerPlugins {
-  return { extensions: [packagePlugins('@meddiff/ohif-extension')], modes: [packagePlugins('@meddiff/ohif-mode')] };
+  const mode = packagePlugins('@meddiff/ohif-mode');
+  return { extensions: [packagePlugins('@meddiff/ohif-extension')], modes: [mode, siblingModule(mode, READER_STUDY_MODULE)] };
 }
 
 /** The URL folder a plugin's files are served under: OHIF's layout, plugins/<packageName>/<version>/. */

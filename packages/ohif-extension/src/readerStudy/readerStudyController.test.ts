@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskRequest, TaskResult } from '../model/taskTypes.js';
+import { ReaderStudyController, type ReaderStudyDeps } from './readerStudyController.js';
+import { ReaderStudyConfigError, ReaderStudyFormatError } from './studyErrors.js';
+import { memoryStudyStore, type StudyStore } from './studyStore.js';
+
+const SERIES = [{ studyInstanceUID: '1.2', seriesInstanceUID: '1.2.1', slices: 5, label: 'MR' }];
+
+function deps(store: StudyStore, t = { ms: 0 }): ReaderStudyDeps & { runs: TaskRequest[] } {
+  const runs: TaskRequest[] = [];
+  return {
+    runs,
+    store,
+    modelsIndexUrl: '/models/index.json',
+    fetchJson: async () => ({ models: [{ id: 'dn', label: 'Denoising', url: '/models/dn/', tasks: ['denoise'] }] }),
+    listSeries: () => SERIES,
+    // Slice k is the constant-free ramp k*100 + i.
+    readSlice: async (p) => ({ pixels: Float32Array.from({ length: 64 }, (_, i) => p.slice * 100 + i), rows: 8, columns: 8 }),
+    client: {
+      loadModel: async () => ({ name: 'dn', trainedOn: '', intendedUse: '' }),
+      run: async (r: TaskRequest): Promise<TaskResult> => {
+        runs.push(r);
+        const img = 'image' in r ? r.image : undefined;
+        return { pixels: img!.pixels.map((v) => v + 0.5), rows: img!.rows, columns: img!.columns, samples: 1, tiles: 1, backend: 'cpu', elapsedMs: 1 };
+      },
+    },
+    now: () => t.ms,
+    clock: () => new Date(Date.UTC(2026, 11, 7, 15, 0, 0) + t.ms),
+  };
+}
+
+const SETUP = { task: 'denoise' as const, modelUrl: '/models/dn/', sampler: 'dpm-solver' as const, steps: 2, trials: 4, seed: 3, series: ['1.2.1'] };
+
+describe('ReaderStudyController', () => {
+  it('prepares seeded trials through the worker, keeps them, and records a reader who pauses and resumes after a reload', async () => {
+    const store = memoryStudyStore();
+    const t = { ms: 0 };
+    const c = new ReaderStudyController(deps(store, t));
+    await c.init();
+    const study = await c.prepare(SETUP);
+    expect(c.getState().error).toBeUndefined();
+    expect(c.getState().prepared).toBe(4);
+    const trials = await store.trials(study.studyId);
+    expect(trials.map((x) => x.index)).toEqual([0, 1, 2, 3]);
+    // The real slice is the one read; the generated one is the model's output from its noisy copy.
+    for (const x of trials) expect(Array.from(x.real.subarray(0, 2))).toEqual([x.slice * 100, x.slice * 100 + 1]);
+    expect(trials.filter((x) => x.realSide === 'left')).toHaveLength(2);
+
+    expect(() => c.start()).toThrow(/reader id/);
+    c.setReader('alice');
+    c.start();
+    const first = c.getState().trial!;
+    t.ms = 1200;
+    const a = await c.answer(first.realSide);
+    expect(a).toMatchObject({ reader: 'alice', trial: first.index, correct: true, timeMs: 1200, realSide: first.realSide, choice: first.realSide });
+    t.ms = 1500;
+    c.pause();
+    expect(c.getState().status).toBe('paused');
+    expect(c.getState().trial).toBeUndefined();
+
+    // A reload: a new controller on the same store continues at alice's second trial.
+    const again = new ReaderStudyController(deps(store, t));
+    await again.init();
+    again.setReader('alice');
+    again.start();
+    expect(again.getState().trial!.index).toBe(1);
+    expect(again.getState().position).toEqual({ answered: 1, total: 4 });
+    for (const _ of [1, 2, 3]) await again.answer(again.getState().trial!.realSide === 'left' ? 'right' : 'left');
+    expect(again.getState().status).toBe('finished');
+
+    // A second reader on the same machine starts from the first trial; records stay apart.
+    again.setReader('bob');
+    again.start();
+    expect(again.getState().trial!.index).toBe(0);
+    await again.answer('left');
+    const s = again.getState().summary;
+    expect(s.readers.map((r) => [r.reader, r.correct, r.trials])).toEqual([['alice', 1, 4], ['bob', Number(trials[0]!.realSide === 'left'), 1]]);
+    expect(s.pooled!.trials).toBe(5);
+  });
+
+  it('exports CSV and JSON that import back into another browser with the same summary', async () => {
+    const c = new ReaderStudyController(deps(memoryStudyStore()));
+    await c.init();
+    await c.prepare(SETUP);
+    c.setReader('alice');
+    c.start();
+    for (const _ of [0, 1, 2, 3]) await c.answer('left');
+    const other = new ReaderStudyController(deps(memoryStudyStore()));
+    await other.init();
+    expect(await other.importResults(c.exportCsv(), 'csv')).toBe(4);
+    expect(other.getState().summary).toEqual(c.getState().summary);
+    const third = new ReaderStudyController(deps(memoryStudyStore()));
+    await third.init();
+    await third.importResults(c.exportJson(), 'json');
+    expect(third.getState().studies.map((s) => s.studyId)).toEqual([c.getState().studyId]);
+    expect(third.getState().summary).toEqual(c.getState().summary);
+    await expect(third.importResults('not,a,study\r\n', 'csv')).rejects.toThrow(ReaderStudyFormatError);
+  });
+
+  it('refuses a study it cannot prepare', async () => {
+    const c = new ReaderStudyController(deps(memoryStudyStore()));
+    await c.init();
+    await expect(c.prepare({ ...SETUP, trials: 6 })).rejects.toThrow(/6 trials need as many slices; the series picked have 5/);
+    await expect(c.prepare({ ...SETUP, series: [] })).rejects.toThrow(ReaderStudyConfigError);
+    await expect(c.prepare({ ...SETUP, modelUrl: '/nope/' })).rejects.toThrow(/No listed model/);
+    await expect(c.prepare({ ...SETUP, task: 'inpaint' as never })).rejects.toThrow(/Allowed: super-resolve-2, super-resolve-4, denoise/);
+  });
+});
