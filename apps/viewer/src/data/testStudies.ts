@@ -6,7 +6,7 @@ import { writeShiftedSeries } from './shiftedSeries.js';
 import type { SimulatedStudy } from './simulatedStudy.js';
 
 /** Bump when the files change, so caches are rebuilt. */
-const TEST_STUDIES_VERSION = 3;
+const TEST_STUDIES_VERSION = 4;
 
 /** How far the not-co-registered T2 copy is moved along its rows, in mm. */
 export const SHIFTED_T2_MM = 6;
@@ -14,10 +14,15 @@ export const SHIFTED_T2_MM = 6;
 /** Edge of the small MR slices. */
 export const SMALL_MR_SIZE = 32;
 
+/** Consecutive slices of the small MR stack (whole-series runs: two calls of 4 slices). */
+export const SMALL_MR_STACK_SLICES = 8;
+
 export const TEST_STUDY_UID = uidFromName('meddiff viewer test study');
 export const TEST_SERIES = {
   /** 32 x 32 axial MR slices (Colin27, area-downsampled): model runs small enough for CPU-emulated WebGPU. */
   smallMr: uidFromName('meddiff viewer test series small-mr'),
+  /** SMALL_MR_STACK_SLICES consecutive 32 x 32 axial MR slices (Colin27): whole-series runs on CPU-emulated WebGPU. */
+  smallMrStack: uidFromName('meddiff viewer test series small-mr-stack'),
   /** An RGB Secondary Capture made from an MR slice: the models refuse colour. */
   colour: uidFromName('meddiff viewer test series colour'),
   /** An Encapsulated PDF: a series that is not an image. */
@@ -87,7 +92,7 @@ async function writeShiftedT2(simulated: SimulatedStudy, out: string): Promise<v
 
 /**
  * Writes the end-to-end tests' fixtures into `<cacheDir>/viewer/test-studies`: a study (one patient,
- * three series) with a small MR series for fast model runs, an RGB image and an encapsulated PDF for
+ * four series) with a small MR series and a small stack of consecutive slices for fast model runs, an RGB image and an encapsulated PDF for
  * the viewer's refusals, all from the MR sample study (so `writeSampleStudies` first); and one more
  * series in the simulated multi-contrast study (so `ensureSimulatedStudy` first): its T2 moved out
  * of register. Rewritten when this file's fixtures or the simulated study change.
@@ -117,6 +122,22 @@ export async function writeTestStudies(cacheDir: string, sampleDir: string, simu
   });
   mkdirSync(join(tmp, 'small-mr'));
   smallOut.files.forEach((bytes, i) => writeFileSync(join(tmp, 'small-mr', `IM${String(i + 1).padStart(4, '0')}.dcm`), bytes));
+  // The small stack: consecutive slices around the middle, same 32 x 32 grid.
+  const first = Math.floor(depth / 2) - SMALL_MR_STACK_SLICES / 2;
+  const stackPicks = Array.from({ length: SMALL_MR_STACK_SLICES }, (_, i) => first + i);
+  const stack = stackSlices(stackPicks.map((k) => resizeImage(volumeSlice(volume, k), SMALL_MR_SIZE, SMALL_MR_SIZE, 'area')), volume.source);
+  const stackOut = writeDicomSeries(stack, {
+    sopClass: 'MR',
+    modality: 'MR',
+    patient: { name: PATIENT.PatientName, id: PATIENT.PatientID, sex: 'O' },
+    study: { instanceUID: TEST_STUDY_UID, date: STUDY.StudyDate, time: STUDY.StudyTime, id: STUDY.StudyID, accessionNumber: STUDY.AccessionNumber, description: STUDY.StudyDescription },
+    series: { instanceUID: TEST_SERIES.smallMrStack, number: 6, description: `MR ${SMALL_MR_SIZE} px stack of ${SMALL_MR_STACK_SLICES} (test fixture)` },
+    frameOfReferenceUID: uidFromName('meddiff viewer test frame'),
+    sopInstanceUIDs: stackPicks.map((_, i) => uidFromName(`meddiff viewer test small-mr-stack ${i}`)),
+    now: new Date(Date.UTC(2024, 0, 2, 12)),
+  });
+  mkdirSync(join(tmp, 'small-mr-stack'));
+  stackOut.files.forEach((bytes, i) => writeFileSync(join(tmp, 'small-mr-stack', `IM${String(i + 1).padStart(4, '0')}.dcm`), bytes));
   // Colour: the middle slice through a blue-to-yellow ramp, as an RGB Secondary Capture.
   const slice = volumeSlice(volume, picks[1]!);
   const [rows, cols] = slice.shape;
