@@ -126,6 +126,13 @@ describe('the batch service, against a real Orthanc and a real Redis', () => {
     }
   });
 
+  it('submits the image series of the studies a QIDO query finds, and not the series the project derived', async () => {
+    const r = await runCli(['submit', '--dicomweb', `${orthanc.url}/dicom-web`, '--redis', redis.url, '--queue', 'query', '--query', 'PatientID=BATCH-0', '--modalities', 'MR', '--task', 'denoising', '--model', MODEL]);
+    // Study 0 holds series 0, 3, 6 and 9, and by now their derived series, which are left out.
+    const expected = [0, 3, 6, 9].map((i) => jobIdFor({ study: series[i]!.study, series: series[i]!.series, task: 'denoising', model: MODEL }));
+    expect(r.stdout.sort()).toEqual(expected.sort());
+  });
+
   it('a worker killed mid-job: another worker takes its job, and each job ends with exactly one derived series', async () => {
     const name = 'killed';
     const { queue, close } = openQueue(name);
