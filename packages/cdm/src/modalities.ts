@@ -20,13 +20,15 @@ export interface ModalitySetting {
 /**
  * Named settings. `brats` is the paper's BraTS experiment (T1 and T2 to T1ce and FLAIR);
  * `t1-to-t2-flair` is the default on simulated data (one source, two targets);
- * `t1-t2-to-flair-pd` uses two sources.
+ * `t1-t2-to-flair-pd` uses two sources; `t1-to-t2` and `t2-to-t1` fill in the one sequence missing,
+ * the common clinical case.
  */
 export const MODALITY_PRESETS = {
   brats: { sources: ['T1', 'T2'], targets: ['T1ce', 'FLAIR'] },
   't1-to-t2-flair': { sources: ['T1'], targets: ['T2', 'FLAIR'] },
   't1-t2-to-flair-pd': { sources: ['T1', 'T2'], targets: ['FLAIR', 'PD'] },
   't1-to-t2': { sources: ['T1'], targets: ['T2'] },
+  't2-to-t1': { sources: ['T2'], targets: ['T1'] },
 } as const satisfies Record<string, ModalitySetting>;
 export type ModalityPresetName = keyof typeof MODALITY_PRESETS;
 
