@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_MR_SIZE, SMALL_MR_STACK_SLICES, TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
 import { startHarness, type Harness } from './harness.js';
-import { expectNonTrivial, openStudy, panelState, screenshot, showSeries, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
+import { expectNonTrivial, openStudy, panelState, screenshot, showSeries, slicePixels, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
 
 let h: Harness;
 
@@ -131,6 +131,58 @@ describe('every slice of a series through Med-cDiff in Chromium with WebGPU, sto
       });
     }
     await screenshot(h.page, 'whole-series-denoise');
+  }, 600_000);
+
+  it('inpaints the whole series with each slice\'s own labelmap region: only those pixels change, slices without one are kept', async () => {
+    await showSeries(h.page, TEST_SERIES.smallMrStack);
+    // A labelmap made with OHIF's own command; segment 1 painted as a square on slices 3 and 6 only.
+    const painted = [2, 5];
+    const square = Array.from({ length: 64 }, (_, i) => (12 + Math.floor(i / 8)) * SMALL_MR_SIZE + 12 + (i % 8));
+    const imageIds = await h.page.evaluate(
+      async ({ painted, square }) => {
+        const w = window as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const vp = w.services.cornerstoneViewportService.getCornerstoneViewport('default');
+        const segmentationId = await w.commandsManager.runCommand('createLabelmapForViewport', { viewportId: 'default' });
+        const ids: string[] = vp.getImageIds();
+        for (const k of painted) {
+          let labelmap: string[] = [];
+          const deadline = Date.now() + 10_000;
+          while (!labelmap.length && Date.now() < deadline) {
+            labelmap = w.cornerstoneTools.segmentation.getLabelmapImageIdsForImageId(ids[k], segmentationId) ?? [];
+            if (!labelmap.length) await new Promise((r) => setTimeout(r, 100));
+          }
+          const labels = w.cornerstone.cache.getImage(labelmap[0]).voxelManager.getScalarData();
+          for (const i of square) labels[i] = 1;
+        }
+        return ids;
+      },
+      { painted, square },
+    );
+    expect(imageIds).toHaveLength(SMALL_MR_STACK_SLICES);
+    await h.page.selectOption('[data-testid="meddiff-task"]', 'inpaint');
+    await h.page.fill('[data-testid="meddiff-steps"]', '2');
+    await h.page.fill('[data-testid="meddiff-samples"]', '1');
+    await h.page.check('[data-testid="meddiff-whole-series"]');
+    const n = (await panelState(h.page)).results.length;
+    await h.page.click('[data-testid="meddiff-run"]');
+    const s = await waitForPanel(h.page, ended(n), 'the whole-series inpainting', 480_000);
+    expect(s.error).toBeUndefined();
+    const result = s.results[n]!;
+    expect(result.series[0]!.sopInstanceUIDs).toHaveLength(SMALL_MR_STACK_SLICES);
+    const inSquare = new Set(square);
+    for (const [k, imageId] of imageIds.entries()) {
+      const source = await slicePixels(h.page, TEST_SERIES.smallMrStack, imageId);
+      const out = await slicePixels(h.page, result.series[0]!.seriesInstanceUID, imageId);
+      // Both stored as 16-bit integers with their own rescale: equal up to one step of either.
+      const tolerance = 2e-3 * (Math.max(...source) - Math.min(...source));
+      const changed = out.flatMap((v, i) => (Math.abs(v - source[i]!) > tolerance ? [i] : []));
+      if (!painted.includes(k)) expect(changed, `slice ${k + 1}`).toEqual([]);
+      else {
+        expect(changed.filter((i) => !inSquare.has(i)), `slice ${k + 1}`).toEqual([]);
+        expect(changed.length).toBeGreaterThan(0.5 * square.length);
+      }
+    }
+    await screenshot(h.page, 'whole-series-inpaint');
   }, 600_000);
 
   it('a whole-series run cancelled midway writes nothing: no new series in the viewer or in Orthanc', async () => {
