@@ -15,10 +15,10 @@ export type { ControllerDeps, ControllerState, OptionsPatch, ResultEntry, Storag
 
 /**
  * What the panel and the commands act on: the chosen task and settings, the model and backend in
- * use, the run in progress, and the results. A run reads the active slice (and mask), runs the
- * model in the worker, writes the result as derived series, registers them with the viewer through
- * the extension's local data source, shows them beside the source and, when asked, stores them to
- * the PACS. A failed store keeps the result and can be retried; a cancelled run writes nothing.
+ * use, the run in progress, and the results. A run reads the active slice (and mask), or every
+ * slice of its series (state/taskRun.ts), runs the model in the worker, writes the result as
+ * derived series, registers them with the viewer through the extension's local data source, shows
+ * them beside the source and, when asked, stores them to the PACS. A failed store keeps the result and can be retried; a cancelled run writes nothing.
  */
 export class DiffusionController {
   private state: ControllerState;
@@ -179,7 +179,7 @@ export class DiffusionController {
     this.set({ sampling: { ...this.state.sampling, ...sampling }, ...(storeToPacs !== undefined ? { storeToPacs } : {}) });
   }
 
-  /** Runs the chosen task on the active slice. Resolves with the new result, or undefined when it failed or was cancelled. */
+  /** Runs the chosen task on the active slice, or on its whole series. Resolves with the new result, or undefined when it failed or was cancelled. */
   async run(): Promise<ResultEntry | undefined> {
     if (this.state.status !== 'idle') throw new InvalidTaskError('A run is already in progress; cancel it or wait for it to finish.');
     const { error: _e, outcome: _o, progress: _p, ...rest } = this.state;
