@@ -6,7 +6,7 @@ import type { CommandsManager, ExtensionManager, ServicesManager } from './ohif/
 import { DiffusionController } from './state/diffusionController.js';
 import { ReaderStudyController } from './readerStudy/readerStudyController.js';
 import { indexedDbStudyStore, memoryStudyStore } from './readerStudy/studyStore.js';
-import { readViewerSlice, viewerSeries } from './readerStudy/viewerSlices.js';
+import { readViewerSlice, viewerSeries, watchViewerSeries } from './readerStudy/viewerSlices.js';
 
 /** How the extension starts its worker; the plugin build points at the bundled worker module. */
 export interface RuntimeOptions {
@@ -50,6 +50,7 @@ export function createRuntime(
     modelsIndexUrl: config.modelsIndexUrl,
     fetchJson: (url) => fetchJsonNetworkFirst(url),
     listSeries: () => viewerSeries(managers.servicesManager.services),
+    watchSeries: (changed) => watchViewerSeries(managers.servicesManager.services, changed),
     readSlice: (trial) => readViewerSlice(managers.servicesManager.services, managers.extensionManager, trial),
   });
   return { config, client, controller, readerStudy };

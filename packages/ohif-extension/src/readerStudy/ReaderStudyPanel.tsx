@@ -99,7 +99,8 @@ export function ReaderStudyPanel({ controller }: { controller: ReaderStudyContro
   }, [controller]);
   const study = state.studies.find((x) => x.studyId === state.studyId);
   const mine = state.answers.filter((a) => a.reader === reader.trim()).length;
-  const ready = !!study && state.prepared >= study.trials && state.status !== 'preparing';
+  const done = !!study && mine >= study.trials;
+  const ready = !!study && state.prepared >= study.trials && state.status !== 'preparing' && !done;
   const start = () => {
     try {
       controller.setReader(reader);
@@ -132,7 +133,7 @@ export function ReaderStudyPanel({ controller }: { controller: ReaderStudyContro
           <input style={{ ...s.input, flex: 1 }} data-testid="reader-id" value={reader} disabled={state.status === 'reading'} onChange={(e) => setReader(e.target.value)} />
         </label>
         <button type="button" style={{ ...s.button, opacity: ready && reader.trim() ? 1 : 0.5 }} data-testid="reader-start" disabled={!ready || !reader.trim()} onClick={start}>
-          {mine > 0 ? `Resume (${mine} of ${study?.trials ?? 0} answered)` : 'Start reading'}
+          {done ? `All ${study.trials} trials answered` : mine > 0 ? `Resume (${mine} of ${study?.trials ?? 0} answered)` : 'Start reading'}
         </button>
         <span style={s.hint}>Each trial shows the real slice and the model's output; press ← or 1 if the left one is real, → or 2 if the right one is; Esc or P pauses.</span>
         {state.status === 'finished' && <span data-testid="reader-finished">Reader {state.reader} has answered every trial.</span>}

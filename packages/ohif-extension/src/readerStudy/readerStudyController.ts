@@ -53,6 +53,7 @@ export class ReaderStudyController {
   /** Reads the models index, the viewer's series and the stored studies; the latest study is chosen. */
   init(): Promise<void> {
     this.initPromise ??= (async () => {
+      this.deps.watchSeries?.(() => this.refreshSeries());
       this.refreshSeries();
       try {
         this.set({ models: parseModelsIndex(await this.deps.fetchJson(this.deps.modelsIndexUrl)) });

@@ -48,6 +48,8 @@ export interface ReaderStudyDeps {
   fetchJson: (url: string) => Promise<unknown>;
   /** The image series of the studies open in the viewer. */
   listSeries: () => StudySeries[];
+  /** Calls back when the viewer's series change (a study loading); returns the unsubscribe. */
+  watchSeries?: (changed: () => void) => () => void;
   /** The pixels of a planned trial's slice, in modality units. */
   readSlice: (trial: PlannedTrial) => Promise<TaskImage>;
   /** Milliseconds, for the time per trial (performance.now in a browser). */

@@ -13,7 +13,10 @@ export function viewerSeries(services: OhifServices): StudySeries[] {
     .filter((ds) => !ds.isDerivedDisplaySet && ds.SeriesInstanceUID && ds.StudyInstanceUID)
     .filter((ds) => {
       const first = ds.instances?.[0] ?? ds.instance;
-      return !describeNonImage({ sopClassUID: ds.SOPClassUID ?? (first ? str(first, 'SOPClassUID') : undefined), modality: ds.Modality });
+      if (describeNonImage({ sopClassUID: ds.SOPClassUID ?? (first ? str(first, 'SOPClassUID') : undefined), modality: ds.Modality })) return false;
+      // The models take grey slices only: colour series are not offered.
+      const photometric = first ? str(first, 'PhotometricInterpretation') : undefined;
+      return !photometric || photometric.startsWith('MONOCHROME');
     })
     .map((ds) => ({
       studyInstanceUID: ds.StudyInstanceUID!,
@@ -22,6 +25,13 @@ export function viewerSeries(services: OhifServices): StudySeries[] {
       label: `${ds.SeriesNumber ?? ''} ${ds.Modality ?? ''} ${ds.SeriesDescription ?? ''}`.trim(),
     }))
     .filter((s) => s.slices > 0);
+}
+
+/** Calls `changed` whenever display sets are added (a study of the list loading); returns the unsubscribe. */
+export function watchViewerSeries(services: OhifServices, changed: () => void): () => void {
+  const dss = services.displaySetService;
+  const subs = ['DISPLAY_SETS_ADDED', 'DISPLAY_SETS_CHANGED'].flatMap((k) => (dss.EVENTS[k] ? [dss.subscribe(dss.EVENTS[k]!, changed)] : []));
+  return () => subs.forEach((s) => s.unsubscribe());
 }
 
 /** A planned trial's slice (its series' slices in order along the normal), from cornerstone's cache or loaded, in modality units. */
