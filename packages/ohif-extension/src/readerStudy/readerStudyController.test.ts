@@ -1,35 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskRequest, TaskResult } from '../model/taskTypes.js';
-import { ReaderStudyController, type ReaderStudyDeps } from './readerStudyController.js';
+import { readerStudyDeps as deps, READER_SETUP as SETUP } from '../testing/readerStudyDeps.js';
+import { ReaderStudyController } from './readerStudyController.js';
 import { ReaderStudyConfigError, ReaderStudyFormatError } from './studyErrors.js';
-import { memoryStudyStore, type StudyStore } from './studyStore.js';
-
-const SERIES = [{ studyInstanceUID: '1.2', seriesInstanceUID: '1.2.1', slices: 5, label: 'MR' }];
-
-function deps(store: StudyStore, t = { ms: 0 }): ReaderStudyDeps & { runs: TaskRequest[] } {
-  const runs: TaskRequest[] = [];
-  return {
-    runs,
-    store,
-    modelsIndexUrl: '/models/index.json',
-    fetchJson: async () => ({ models: [{ id: 'dn', label: 'Denoising', url: '/models/dn/', tasks: ['denoise'] }] }),
-    listSeries: () => SERIES,
-    // Slice k is the constant-free ramp k*100 + i.
-    readSlice: async (p) => ({ pixels: Float32Array.from({ length: 64 }, (_, i) => p.slice * 100 + i), rows: 8, columns: 8 }),
-    client: {
-      loadModel: async () => ({ name: 'dn', trainedOn: '', intendedUse: '' }),
-      run: async (r: TaskRequest): Promise<TaskResult> => {
-        runs.push(r);
-        const img = 'image' in r ? r.image : undefined;
-        return { pixels: img!.pixels.map((v) => v + 0.5), rows: img!.rows, columns: img!.columns, samples: 1, tiles: 1, backend: 'cpu', elapsedMs: 1 };
-      },
-    },
-    now: () => t.ms,
-    clock: () => new Date(Date.UTC(2026, 11, 7, 15, 0, 0) + t.ms),
-  };
-}
-
-const SETUP = { task: 'denoise' as const, modelUrl: '/models/dn/', sampler: 'dpm-solver' as const, steps: 2, trials: 4, seed: 3, series: ['1.2.1'] };
+import { memoryStudyStore } from './studyStore.js';
 
 describe('ReaderStudyController', () => {
   it('prepares seeded trials through the worker, keeps them, and records a reader who pauses and resumes after a reload', async () => {

@@ -1,4 +1,4 @@
-import { cornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
+import { cornerstoneGlobals, type CornerstoneGlobals, type ExtensionManager, type OhifServices } from '../ohif/ohifTypes.js';
 import { describeNonImage } from '../viewer/inputChecks.js';
 import { orderedInstances, readSources } from '../viewer/sourceSeries.js';
 import { str } from '../viewer/activeSlice.js';
@@ -35,7 +35,7 @@ export function watchViewerSeries(services: OhifServices, changed: () => void): 
 }
 
 /** A planned trial's slice (its series' slices in order along the normal), from cornerstone's cache or loaded, in modality units. */
-export async function readViewerSlice(services: OhifServices, extensionManager: ExtensionManager, trial: PlannedTrial): Promise<TaskImage> {
+export async function readViewerSlice(services: OhifServices, extensionManager: ExtensionManager, trial: PlannedTrial, cs: CornerstoneGlobals | undefined = cornerstoneGlobals()): Promise<TaskImage> {
   const ds = services.displaySetService.getActiveDisplaySets().find((d) => d.SeriesInstanceUID === trial.seriesInstanceUID && !d.isDerivedDisplaySet);
   if (!ds) throw new ReaderStudyConfigError(`Series ${trial.seriesInstanceUID} is not open in the viewer; open the study list the study was planned on.`);
   const slices = orderedInstances(ds);
@@ -43,6 +43,6 @@ export async function readViewerSlice(services: OhifServices, extensionManager: 
   if (!s) throw new ReaderStudyConfigError(`Series ${trial.seriesInstanceUID} has ${slices.length} slices, the trial needs slice ${trial.slice + 1}.`);
   const imageIdOf = (instance: Record<string, unknown>) => extensionManager.getActiveDataSource?.()?.[0]?.getImageIdsForInstance?.({ instance });
   const located = { contrast: `slice ${trial.slice + 1} of series ${ds.SeriesNumber ?? trial.seriesInstanceUID}`, displaySet: ds, instance: s.instance, rows: Number(s.instance['Rows']), columns: Number(s.instance['Columns']), geometry: s.geometry };
-  const image = (await readSources({ x: located }, cornerstoneGlobals(), imageIdOf))[located.contrast]!;
+  const image = (await readSources({ x: located }, cs, imageIdOf))[located.contrast]!;
   return { pixels: image.data, rows: image.shape[0], columns: image.shape[1] };
 }
