@@ -128,6 +128,11 @@ export function ReaderStudyPanel({ controller }: { controller: ReaderStudyContro
             {study.modelLabel}, {study.sampler} {study.steps} steps, seed {study.seed}: {state.prepared} of {study.trials} trials prepared.
           </span>
         )}
+        {study && state.prepared < study.trials && state.status !== 'preparing' && (
+          <button type="button" style={s.secondary} data-testid="reader-continue" onClick={() => controller.continuePreparation().catch((e: Error) => controller.reportError(e))}>
+            Continue preparing ({state.prepared} of {study.trials})
+          </button>
+        )}
         <label style={s.row}>
           Reader id
           <input style={{ ...s.input, flex: 1 }} data-testid="reader-id" value={reader} disabled={state.status === 'reading'} onChange={(e) => setReader(e.target.value)} />

@@ -70,6 +70,33 @@ describe('ReaderStudyController', () => {
     await expect(third.importResults('not,a,study\r\n', 'csv')).rejects.toThrow(ReaderStudyFormatError);
   });
 
+  it('continues a preparation that failed midway with the trials the seed planned', async () => {
+    const reference = memoryStudyStore();
+    const ref = new ReaderStudyController(deps(reference));
+    await ref.init();
+    const refStudy = await ref.prepare(SETUP);
+    const store = memoryStudyStore();
+    const d = deps(store);
+    const run = d.client.run;
+    let calls = 0;
+    d.client.run = async (r) => {
+      if (++calls === 3) throw new Error('the worker crashed');
+      return run(r);
+    };
+    const c = new ReaderStudyController(d);
+    await c.init();
+    const study = await c.prepare(SETUP);
+    expect(c.getState().error).toBe('the worker crashed');
+    expect(c.getState().prepared).toBe(2);
+    c.setReader('alice');
+    expect(() => c.start()).toThrow(/Only 2 of 4 trials are prepared/);
+    await c.continuePreparation();
+    expect(c.getState().error).toBeUndefined();
+    expect(c.getState().prepared).toBe(4);
+    const strip = (t: { studyId: string }) => ({ ...t, studyId: '' });
+    expect((await store.trials(study.studyId)).map(strip)).toEqual((await reference.trials(refStudy.studyId)).map(strip));
+  });
+
   it('refuses a study it cannot prepare', async () => {
     const c = new ReaderStudyController(deps(memoryStudyStore()));
     await c.init();

@@ -90,24 +90,46 @@ export class ReaderStudyController {
     if (!model) throw new ReaderStudyConfigError(`No listed model at ${setup.modelUrl}.`);
     const series = this.state.candidates.filter((c) => setup.series.includes(c.seriesInstanceUID));
     if (!series.length) throw new ReaderStudyConfigError('Pick at least one series to draw trials from.');
-    const plan = planTrials(series, setup.trials, setup.seed);
+    // A plan that cannot be drawn is refused before anything is stored.
+    planTrials(series, setup.trials, setup.seed);
     const createdAt = (this.deps.clock?.() ?? new Date()).toISOString();
     const study: StudyConfig = { studyId: `study-${createdAt.replace(/[-:.]/g, '')}-seed${setup.seed}`, createdAt, task: setup.task, modelUrl: model.url, modelLabel: model.label, sampler: setup.sampler, steps: setup.steps, trials: setup.trials, seed: setup.seed, series };
     await this.deps.store.putStudy(study);
     this.trials = [];
-    this.set({ studies: [...this.state.studies, study], studyId: study.studyId, prepared: 0, answers: [], summary: { readers: [] }, status: 'preparing', preparing: { done: 0, total: plan.length } });
+    this.set({ studies: [...this.state.studies, study], studyId: study.studyId, prepared: 0, answers: [], summary: { readers: [] } });
+    await this.prepareTrials(study);
+    return study;
+  }
+
+  /**
+   * Prepares the chosen study's trials that are not yet prepared (a failure or a reload stopped it
+   * midway): the plan is drawn again from the study's seed, so they are the trials it would have had.
+   */
+  async continuePreparation(): Promise<void> {
+    const study = this.state.studies.find((s) => s.studyId === this.state.studyId);
+    if (!study) throw new ReaderStudyConfigError('Choose a study first.');
+    if (this.state.status === 'preparing' || this.state.status === 'reading') throw new ReaderStudyConfigError('A study is being prepared or read; wait or pause it first.');
+    await this.prepareTrials(study);
+  }
+
+  private async prepareTrials(study: StudyConfig): Promise<void> {
+    const plan = planTrials(study.series, study.trials, study.seed);
+    const model = this.state.models.find((m) => m.url === study.modelUrl);
+    const done = new Set(this.trials.map((t) => t.index));
     const { error: _e, ...rest } = this.state;
     this.state = rest as ReaderStudyState;
+    this.set({ status: 'preparing', preparing: { done: done.size, total: plan.length } });
     try {
+      if (!model) throw new ReaderStudyConfigError(`The study's model (${study.modelUrl}) is not in the models index.`);
       await this.deps.client.loadModel(model.url, model.family, model.pinned);
       const f = factorOf(study.task);
-      for (const t of plan) {
+      for (const t of plan.filter((p) => !done.has(p.index))) {
         const { real, degraded } = degradeSlice(study.task, await this.deps.readSlice(t), t.seed);
         const out = await this.deps.client.run({ task: f ? { kind: 'super-resolve', factor: f } : { kind: 'denoise' }, image: degraded, options: { sampler: study.sampler, steps: study.steps, seed: t.seed, samples: 1 }, modelUrl: model.url });
         if (out.rows !== real.rows || out.columns !== real.columns) throw new ReaderStudyConfigError(`The model returned ${out.rows} x ${out.columns} for a ${real.rows} x ${real.columns} slice.`);
         const trial: PreparedTrial = { ...t, studyId: study.studyId, rows: real.rows, columns: real.columns, real: real.pixels, generated: out.pixels };
         await this.deps.store.putTrial(trial);
-        this.trials.push(trial);
+        this.trials = [...this.trials, trial].sort((a, b) => a.index - b.index);
         this.set({ prepared: this.trials.length, preparing: { done: this.trials.length, total: plan.length } });
       }
       this.set({ status: 'idle' });
@@ -115,7 +137,6 @@ export class ReaderStudyController {
       this.set({ status: 'idle' });
       this.fail(e);
     }
-    return study;
   }
 
   setReader(reader: string): void {
