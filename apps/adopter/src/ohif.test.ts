@@ -101,7 +101,9 @@ describe("the README's OHIF recipe in the prebuilt OHIF 3.13.2 app, in Chromium"
         return { status: (await w.commandsManager.runCommand('meddiff.getState')).status, mode: mode.default.id };
       }, `/plugins/${MODE}/0.1.0/meddiff-mode.js`);
       expect(found).toEqual({ status: 'idle', mode: MODE });
-      expect(requested).toEqual(expect.arrayContaining([`/plugins/${EXTENSION}/0.1.0/meddiff-extension.js`, `/plugins/${MODE}/0.1.0/meddiff-mode.js`]));
+      const reader = await page.evaluate(async (url) => (await (window as unknown as { browserImportFunction(u: string): Promise<{ default: { id: string } }> }).browserImportFunction(url)).default.id, `/plugins/${MODE}/0.1.0/meddiff-reader-study-mode.js`);
+      expect(reader).toBe(`${MODE}.readerStudy`);
+      expect(requested).toEqual(expect.arrayContaining([`/plugins/${EXTENSION}/0.1.0/meddiff-extension.js`, `/plugins/${MODE}/0.1.0/meddiff-mode.js`, `/plugins/${MODE}/0.1.0/meddiff-reader-study-mode.js`]));
       expect(errors).toEqual([]);
       expect(site.missing.filter((p) => p.startsWith('/plugins/'))).toEqual([]);
     } finally {

@@ -5,7 +5,8 @@ window.config = {
   // + the prebuilt extension and mode, where deploy.sh put them (OHIF 3.13 imports these URLs;
   //   OHIF 3.14 also takes the descriptors in their ohif-runtime-plugin.json instead)
   extensions: ['/plugins/@meddiff/ohif-extension/0.1.0/meddiff-extension.js'],
-  modes: ['/plugins/@meddiff/ohif-mode/0.1.0/meddiff-mode.js'],
+  // + the Diffusion tools mode and, beside it, the Reader study mode (optional)
+  modes: ['/plugins/@meddiff/ohif-mode/0.1.0/meddiff-mode.js', '/plugins/@meddiff/ohif-mode/0.1.0/meddiff-reader-study-mode.js'],
   defaultDataSourceName: 'dicomweb',
   dataSources: [
     {
