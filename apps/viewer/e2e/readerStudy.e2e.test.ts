@@ -8,7 +8,8 @@ import { ARTIFACTS, startHarness, type Harness } from './harness.js';
 import { READER_SERIES_UID, READER_STUDY_UID, uploadReaderStudy } from './readerStudyFixture.js';
 
 /** The README's pictures of a trial and of the summary. */
-const DOCS = join(APP_DIR, '..', '..', 'packages', 'ohif-mode', 'docs');
+// The mode README's screenshots are rewritten only on request (MEDDIFF_UPDATE_DOCS=1), so a test run leaves the tree clean.
+const DOCS = process.env.MEDDIFF_UPDATE_DOCS === '1' ? join(APP_DIR, '..', '..', 'packages', 'ohif-mode', 'docs') : ARTIFACTS;
 const STUDIES = `${TEST_STUDY_UID},${READER_STUDY_UID}`;
 const PICKED = [TEST_SERIES.smallMr, READER_SERIES_UID];
 const TRIALS = 4;

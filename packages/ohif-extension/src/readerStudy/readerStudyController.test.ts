@@ -20,6 +20,8 @@ describe('ReaderStudyController', () => {
     expect(trials.filter((x) => x.realSide === 'left')).toHaveLength(2);
 
     expect(() => c.start()).toThrow(/reader id/);
+    c.setReader('=HYPERLINK("x")');
+    expect(() => c.start()).toThrow(/would read it as a formula/);
     c.setReader('alice');
     c.start();
     const first = c.getState().trial!;

@@ -149,6 +149,8 @@ export class ReaderStudyController {
     const study = this.state.studies.find((s) => s.studyId === this.state.studyId);
     if (!study) throw new ReaderStudyConfigError('Prepare or choose a study first.');
     if (!this.state.reader) throw new ReaderStudyConfigError('Enter a reader id first: each reader keeps a separate record.');
+    // A cell starting like a formula would run as one when the exported CSV is opened in a spreadsheet.
+    if (/^[=+\-@]/.test(this.state.reader)) throw new ReaderStudyConfigError(`The reader id "${this.state.reader}" starts with ${this.state.reader[0]}: a spreadsheet would read it as a formula in the exported CSV. Choose an id that starts with a letter or digit.`);
     if (this.trials.length < study.trials) throw new ReaderStudyConfigError(`Only ${this.trials.length} of ${study.trials} trials are prepared.`);
     const { error: _e, ...rest } = this.state;
     this.state = rest as ReaderStudyState;
