@@ -15,10 +15,11 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 
 /** Sampling progress: a rewritten line on a terminal, nothing in logs. */
-function progressLine(): (slice: number, p: { step: number; total: number; etaMs: number }) => void {
-  return (slice, p) => {
+function progressLine(): (slices: readonly number[], p: { step: number; total: number; etaMs: number }) => void {
+  return (slices, p) => {
     if (!process.stderr.isTTY) return;
-    process.stderr.write(`\r  slice ${slice}: step ${p.step}/${p.total}, eta ${Math.round(p.etaMs / 1000)} s   ${p.step === p.total ? '\n' : ''}`);
+    const which = slices.length > 1 ? `slices ${slices[0]}-${slices.at(-1)}` : `slice ${slices[0]}`;
+    process.stderr.write(`\r  ${which}: step ${p.step}/${p.total}, eta ${Math.round(p.etaMs / 1000)} s   ${p.step === p.total ? '\n' : ''}`);
   };
 }
 

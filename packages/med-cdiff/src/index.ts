@@ -4,7 +4,7 @@ export type { AugmentationConfig } from './degradations/augment';
 export { UnsupportedRequestError, InvalidInputError } from './errors';
 export { MedCDiffModel, RESEARCH_USE } from './model';
 export type { ModelCard } from './model';
-export { MedCDiffPipeline } from './pipeline/medCDiffPipeline';
+export { MedCDiffPipeline, SERIES_SLICES_PER_CALL } from './pipeline/medCDiffPipeline';
 export type { RunOptions, PipelineResult } from './pipeline/medCDiffPipeline';
 export { SAMPLER_NAMES, defaultSteps } from './pipeline/samplers';
 export type { SamplerName } from './pipeline/samplers';

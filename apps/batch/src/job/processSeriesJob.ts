@@ -63,7 +63,6 @@ export async function processSeriesJob(job: SeriesJob, jobId: string, ctx: Proce
     const pipeline = await ctx.pipelineFor(job.model);
     const started = performance.now();
     let done = 0;
-    let last = -1;
     const result = await runModel({
       model: pipeline,
       input: join(dir, 'in'),
@@ -76,15 +75,11 @@ export async function processSeriesJob(job: SeriesJob, jobId: string, ctx: Proce
       seed: job.seed ?? 0,
       uidName,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      onProgress: (slice, p) => {
-        if (slice !== last) {
-          // A new slice began: the ones before it are finished.
-          done = slice;
-          last = slice;
-        }
-        if (p.step === p.total) done = slice + 1;
-        const perSlice = done > 0 ? (performance.now() - started) / done : undefined;
+      onProgress: (calling, p) => {
+        // A call's slices are batched together: they are finished when its last step is.
+        if (p.step === p.total) done = calling.at(-1)! + 1;
         const total = instances.length;
+        const perSlice = done > 0 ? (performance.now() - started) / done : undefined;
         ctx.onProgress?.({ stage: 'sampling', done, slices: total, ...(perSlice !== undefined ? { etaMs: Math.round(perSlice * (total - done)) } : {}) });
       },
     });

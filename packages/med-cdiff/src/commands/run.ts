@@ -6,7 +6,7 @@ import { computeNormalization, readNifti, RESEARCH_LABEL, stackSlices, volumeSli
 import { foreignEntries, readFile, readImageFile, removeOwnEntries, uidFromName } from '@meddiff/imaging/node';
 import { MED_CDIFF_TASKS, type MedCDiffTask } from '../config';
 import { InvalidInputError } from '../errors';
-import type { MedCDiffPipeline, PipelineResult, RunOptions } from '../pipeline/medCDiffPipeline';
+import { SERIES_SLICES_PER_CALL, type MedCDiffPipeline, type PipelineResult, type RunOptions } from '../pipeline/medCDiffPipeline';
 import type { SamplerName } from '../pipeline/samplers';
 import { readPngMask } from './pngMask';
 import { assertWritable, loadPipeline, occupied, parseIntegerOption, useBackend, type CommandBackend, type Log } from './common';
@@ -48,7 +48,8 @@ export interface RunCommandOptions {
   /** Worker threads sampling tiles and samples on WASM (default the cores available; the results do not depend on it). */
   workers?: number;
   log?: Log;
-  onProgress?: (slice: number, progress: SamplingProgress) => void;
+  /** Sampling progress of the call running `slices` (indices; up to SERIES_SLICES_PER_CALL of them). */
+  onProgress?: (slices: readonly number[], progress: SamplingProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -130,18 +131,21 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
     const sources: Image2D[] = [];
     const results: PipelineResult<Image2D>[] = [];
     const started = performance.now();
-    for (const [n, k] of slices.entries()) {
-      const slice = volumeSlice(volume, k);
-      const perSlice: RunOptions = { ...options, seed: (o.seed ?? 0) + k, ...(o.onProgress ? { onProgress: (p: SamplingProgress) => o.onProgress!(k, p) } : {}) };
-      const result =
+    // The viewer's calls: SERIES_SLICES_PER_CALL slices batched through the network, seeded
+    // `seed + the position of the call's first slice`, so both give the same pixels for a series.
+    for (let first = 0; first < slices.length; first += SERIES_SLICES_PER_CALL) {
+      const ks = slices.slice(first, first + SERIES_SLICES_PER_CALL);
+      const images = ks.map((k) => volumeSlice(volume, k));
+      const call: RunOptions = { ...options, seed: (o.seed ?? 0) + first, ...(o.onProgress ? { onProgress: (p: SamplingProgress) => o.onProgress!(ks, p) } : {}) };
+      const done =
         effectiveTask === 'super-resolution'
-          ? await pipeline.superResolve(slice, { ...perSlice, factor })
+          ? await pipeline.superResolveSlices(images, { ...call, factor })
           : effectiveTask === 'denoising'
-            ? await pipeline.denoise(slice, perSlice)
-            : await pipeline.inpaint(slice, masks ? masks(k) : new Uint8Array(0), perSlice);
-      sources.push(slice);
-      results.push(result);
-      log(`slice ${k} (${n + 1}/${slices.length}): ${slice.shape.join(' x ')} -> ${result.image.shape.join(' x ')}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+            ? await pipeline.denoiseSlices(images, call)
+            : await pipeline.inpaintSlices(images, ks.map((k) => (masks ? masks(k) : new Uint8Array(0))), call);
+      sources.push(...images);
+      results.push(...done);
+      log(`slice${ks.length > 1 ? `s ${ks[0]}-${ks.at(-1)}` : ` ${ks[0]}`} (${first + ks.length}/${slices.length}): ${images[0]!.shape.join(' x ')} -> ${done[0]!.image.shape.join(' x ')}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     const first = results[0]!;
     const what = describe(effectiveTask, factor, first);

@@ -71,6 +71,13 @@ interface Prepared {
  * the result in the same units. Leaves tf.memory().numTensors as it found it, also when
  * cancelled or failing.
  */
+/**
+ * Slices of a series per pipeline call in the viewer and `med-cdiff run`: enough to fill a batch
+ * with small slices, few enough for progress and cancellation between calls. Each call is seeded
+ * `seed + the position of its first slice`, so the two give the same pixels.
+ */
+export const SERIES_SLICES_PER_CALL = 4;
+
 export class MedCDiffPipeline {
   private readonly schedule: NoiseSchedule;
   private chunks: ChunkSampler;

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, type WeightsStore } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
-import { IDENTITY_DIRECTION, readNifti, volumeSlice, writeNifti } from '@meddiff/imaging';
-import { MedCDiffPipeline, type MedCDiffTask } from '@meddiff/med-cdiff';
+import { computeNormalization, IDENTITY_DIRECTION, readNifti, volumeSlice, writeNifti } from '@meddiff/imaging';
+import { MedCDiffPipeline, SERIES_SLICES_PER_CALL, type MedCDiffTask } from '@meddiff/med-cdiff';
+import { SLICES_PER_CALL } from '../state/imageSeriesRun.js';
 import { runModel } from '@meddiff/med-cdiff/node';
 import { testCard, testImage, testModel, tinyModelStore } from '../testing/tinyModel.js';
 import type { TaskProgress, ImageTaskRequest } from '../model/taskTypes.js';
-import { runTask, validateRequest } from './runTask.js';
+import { runSeriesTask, runTask, validateRequest } from './runTask.js';
 
 // Med-cDiff trains one model per task: one small test model each.
 const pipelines: Partial<Record<ImageTaskRequest['task']['kind'], MedCDiffPipeline>> = {};
@@ -145,6 +146,36 @@ describe('the viewer and the CLI', () => {
     }
     return folder;
   }
+
+  it('give the same pixels for a whole series: the CLI runs the viewer\'s calls of SLICES_PER_CALL slices with the series\' range (denoising, 6 slices)', async () => {
+    expect(SLICES_PER_CALL).toBe(SERIES_SLICES_PER_CALL);
+    const [depth, rows, columns] = [6, 20, 24];
+    const data = new Float32Array(depth * rows * columns);
+    for (let k = 0; k < depth; k++) data.set(testImage(rows, columns).map((v) => v * (1 + 0.1 * k)), k * rows * columns);
+    const input = join(dir, 'series.nii');
+    const geometry = { spacing: [1, 1, 3] as const, origin: [0, 0, 0] as const, direction: IDENTITY_DIRECTION };
+    const volume = { data, shape: [depth, rows, columns] as const, geometry, source: { format: 'array' as const, files: [] } };
+    writeFileSync(input, writeNifti(volume));
+    const folder = await modelFolder('denoising');
+    const out = join(dir, 'cli-series.nii');
+    await runModel({ model: folder, input, out, allSlices: true, sampler: 'ddim', steps: 2, seed: 5, backend: 'wasm', workers: 1 });
+    const cli = readNifti(readFileSync(out)).volume;
+
+    const pipeline = await MedCDiffPipeline.load(fileWeightsStore(folder));
+    try {
+      const { low, high } = computeNormalization(data, pipeline.model.config.normalization);
+      const viewer: number[] = [];
+      for (let first = 0; first < depth; first += SLICES_PER_CALL) {
+        const images = Array.from({ length: Math.min(SLICES_PER_CALL, depth - first) }, (_, i) => ({ pixels: data.slice((first + i) * rows * columns, (first + i + 1) * rows * columns), rows, columns }));
+        const r = await runSeriesTask(pipeline, { task: { kind: 'denoise' }, images, normalization: { low, high }, options: { sampler: 'ddim', steps: 2, seed: 5 + first, samples: 1 }, modelUrl: 'memory://' }, 'wasm', never, () => undefined);
+        viewer.push(...r.pixels);
+      }
+      expect(cli.shape).toEqual([depth, rows, columns]);
+      expect(viewer).toEqual(Array.from(cli.data));
+    } finally {
+      pipeline.dispose();
+    }
+  });
 
   it('give the same pixels for the same slice, model, seed and options (super-resolution x2, tiled, two samples)', async () => {
     const [rows, columns] = [40, 36];
