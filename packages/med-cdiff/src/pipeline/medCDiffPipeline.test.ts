@@ -193,3 +193,25 @@ describe('MedCDiffPipeline', () => {
     loaded.dispose();
   });
 });
+
+describe('MedCDiffPipeline seeds', () => {
+  it('seeds each chunk apart, so that the calls of a series (seed + first slice) never repeat noise', async () => {
+    const p = pipelineFor('denoising');
+    const seeds: number[] = [];
+    await p.useChunkSampler({
+      concurrency: 1,
+      sample: async (chunk) => (seeds.push(chunk.seed), new Float32Array(chunk.batch * chunk.rows * chunk.cols)),
+      dispose: async () => {},
+    });
+    try {
+      const slices = Array.from({ length: 4 }, () => slice());
+      // Several chunks a call (4 slices x 3 samples x their tiles, 4 a chunk); the second call starts at seed + 1.
+      await p.denoiseSlices(slices, { ...fast, samples: 3, maxBatch: 4, seed: 5 });
+      await p.denoiseSlices(slices, { ...fast, samples: 3, maxBatch: 4, seed: 6 });
+      expect(seeds.length).toBeGreaterThanOrEqual(6);
+      expect(new Set(seeds).size).toBe(seeds.length);
+    } finally {
+      p.dispose();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { CancelledError, ConfigError, NoiseSchedule, openWeightsStore, throwIfAborted, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
+import { CancelledError, ConfigError, mixSeed, NoiseSchedule, openWeightsStore, throwIfAborted, type SamplingProgress, type WeightsStore } from '@meddiff/diffusion-core';
 import { applyNormalization, blendTiles, computeNormalization, cropPadding, denormalize, padToMultiple, planTiles, resize2d, splitTiles, type ImageGeometry, type NormalizationStats, type TileLayout } from '@meddiff/imaging';
 import type { MedCDiffTask } from '../config';
 import { InvalidInputError, UnsupportedRequestError } from '../errors';
@@ -231,7 +231,7 @@ export class MedCDiffPipeline {
 
   /**
    * Samples every (slice, sample, tile) job in batches of `maxBatch`, slice by slice (so a slice's
-   * jobs share chunks with its neighbours'); chunk k is seeded `seed + k`. Returns, per slice, one
+   * jobs share chunks with its neighbours'); chunk k is seeded `mixSeed(seed, k)`. Returns, per slice, one
    * normalised image per sample. The slices share one size.
    */
   private async generate(ps: readonly Prepared[], options: RunOptions): Promise<Array<{ images: Float32Array[]; tiles: number }>> {
@@ -275,7 +275,9 @@ export class MedCDiffPipeline {
         channels,
         sampler,
         steps,
-        seed: seed + k,
+        // Hashed, not seed + k: a series' calls are seeded seed + their first slice's position, and
+        // their chunks must not repeat one another's noise.
+        seed: mixSeed(seed, k),
         temperature,
       };
     };
