@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_MR_SIZE, SMALL_MR_STACK_SLICES, TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
+import { dciodvfy, parseMultipart } from '@meddiff/imaging/node';
 import { startHarness, type Harness } from './harness.js';
 import { expectNonTrivial, openStudy, panelState, screenshot, showSeries, slicePixels, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
 
@@ -43,6 +44,15 @@ async function orthancInstances(seriesUID: string): Promise<Instance[]> {
       description: String(v(m, '0008103E')[0] ?? ''),
     }))
     .sort((a, b) => a.position[2]! - b.position[2]!);
+}
+
+/** Every instance of a series as Orthanc stores it (Part-10, by WADO-RS), checked by dciodvfy: no errors. */
+async function expectValidDicom(seriesUID: string): Promise<void> {
+  const r = await fetch(`${h.orthanc.url}/dicom-web/studies/${TEST_STUDY_UID}/series/${seriesUID}`, { headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } });
+  expect(r.ok).toBe(true);
+  const parts = parseMultipart(Buffer.from(await r.arrayBuffer()), r.headers.get('content-type') ?? '');
+  expect(parts).toHaveLength(SMALL_MR_STACK_SLICES);
+  for (const p of parts) expect(dciodvfy(new Uint8Array(p.body)).errors).toEqual([]);
 }
 
 /** Progress and results as getState gives them, with the fields PanelState leaves out. */
@@ -107,6 +117,7 @@ describe('every slice of a series through Med-cDiff in Chromium with WebGPU, sto
       expect(d.sources).toEqual([s.sop]);
       expect(d.description).toMatch(/^RESEARCH ONLY SR x2/);
     });
+    await expectValidDicom(run.result.series[0]!.seriesInstanceUID);
     // The derived series is shown beside its source and holds real pixels.
     const px = await viewportPixels(h.page, await viewportShowing(h.page, run.result.series[0]!.seriesInstanceUID));
     expect([px.rows, px.columns]).toEqual([2 * SMALL_MR_SIZE, 2 * SMALL_MR_SIZE]);
@@ -129,6 +140,7 @@ describe('every slice of a series through Med-cDiff in Chromium with WebGPU, sto
         d.position.forEach((x, a) => expect(x).toBeCloseTo(s.position[a]!, 3));
         expect(d.sources).toEqual([s.sop]);
       });
+      await expectValidDicom(series.seriesInstanceUID);
     }
     await screenshot(h.page, 'whole-series-denoise');
   }, 600_000);
