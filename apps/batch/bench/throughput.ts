@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
-import { startOrthanc } from '@meddiff/imaging/node';
+import { freePort, startOrthanc } from '@meddiff/imaging/node';
 import { DicomwebClient } from '../src/dicomweb/dicomwebClient.js';
 import { redisConnection, submitJobs } from '../src/queue/queues.js';
 import { cutTestSeries, MODELS_DIR } from '../src/testing/archive.js';
-import { freePort, startCli } from '../src/testing/processes.js';
+import { startCli } from '../src/testing/processes.js';
 import { startRedis } from '../src/testing/redisServer.js';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '8' }, slices: { type: 'string', default: '4' }, size: { type: 'string', default: '128' }, steps: { type: 'string', default: '10' } } });

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, QueueEvents } from 'bullmq';
 import { parseDicom } from '@meddiff/imaging';
-import { dciodvfy, startOrthanc, type RunningOrthanc } from '@meddiff/imaging/node';
+import { dciodvfy, startOrthanc, freePort, type RunningOrthanc } from '@meddiff/imaging/node';
 import { DicomwebClient } from './dicomweb/dicomwebClient.js';
 import { jobIdFor } from './job/seriesJob.js';
 import { deadLetterQueueName, redisConnection, submitJobs } from './queue/queues.js';
 import { cutTestSeries, MODELS_DIR, seriesOf, type TestSeries } from './testing/archive.js';
-import { freePort, runCli, startCli, type CliProcess } from './testing/processes.js';
+import { runCli, startCli, type CliProcess } from './testing/processes.js';
 import { startRedis, type RunningRedis } from './testing/redisServer.js';
 
 const MODEL = 'med-cdiff-denoising-tiny';

@@ -1,9 +1,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { writeSampleStudies, startOrthanc, uploadToOrthanc, type RunningOrthanc } from '@meddiff/imaging/node';
+import { freePort, writeSampleStudies, startOrthanc, uploadToOrthanc, type RunningOrthanc } from '@meddiff/imaging/node';
 import { hasOhifApp } from '../src/app/ohifApp.js';
 import { APP_DIR, viewerPaths } from '../src/app/paths.js';
 import { builtPlugins } from '../src/app/plugins.js';
@@ -29,17 +28,6 @@ export function chromiumArgs(webgpu: boolean): string[] {
     '--disable-sync',
     ...(webgpu ? ['--enable-unsafe-webgpu'] : []),
   ];
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function dicomFiles(dir: string): string[] {

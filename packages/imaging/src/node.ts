@@ -14,3 +14,4 @@ export { exitCodeFor, integerOption, listOption, nonNegativeOption, positiveOpti
 export { dciodvfy, type DicomConformance } from './node/dciodvfy.js';
 export { contentTypeParam, encodeMultipart, newBoundary, parseMultipart, MultipartError, type Part } from './node/multipart.js';
 export { startOrthanc, uploadToOrthanc, orthancAvailable, orthancConfig, OrthancError, ORTHANC_BINARY, DICOMWEB_PLUGIN, type OrthancOptions, type RunningOrthanc } from './node/orthanc.js';
+export { freePort } from './node/freePort.js';
