@@ -82,6 +82,9 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
   let x = scaledNoise(shape, seed, STREAM_INITIAL, temperature);
   let evaluations = 0;
   let handedOver = false;
+  // Progress reports in step order, each once its step has been computed (see below).
+  let reported: Promise<void> = Promise.resolve();
+  let failed = false;
   try {
     for (let m = 0; m < moves.length; m++) {
       throwIfAborted(signal);
@@ -99,19 +102,31 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
         x.dispose();
         x = imposed;
       }
-      if (move.kind === 'denoise') {
-        evaluations++;
-        // WebGPU and WebGL queue the step's work and return at once: wait until it is computed, so
-        // progress (and an ETA made from it) counts finished steps, not queued ones.
-        if (onProgress) await computed(x);
-        const elapsedMs = performance.now() - started;
-        onProgress?.({ step: evaluations, total, timestep: timesteps[move.from]!, elapsedMs, etaMs: (elapsedMs / evaluations) * (total - evaluations) });
+      if (move.kind === 'denoise' && onProgress) {
+        // WebGPU and WebGL queue the step's work and return at once. A step is reported when a
+        // read of one of its values resolves, so progress (and an ETA made from it) counts
+        // finished steps, not queued ones; the read is not awaited, so the queue never stalls.
+        const step = ++evaluations;
+        const timestep = timesteps[move.from]!;
+        const done = computed(x);
+        reported = reported.then(async () => {
+          await done;
+          if (failed) return;
+          const elapsedMs = performance.now() - started;
+          onProgress({ step, total, timestep, elapsedMs, etaMs: (elapsedMs / step) * (total - step) });
+        });
       }
       await yieldToEventLoop();
     }
+    await reported;
     throwIfAborted(signal);
     handedOver = true;
     return x;
+  } catch (e) {
+    failed = true;
+    // Let the pending reads finish (their reports are dropped), so no tensor of theirs outlives the call.
+    await reported.catch(() => {});
+    throw e;
   } finally {
     if (!handedOver) x.dispose();
     fill?.dispose();
@@ -169,12 +184,14 @@ function validateInpainting(p: InpaintingOptions, shape: number[], scheduler: Sc
   }
 }
 
-/** Resolves once the work that produces `x` has run on the backend (by reading back one value). */
-async function computed(x: tf.Tensor): Promise<void> {
+/** Resolves once the work that produces `x` has run on the backend (by reading back one value); `x` may be disposed meanwhile. */
+function computed(x: tf.Tensor): Promise<void> {
   const one = tf.tidy(() => tf.slice(tf.reshape(x, [-1]), [0], [1]));
-  try {
-    await one.data();
-  } finally {
-    one.dispose();
-  }
+  return one.data().then(
+    () => one.dispose(),
+    (e: unknown) => {
+      one.dispose();
+      throw e;
+    },
+  );
 }
