@@ -142,6 +142,22 @@ export async function canvasStats(page: Page, viewportId: string): Promise<{ wid
   }, viewportId);
 }
 
+/** The share of a viewport's canvas pixels drawn in colour (channels more than 40 of 255 apart), and whether cornerstone decoded a colour image. */
+export async function canvasColour(page: Page, viewportId: string): Promise<{ coloured: number; colorImage: boolean }> {
+  return page.evaluate((viewportId) => {
+    const w = window as unknown as Win;
+    const el = document.querySelector(`[data-viewportid="${viewportId}"] canvas.cornerstone-canvas`) as HTMLCanvasElement | null;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) throw new Error(`no 2d canvas for viewport ${viewportId}`);
+    const { data } = ctx.getImageData(0, 0, el.width, el.height);
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 40) coloured++;
+    const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(viewportId);
+    const img = w.cornerstone.cache.getImage(vp.getCurrentImageId());
+    return { coloured: coloured / (data.length / 4), colorImage: img?.color === true };
+  }, viewportId);
+}
+
 /** The viewport (other than `exclude`) showing a display set of the given series, once the grid shows it. */
 export async function viewportShowing(page: Page, seriesInstanceUID: string): Promise<string> {
   const handle = await page.waitForFunction(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_MR_SIZE, SMALL_MR_STACK_SLICES, TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
 import { dciodvfy, parseMultipart } from '@meddiff/imaging/node';
 import { startHarness, type Harness } from './harness.js';
-import { expectNonTrivial, openStudy, panelState, screenshot, showSeries, slicePixels, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
+import { canvasColour, expectNonTrivial, openStudy, panelState, screenshot, showSeries, slicePixels, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
 
 let h: Harness;
 
@@ -24,6 +24,7 @@ interface Instance {
   orientation: number[];
   sources: string[];
   description: string;
+  photometric: string;
 }
 
 async function orthancInstances(seriesUID: string): Promise<Instance[]> {
@@ -42,6 +43,7 @@ async function orthancInstances(seriesUID: string): Promise<Instance[]> {
       orientation: v(m, '00200037').map(Number),
       sources: v(m, '00082112').map((item) => String(((item as Record<string, Attr>)['00081155']?.Value ?? [])[0])),
       description: String(v(m, '0008103E')[0] ?? ''),
+      photometric: String(v(m, '00280004')[0] ?? ''),
     }))
     .sort((a, b) => a.position[2]! - b.position[2]!);
 }
@@ -143,6 +145,16 @@ describe('every slice of a series through Med-cDiff in Chromium with WebGPU, sto
       await expectValidDicom(series.seriesInstanceUID);
     }
     await screenshot(h.page, 'whole-series-denoise');
+    // The spread series is a colour map that OHIF shows as it is (palette colour, no presentation state).
+    const spread = run.result.series[1]!.seriesInstanceUID;
+    expect((await orthancInstances(spread))[0]!.photometric).toBe('PALETTE COLOR');
+    await showSeries(h.page, spread);
+    const viewportId = await viewportShowing(h.page, spread);
+    await h.page.waitForTimeout(500);
+    const colour = await canvasColour(h.page, viewportId);
+    expect(colour.colorImage).toBe(true);
+    expect(colour.coloured).toBeGreaterThan(0.02);
+    await screenshot(h.page, 'whole-series-denoise-spread');
   }, 600_000);
 
   it('inpaints the whole series with each slice\'s own labelmap region: only those pixels change, slices without one are kept', async () => {

@@ -11,7 +11,8 @@ export { assembleVolume, type RejectedSlice } from './dicom/assembleVolume.js';
 export { defaultDecoders, type FrameDecoder, type FrameInfo, type DecoderMap } from './dicom/decoders.js';
 export { transferSyntaxInfo, type TransferSyntaxInfo, type PixelEncoding } from './dicom/transferSyntax.js';
 export { writeDicomSeries, writePart10, SOP_CLASSES, type SopClassKind, type WriteSeriesOptions, type PatientInfo, type StudyInfo, type SeriesInfo, type Derivation } from './dicom/writeDicom.js';
-export { writeDerivedSeries, RESEARCH_LABEL, RESEARCH_USE, type DerivedOptions } from './dicom/writeDerived.js';
+export { writeDerivedSeries, writeSpreadSeries, RESEARCH_LABEL, RESEARCH_USE, type DerivedOptions, type SpreadOptions } from './dicom/writeDerived.js';
+export { HEAT_PALETTE, type ColorPalette } from './dicom/palette.js';
 export { newUid, isValidUid } from './dicom/uid.js';
 
 export { readNifti, type ReadNiftiOptions, type NiftiInfo } from './nifti/readNifti.js';

@@ -2,8 +2,10 @@ import { InvalidArgumentError } from '../errors.js';
 import type { DicomReference, Image2D, Volume } from '../image.js';
 import { str, num } from './datasetValues.js';
 import type { NaturalDataset } from './parseDicom.js';
+import { percentiles } from '../intensity/percentile.js';
+import { HEAT_PALETTE } from './palette.js';
 import { isValidUid } from './uid.js';
-import { type SopClassKind, writeDicomSeries } from './writeDicom.js';
+import { type SopClassKind, writeDicomSeries, type WriteSeriesOptions } from './writeDicom.js';
 
 /** Leads every derived SeriesDescription: nobody should mistake generated pixels for an acquisition. */
 export const RESEARCH_LABEL = 'RESEARCH ONLY';
@@ -42,19 +44,51 @@ function toVolume(img: Image2D | Volume): Volume {
  */
 export function writeDerivedSeries(result: Image2D | Volume, source: Image2D | Volume, options: DerivedOptions): ReturnType<typeof writeDicomSeries> {
   const res = toVolume(result);
-  const src = toVolume(source);
+  return writeDicomSeries(res, derivedSeriesOptions(res, toVolume(source), options, 'writeDerivedSeries'));
+}
+
+export interface SpreadOptions extends Omit<DerivedOptions, 'sopClass'> {
+  /** How many samples the spread was taken over. */
+  readonly samples: number;
+}
+
+/**
+ * Writes the per-pixel standard deviation over a model's samples as a derived series that any DICOM
+ * viewer shows in colour: Secondary Capture with PALETTE COLOR pixels (CT and MR images must be
+ * greyscale), black through red and yellow to white from no spread to the series' 99.5th percentile
+ * (stated in ImageComments; higher values show white), on the source's planes and referencing its
+ * instances like any derived series.
+ */
+export function writeSpreadSeries(spread: Image2D | Volume, source: Image2D | Volume, options: SpreadOptions): ReturnType<typeof writeDicomSeries> {
+  const res = toVolume(spread);
+  const [cap] = percentiles(res.data, [99.5]);
+  // A spread of zero everywhere (one sample, or a model that ignores its noise) still needs a scale.
+  const top = cap! > 0 ? cap! : 1e-6;
+  const base = derivedSeriesOptions(res, toVolume(source), { ...options, sopClass: 'SC' }, 'writeSpreadSeries');
+  return writeDicomSeries(res, {
+    ...base,
+    palette: { colors: HEAT_PALETTE, range: [0, top] },
+    imageComments: `Spread of a generative model: the per-pixel standard deviation over ${options.samples} samples, in the source's units, shown in colour, ${HEAT_PALETTE.name}, from 0 (black) to ${formatScale(top)} or more (white). Bright regions are where the samples disagree: treat the result there with most caution. ${base.imageComments}`.slice(0, 10240),
+  });
+}
+
+/** A scale limit for people: three significant digits. */
+const formatScale = (x: number) => Number(x.toPrecision(3)).toString();
+
+/** What every derived series shares: the source's patient, study and frame of reference, references to its instances, and research-use labels. */
+function derivedSeriesOptions(res: Volume, src: Volume, options: DerivedOptions, caller: string): WriteSeriesOptions & { imageComments: string } {
   const refs = src.source.dicom ?? [];
-  if (refs.length === 0) throw new InvalidArgumentError('writeDerivedSeries', 'the source image has no DICOM references (source.dicom); read it with readDicom or readDicomSeries');
+  if (refs.length === 0) throw new InvalidArgumentError(caller, 'the source image has no DICOM references (source.dicom); read it with readDicom or readDicomSeries');
   const depth = res.shape[0];
   let sources: DicomReference[][];
   if (refs.length === depth) sources = refs.map((r) => [r]);
   else if (depth === 1) sources = [refs.slice()];
-  else throw new InvalidArgumentError('writeDerivedSeries', `result has ${depth} slices but source has ${refs.length} references; give matching slices`);
+  else throw new InvalidArgumentError(caller, `result has ${depth} slices but source has ${refs.length} references; give matching slices`);
   if (options.uids) {
     const { series, instances } = options.uids;
-    if (instances.length !== depth) throw new InvalidArgumentError('writeDerivedSeries', `uids.instances has ${instances.length} UIDs for ${depth} slices; give one per slice`);
+    if (instances.length !== depth) throw new InvalidArgumentError(caller, `uids.instances has ${instances.length} UIDs for ${depth} slices; give one per slice`);
     const bad = [series, ...instances].find((u) => !isValidUid(u));
-    if (bad !== undefined) throw new InvalidArgumentError('writeDerivedSeries', `'${bad.slice(0, 80)}' is not a DICOM UID (digits and dots, at most 64 characters)`);
+    if (bad !== undefined) throw new InvalidArgumentError(caller, `'${bad.slice(0, 80)}' is not a DICOM UID (digits and dots, at most 64 characters)`);
   }
   const attrs = (src.source.dicomAttributes ?? {}) as NaturalDataset;
   const srcModality = str(attrs, 'Modality') ?? src.modality ?? 'OT';
@@ -62,7 +96,7 @@ export function writeDerivedSeries(result: Image2D | Volume, source: Image2D | V
   const srcDesc = str(attrs, 'SeriesDescription') ?? '';
   const label = `${RESEARCH_LABEL} ${options.seriesLabel ?? 'generated'}${srcDesc ? ` of ${srcDesc}` : ''}`.slice(0, 64);
   const sex = str(attrs, 'PatientSex');
-  return writeDicomSeries(res, {
+  return {
     sopClass,
     modality: srcModality,
     patient: {
@@ -84,5 +118,5 @@ export function writeDerivedSeries(result: Image2D | Volume, source: Image2D | V
     ...(src.frameOfReferenceUID ? { frameOfReferenceUID: src.frameOfReferenceUID } : {}),
     derivation: { description: options.description, sources },
     imageComments: `Research use only, not for diagnosis. Generated by a generative model (${options.description}) from series ${str(attrs, 'SeriesInstanceUID') ?? 'unknown'}; pixels are synthetic and may show structures that are not there.`.slice(0, 10240),
-  });
+  };
 }

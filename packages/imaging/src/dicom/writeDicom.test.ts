@@ -3,7 +3,8 @@ import { pydicomBytes } from '../testing/openData.js';
 import { readDicom } from './readDicom.js';
 import { readDicomSeries } from './readSeries.js';
 import { writeDicomSeries } from './writeDicom.js';
-import { RESEARCH_LABEL, writeDerivedSeries } from './writeDerived.js';
+import { RESEARCH_LABEL, writeDerivedSeries, writeSpreadSeries } from './writeDerived.js';
+import { HEAT_PALETTE } from './palette.js';
 import { parseDicom } from './parseDicom.js';
 import { isValidUid } from './uid.js';
 import { items } from './datasetValues.js';
@@ -127,5 +128,48 @@ describe('writeDerivedSeries', () => {
     const { dataset } = parseDicom(out.files[0]!);
     expect(dataset['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.4');
     expect(Array.from((await readDicom(out.files[0]!)).data)).toEqual(Array.from(src.data));
+  });
+
+  it('a spread series is palette colour Secondary Capture on the source planes: valid, referencing its sources, its scale in ImageComments', async () => {
+    const src = await readDicom(pydicomBytes('MR_small.dcm'));
+    const [, rows, cols] = src.shape;
+    // A spread that rises along each row from 0 to 2, with one outlier that the scale must not follow.
+    const data = new Float32Array(rows * cols);
+    for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) data[j * cols + i] = (2 * i) / (cols - 1);
+    data[0] = 1000;
+    const out = writeSpreadSeries({ ...src, data }, src, { description: 'denoising (test)', seriesLabel: 'denoised SD', samples: 4 });
+    expect(dciodvfy(out.files[0]!).errors).toEqual([]);
+    const { dataset: ds } = parseDicom(out.files[0]!);
+    const { dataset: orig } = parseDicom(pydicomBytes('MR_small.dcm'));
+    expect(ds['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.7');
+    expect(ds['Modality']).toBe('MR');
+    expect(ds['PhotometricInterpretation']).toBe('PALETTE COLOR');
+    expect([ds['BitsAllocated'], ds['BitsStored'], ds['PixelRepresentation']]).toEqual([8, 8, 0]);
+    expect(ds['RedPaletteColorLookupTableDescriptor']).toEqual([256, 0, 16]);
+    expect(ds['ImagePositionPatient']).toEqual(orig['ImagePositionPatient']);
+    expect(ds['FrameOfReferenceUID']).toBe(orig['FrameOfReferenceUID']);
+    expect(items(ds, 'SourceImageSequence')[0]!['ReferencedSOPInstanceUID']).toBe(orig['SOPInstanceUID']);
+    expect(String(ds['SeriesDescription'])).toMatch(/^RESEARCH ONLY denoised SD/);
+    expect(ds['RescaleSlope']).toBeUndefined();
+    // The scale is the 99.5th percentile (about 2), not the outlier; its colours are the palette's.
+    const comments = String(ds['ImageComments']);
+    expect(comments).toMatch(/standard deviation over 4 samples/);
+    const top = Number(/from 0 \(black\) to ([\d.]+) or more \(white\)/.exec(comments)![1]);
+    expect(top).toBeGreaterThan(1.9);
+    expect(top).toBeLessThanOrEqual(2);
+    const indices = new Uint8Array((ds['PixelData'] as ArrayBuffer[])[0]!, 0, rows * cols);
+    expect(indices[0]).toBe(255);
+    expect(indices[cols]).toBe(0);
+    expect(indices[cols - 1]).toBe(255);
+    const mid = Math.round((cols - 1) / 2);
+    expect(Math.abs(indices[mid]! - (255 * data[mid]!) / top)).toBeLessThanOrEqual(1);
+    const lut = ds['RedPaletteColorLookupTableData'] as ArrayBuffer | ArrayBuffer[];
+    const red = new Uint16Array(Array.isArray(lut) ? lut[0]! : lut);
+    expect(Array.from(red)).toEqual(Array.from(HEAT_PALETTE.red));
+  });
+
+  it('refuses a palette for an MR or CT image', async () => {
+    const src = await readDicom(pydicomBytes('MR_small.dcm'));
+    expect(() => writeDicomSeries(src, { sopClass: 'MR', palette: { colors: HEAT_PALETTE, range: [0, 1] } })).toThrow(/must be Secondary Capture/);
   });
 });

@@ -2,6 +2,7 @@ import dcmjs from 'dcmjs';
 import { InvalidArgumentError } from '../errors.js';
 import { assertFinite, cross, type DicomReference, directionAxis, dot, indexToWorld, type Volume } from '../image.js';
 import { chooseInt16Rescale, encodeInt16, formatDS } from './int16Encoding.js';
+import { type ColorPalette, PALETTE_ENTRIES, paletteIndices } from './palette.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from './transferSyntax.js';
 import { newUid } from './uid.js';
 
@@ -75,6 +76,11 @@ export interface WriteSeriesOptions {
   readonly sopInstanceUIDs?: readonly string[];
   /** Creation time to record; default now. */
   readonly now?: Date;
+  /**
+   * Store each value as the index of a colour (PALETTE COLOR, 8 bits), `range` mapped linearly onto
+   * the palette; Secondary Capture only, since CT and MR images are greyscale. Default: greyscale.
+   */
+  readonly palette?: { readonly colors: ColorPalette; readonly range: readonly [number, number] };
 }
 
 function dicomDate(d: Date): string {
@@ -125,13 +131,14 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
   if (options.derivation && options.derivation.sources.length !== 1 && options.derivation.sources.length !== depth) {
     throw new InvalidArgumentError('writeDicomSeries', `derivation.sources has ${options.derivation.sources.length} entries; give 1 or one per slice (${depth})`);
   }
+  if (options.palette && options.sopClass !== 'SC') throw new InvalidArgumentError('writeDicomSeries', `a palette colour image must be Secondary Capture ('SC'), not '${options.sopClass}': CT and MR images are greyscale`);
   const now = options.now ?? new Date();
   if (options.sopInstanceUIDs && options.sopInstanceUIDs.length !== depth) throw new InvalidArgumentError('writeDicomSeries', `sopInstanceUIDs has ${options.sopInstanceUIDs.length} entries for ${depth} slices`);
   const studyUID = options.study?.instanceUID ?? newUid();
   const seriesUID = options.series?.instanceUID ?? newUid();
   const forUID = options.frameOfReferenceUID ?? volume.frameOfReferenceUID ?? newUid();
-  const rescale = chooseInt16Rescale(volume.data);
-  const win = options.window ?? percentileWindow(volume.data);
+  const palette = options.palette;
+  const pixelModule = palette ? (slice: Float32Array) => palettePixels(slice, palette) : greyscalePixels(volume.data, options.window);
   const g = volume.geometry;
   const rowDir = directionAxis(g.direction, 0);
   const colDir = directionAxis(g.direction, 1);
@@ -146,7 +153,7 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
     const sopUID = options.sopInstanceUIDs?.[k] ?? newUid();
     sopUIDs.push(sopUID);
     const ipp = indexToWorld(g, 0, 0, k);
-    const pixels = encodeInt16(volume.data.subarray(k * n, (k + 1) * n), rescale);
+    const slice = volume.data.subarray(k * n, (k + 1) * n);
     const ds: Record<string, unknown> = {
       SpecificCharacterSet: 'ISO_IR 192',
       ImageType: [...imageType],
@@ -188,33 +195,20 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
       FrameOfReferenceUID: forUID,
       PositionReferenceIndicator: '',
       SliceLocation: formatDS(dot(ipp, normal)),
-      SamplesPerPixel: 1,
-      PhotometricInterpretation: 'MONOCHROME2',
       Rows: rows,
       Columns: cols,
       // PixelSpacing lists the spacing between rows first, then between columns.
       PixelSpacing: [formatDS(g.spacing[1]), formatDS(g.spacing[0])],
-      BitsAllocated: 16,
-      BitsStored: 16,
-      HighBit: 15,
-      PixelRepresentation: 1,
-      WindowCenter: formatDS(win.center),
-      WindowWidth: formatDS(win.width),
-      // A width under 1 (a standard-deviation map in small units) is valid only for LINEAR_EXACT.
-      ...(win.width < 1 ? { VOILUTFunction: 'LINEAR_EXACT' } : {}),
-      RescaleIntercept: formatDS(rescale.intercept),
-      RescaleSlope: formatDS(rescale.slope),
+      ...pixelModule(slice),
       ...(options.sopClass === 'CT' ? { RescaleType: 'HU', KVP: '', AcquisitionNumber: 1 } : {}),
       ...(options.sopClass === 'MR'
         ? { ScanningSequence: 'RM', SequenceVariant: 'NONE', ScanOptions: '', MRAcquisitionType: '', RepetitionTime: '', EchoTime: '', EchoTrainLength: '', AcquisitionNumber: 1 }
         : {}),
       // Secondary Capture has no Image Plane module: its orientation is said by PatientOrientation
       // (Type 2C), and its Modality LUT needs RescaleType (Type 1C): US, unspecified.
-      ...(options.sopClass === 'SC' ? { ConversionType: 'WSD', PatientOrientation: patientOrientation(rowDir, colDir), RescaleType: 'US' } : {}),
+      ...(options.sopClass === 'SC' ? { ConversionType: 'WSD', PatientOrientation: patientOrientation(rowDir, colDir), ...(options.palette ? {} : { RescaleType: 'US' }) } : {}),
       BurnedInAnnotation: 'NO',
       ...(options.imageComments ? { ImageComments: options.imageComments } : {}),
-      PixelData: [pixels.buffer],
-      _vrMap: { PixelData: 'OW' },
     };
     if (options.derivation) {
       const refs = options.derivation.sources.length === 1 ? options.derivation.sources[0]! : options.derivation.sources[k]!;
@@ -229,6 +223,63 @@ export function writeDicomSeries(volume: Volume, options: WriteSeriesOptions): {
     files.push(writePart10(ds));
   }
   return { files, studyInstanceUID: studyUID, seriesInstanceUID: seriesUID, sopInstanceUIDs: sopUIDs };
+}
+
+/**
+ * The Image Pixel module of each greyscale slice of `data`: signed 16 bits with one rescale to the
+ * data's units and one window for the whole series.
+ */
+function greyscalePixels(data: Float32Array, window: WriteSeriesOptions['window']): (slice: Float32Array) => Record<string, unknown> {
+  const rescale = chooseInt16Rescale(data);
+  const win = window ?? percentileWindow(data);
+  return (slice) => ({
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    BitsAllocated: 16,
+    BitsStored: 16,
+    HighBit: 15,
+    PixelRepresentation: 1,
+    WindowCenter: formatDS(win.center),
+    WindowWidth: formatDS(win.width),
+    // A width under 1 (a standard-deviation map in small units) is valid only for LINEAR_EXACT.
+    ...(win.width < 1 ? { VOILUTFunction: 'LINEAR_EXACT' } : {}),
+    RescaleIntercept: formatDS(rescale.intercept),
+    RescaleSlope: formatDS(rescale.slope),
+    PixelData: [encodeInt16(slice, rescale).buffer],
+    _vrMap: { PixelData: 'OW' },
+  });
+}
+
+/** The Image Pixel module of a palette colour slice: one byte per pixel, the index of its colour. */
+function palettePixels(slice: Float32Array, palette: NonNullable<WriteSeriesOptions['palette']>): Record<string, unknown> {
+  const indices = paletteIndices(slice, palette.range);
+  // Pixel data has even length: a slice of odd size gets one padding byte.
+  const bytes = new Uint8Array(indices.length + (indices.length % 2));
+  bytes.set(indices);
+  // Entries, first stored value mapped, bits per entry (PS3.3 C.7.6.3.1.5).
+  const descriptor = [PALETTE_ENTRIES, 0, 16];
+  const lut = (channel: Uint16Array) => [channel.slice().buffer];
+  return {
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'PALETTE COLOR',
+    BitsAllocated: 8,
+    BitsStored: 8,
+    HighBit: 7,
+    PixelRepresentation: 0,
+    RedPaletteColorLookupTableDescriptor: descriptor,
+    GreenPaletteColorLookupTableDescriptor: descriptor,
+    BluePaletteColorLookupTableDescriptor: descriptor,
+    RedPaletteColorLookupTableData: lut(palette.colors.red),
+    GreenPaletteColorLookupTableData: lut(palette.colors.green),
+    BluePaletteColorLookupTableData: lut(palette.colors.blue),
+    PixelData: [bytes.buffer],
+    _vrMap: {
+      PixelData: 'OB',
+      RedPaletteColorLookupTableDescriptor: 'US',
+      GreenPaletteColorLookupTableDescriptor: 'US',
+      BluePaletteColorLookupTableDescriptor: 'US',
+    },
+  };
 }
 
 /**

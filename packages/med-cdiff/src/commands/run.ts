@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SamplingProgress } from '@meddiff/diffusion-core';
-import { computeNormalization, readNifti, RESEARCH_LABEL, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, type Image2D, type Volume } from '@meddiff/imaging';
+import { computeNormalization, readNifti, RESEARCH_LABEL, stackSlices, volumeSlice, writeDerivedSeries, writeNifti, writeSpreadSeries, type Image2D, type Volume } from '@meddiff/imaging';
 import { foreignEntries, readFile, readImageFile, removeOwnEntries, uidFromName } from '@meddiff/imaging/node';
 import { MED_CDIFF_TASKS, type MedCDiffTask } from '../config';
 import { InvalidInputError } from '../errors';
@@ -173,12 +173,12 @@ export async function runModel(o: RunCommandOptions): Promise<RunCommandResult> 
       written.files = writeInstances(out, 'result', series.files);
       written.seriesInstanceUID = series.seriesInstanceUID;
       if (stdVolume) {
-        const std = writeDerivedSeries(stdVolume, source, { description: `per-pixel standard deviation over ${first.samples} samples of ${what}`, seriesLabel: `SD ${label(effectiveTask, factor)}`, seriesNumber: seriesNumber(volume) + 1001, ...uids('std') });
+        const std = writeSpreadSeries(stdVolume, source, { description: `per-pixel standard deviation over ${first.samples} samples of ${what}`, seriesLabel: `SD ${label(effectiveTask, factor)}`, seriesNumber: seriesNumber(volume) + 1001, samples: first.samples, ...uids('std') });
         written.stdFiles = writeInstances(out, 'std', std.files);
         written.stdSeriesInstanceUID = std.seriesInstanceUID;
       }
     }
-    log(`wrote ${written.files.length} ${nifti ? 'NIfTI file' : 'DICOM instance'}${written.files.length === 1 ? '' : 's'} to ${nifti ? out : `${out}/`} (${what}; ${backend})${written.stdFiles.length ? `, and the standard-deviation map to ${written.stdFiles.length === 1 ? written.stdFiles[0] : `${out}/std-*.dcm`}` : ''}. Research use only: generated pixels, not for diagnosis.`);
+    log(`wrote ${written.files.length} ${nifti ? 'NIfTI file' : 'DICOM instance'}${written.files.length === 1 ? '' : 's'} to ${nifti ? out : `${out}/`} (${what}; ${backend})${written.stdFiles.length ? `, and the standard-deviation map (${nifti ? 'float' : 'in colour'}) to ${written.stdFiles.length === 1 ? written.stdFiles[0] : `${out}/std-*.dcm`}` : ''}. Research use only: generated pixels, not for diagnosis.`);
     return written;
   } finally {
     if (typeof o.model === 'string') pipeline.dispose();

@@ -88,6 +88,9 @@ describe('buildDerivedSeries', () => {
     expect(String(sd['SeriesDescription'])).toMatch(/^RESEARCH ONLY denoised SD/);
     expect(String(sd['DerivationDescription'])).toMatch(/4 samples, per-pixel standard deviation over samples/);
     expect(sd['SeriesNumber']).toBe(1005);
+    // In colour, for OHIF and any viewer: palette colour Secondary Capture, its scale said in words.
+    expect(sd['PhotometricInterpretation']).toBe('PALETTE COLOR');
+    expect(String(sd['ImageComments'])).toMatch(/standard deviation over 4 samples.*from 0 \(black\) to [\d.e-]+ or more \(white\)/);
   });
 
   it('describes the derivation so a run can be repeated', () => {

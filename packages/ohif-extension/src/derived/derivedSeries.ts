@@ -1,5 +1,5 @@
 import dcmjs from 'dcmjs';
-import { resizeImage, stackSlices, volumeSlice, writeDerivedSeries, type Image2D, type Volume } from '@meddiff/imaging';
+import { resizeImage, stackSlices, volumeSlice, writeDerivedSeries, writeSpreadSeries, type Image2D, type Volume } from '@meddiff/imaging';
 import { taskLabel, type SamplingOptions, type Task, type TaskResult } from '../model/taskTypes.js';
 
 /** A naturalised dcmjs dataset, the form OHIF's DicomMetadataStore and data sources take. */
@@ -74,7 +74,7 @@ export function resultImage(source: Image2D | Volume, rows: number, columns: num
 /**
  * Writes a model's result as derived DICOM series of the source's study with @meddiff/imaging:
  * the result itself and, when several samples were drawn, their per-pixel standard deviation as a
- * second series (labelled as uncertainty). Both say in SeriesDescription and ImageComments that
+ * second series, in colour (labelled as uncertainty). Both say in SeriesDescription and ImageComments that
  * they are research output of a generative model.
  */
 export function buildDerivedSeries(result: TaskResult, source: Image2D | Volume, info: DerivationInfo): DerivedSeries[] {
@@ -82,7 +82,8 @@ export function buildDerivedSeries(result: TaskResult, source: Image2D | Volume,
   const out: DerivedSeries[] = [];
   const add = (kind: DerivedSeries['kind'], pixels: Float32Array, seriesLabel: string, description: string, seriesNumberOffset: number) => {
     const seriesNumber = (info.seriesNumber ?? (Number(source.source.dicomAttributes?.['SeriesNumber']) || 0) + 1000) + seriesNumberOffset;
-    const written = writeDerivedSeries(resultImage(source, result.rows, result.columns, pixels), source, { description, seriesLabel, seriesNumber });
+    const image = resultImage(source, result.rows, result.columns, pixels);
+    const written = kind === 'result' ? writeDerivedSeries(image, source, { description, seriesLabel, seriesNumber }) : writeSpreadSeries(image, source, { description, seriesLabel, seriesNumber, samples: result.samples });
     out.push({
       kind,
       seriesLabel,
