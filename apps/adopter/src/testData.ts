@@ -17,7 +17,7 @@ export function mrSmallJ2k(): string {
 /** The small models the viewer ships (in git): what an adopter's model folder looks like. */
 export const SHIPPED_MODELS = join(REPO_ROOT, 'apps', 'viewer', 'models');
 export const DENOISING_MODEL = join(SHIPPED_MODELS, 'med-cdiff-denoising-tiny');
-export const CDM_MODEL = join(SHIPPED_MODELS, 'cdm-t1-t2-to-flair-pd-64px');
+export const CDM_MODEL = join(SHIPPED_MODELS, 'cdm-t1-t2-to-flair-pd-small-64px');
 
 /** The prebuilt OHIF 3.13.2 app apps/viewer unpacks into the cache (scripts/setup.sh): an existing deployment. */
 export function prebuiltOhifApp(): string {

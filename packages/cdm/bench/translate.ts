@@ -16,7 +16,7 @@ import { findRepoRoot } from '@meddiff/imaging/node';
 import { CdmPipeline } from '../src/pipeline/cdmPipeline';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const folder = join(findRepoRoot(fileURLToPath(import.meta.url))!, 'apps', 'viewer', 'models', 'cdm-t1-t2-to-flair-pd-64px');
+const folder = join(findRepoRoot(fileURLToPath(import.meta.url))!, 'apps', 'viewer', 'models', 'cdm-t1-t2-to-flair-pd-small-64px');
 const twinBench = join(here, '..', '..', 'torch-twin', 'bench', 'cdm_translate.py');
 const repeats = process.argv.includes('--quick') ? 3 : 7;
 const cores = availableParallelism();

@@ -19,6 +19,8 @@ export interface EvaluateCommandOptions {
   count?: number;
   ddimSteps?: number;
   seed?: number;
+  /** CDM's output: the mean over this many MDN draws; default 1. */
+  samples?: number;
   /** Folder for report.json and report.md; none prints only. */
   out?: string;
   force?: boolean;
@@ -37,6 +39,7 @@ export interface EvaluationReport {
   targets: string[];
   ddimSteps: number;
   seed: number;
+  samples: number;
   methods: MethodScores[];
 }
 
@@ -58,12 +61,13 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
     const ddimSteps = o.ddimSteps ?? model.config.mdn.samplingSteps;
     const seed = o.seed ?? 0;
     log(`scoring ${slices.count} ${split} slices of ${dataDir}${baseline ? ` (baseline: ${baselineDir})` : ' (no plain U-Net baseline: train it with `cdm train --stage baseline`)'}`);
-    const methods = await evaluateTranslation(model, slices, { ddimSteps, seed, baseline, ...(o.signal ? { signal: o.signal } : {}) });
-    const report: EvaluationReport = { model: o.model, data: dataDir, split, slices: slices.count, sources: [...model.config.modalities.sources], targets: [...model.config.modalities.targets], ddimSteps, seed, methods };
+    const samples = o.samples ?? 1;
+    const methods = await evaluateTranslation(model, slices, { ddimSteps, seed, samples, baseline, ...(o.signal ? { signal: o.signal } : {}) });
+    const report: EvaluationReport = { model: o.model, data: dataDir, split, slices: slices.count, sources: [...model.config.modalities.sources], targets: [...model.config.modalities.targets], ddimSteps, seed, samples, methods };
     const markdown = [
       `# CDM evaluation`,
       '',
-      `${model.config.modalities.sources.join(' + ')} -> ${model.config.modalities.targets.join(', ')}; ${slices.count} ${split} slices of ${dataDir}; DDIM ${ddimSteps} steps, seed ${seed}. Scores on the [-1, 1] scale (PSNR with data range 2).`,
+      `${model.config.modalities.sources.join(' + ')} -> ${model.config.modalities.targets.join(', ')}; ${slices.count} ${split} slices of ${dataDir}; DDIM ${ddimSteps} steps, seed ${seed}${samples > 1 ? `, mean of ${samples} draws` : ''}. Scores on the [-1, 1] scale (PSNR with data range 2).`,
       '',
       ...methods.map((m) => `- **${m.name}**: ${m.description}`),
       '',

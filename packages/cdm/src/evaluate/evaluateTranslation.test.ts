@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@meddiff/diffusion-core';
 import { cdmConfig } from '../config';
 import { CdmModel } from '../model';
@@ -31,6 +32,33 @@ describe('evaluateTranslation', () => {
       expect(hm.description).toMatch(/\(T1 for T1ce, T2 for FLAIR\)/);
       expect(hm.perTarget['T1ce']!.psnr).toBeGreaterThan(40);
       expect(hm.perTarget['FLAIR']!.psnr).toBeGreaterThan(40);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('scores CDM on the mean of several MDN draws when asked, leaving no tensor behind', async () => {
+    const model = CdmModel.create(cdmConfig({ size: 'tiny', modalities: 'brats', overrides: { imageSize: 16 } }));
+    const channels = ['T1', 'T2', 'T1ce', 'FLAIR'];
+    const data = Float32Array.from({ length: 2 * channels.length * 256 }, (_, i) => Math.sin(i * 0.13));
+    // A fresh C-UNet starts blind to its vector (zero-initialised paths): random weights make the draws matter.
+    model.cunet.model.weights.forEach((w, k) => {
+      const random = tf.randomNormal(w.shape, 0, 0.3, 'float32', k);
+      w.write(random);
+      random.dispose();
+    });
+    try {
+      const slices = { data, count: 2, size: 16, channels };
+      const before = tf.memory().numTensors;
+      const one = await evaluateTranslation(model, slices, { ddimSteps: 2 });
+      const mean = await evaluateTranslation(model, slices, { ddimSteps: 2, samples: 3 });
+      expect(tf.memory().numTensors).toBe(before);
+      const cdm = (m: typeof one) => m.find((x) => x.name === 'CDM')!;
+      expect(cdm(mean).description).toMatch(/mean of the C-UNet's outputs for 3 MDN draws/);
+      expect(cdm(mean).perTarget['FLAIR']!.mae).not.toBe(cdm(one).perTarget['FLAIR']!.mae);
+      const hm = (m: typeof one) => m.find((x) => x.name === 'histogram matching')!.perTarget['FLAIR']!.psnr;
+      expect(hm(mean)).toBe(hm(one));
+      await expect(evaluateTranslation(model, slices, { samples: 0 })).rejects.toThrow(/samples must be a positive integer/);
     } finally {
       model.dispose();
     }

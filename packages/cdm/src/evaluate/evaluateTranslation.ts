@@ -24,6 +24,8 @@ export interface EvaluationOptions {
   /** DDIM steps of the MDN; default the model's samplingSteps. */
   ddimSteps?: number;
   seed?: number;
+  /** CDM's output is the mean over this many MDN draws, as `run --samples` and the viewer give it; default 1. */
+  samples?: number;
   /** The plain U-Net baseline, when trained. */
   baseline?: UNet | null;
   batchSize?: number;
@@ -46,10 +48,23 @@ export async function evaluateTranslation(model: CdmModel, slices: PairedSlices,
   const targetChannels = channelIndices(slices, targets);
   const ddimSteps = o.ddimSteps ?? model.config.mdn.samplingSteps;
   const seed = o.seed ?? 0;
+  const samples = o.samples ?? 1;
+  if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`evaluateTranslation: samples must be a positive integer, got ${samples}`);
   const batchSize = o.batchSize ?? 8;
   const n = slices.size * slices.size;
   const predictors: Array<{ name: string; description: string; predict: (b: ReturnType<typeof translationBatch>, first: number) => tf.Tensor4D }> = [
-    { name: 'CDM', description: `C-UNet given the sources and an MDN draw (DDIM, ${ddimSteps} steps)`, predict: (b, first) => translateTensors(model, b.sources, { mdnSteps: ddimSteps, seed: seed + first }) },
+    {
+      name: 'CDM',
+      description: samples === 1 ? `C-UNet given the sources and an MDN draw (DDIM, ${ddimSteps} steps)` : `mean of the C-UNet's outputs for ${samples} MDN draws (DDIM, ${ddimSteps} steps)`,
+      predict: (b, first) =>
+        tf.tidy(() => {
+          if (samples === 1) return translateTensors(model, b.sources, { mdnSteps: ddimSteps, seed: seed + first });
+          // Every draw of a slice in one batch, as the pipeline draws them.
+          const [rows, h, w] = b.sources.shape;
+          const out = translateTensors(model, tf.concat(Array.from({ length: samples }, () => b.sources)), { mdnSteps: ddimSteps, seed: seed + first });
+          return tf.mean(tf.reshape(out, [samples, rows, h, w, out.shape[3]]), 0) as tf.Tensor4D;
+        }),
+    },
     { name: 'CDM, true target vector', description: 'C-UNet given the MRM vector of the real target (diagnostic: needs the target)', predict: (b) => tf.tidy(() => translateTensors(model, b.sources, { mdnSteps: ddimSteps, seed, targetVectors: model.mrm.encodeChannels(b.targets) })) },
   ];
   if (o.baseline) {
