@@ -204,8 +204,8 @@ def test_two_processes_train_the_cunet_as_one(run, dataset, tmp_path):
 
 
 def test_fine_tuning_starts_from_a_typescript_trained_model(tmp_path):
-    """The viewer's CDM model (trained by the TypeScript trainer) as the start of a twin run."""
-    shipped = PACKAGE_ROOT.parents[1] / "apps" / "viewer" / "models" / "cdm-t1-t2-to-flair-pd-64px"
+    """The viewer's CDM model folder (the format both trainers save) as the start of a twin run."""
+    shipped = PACKAGE_ROOT.parents[1] / "apps" / "viewer" / "models" / "cdm-t1-t2-to-flair-pd-small-64px"
     reference, _ = Cdm.load(shipped)
     data = write_slice_dataset(tmp_path / "data", size=reference.config["imageSize"], train=8, val=4, channels=("T1", "T2", "FLAIR", "PD"))
     assert train_cdm(["--config", str(shipped), "--init", str(shipped), "--data", str(data), "--out", str(tmp_path / "ft"), "--stage", "mrm", "--mrm-steps", "1", "--batch", "2", "--lr", "1e-5", "--warmup", "1"]) == 0
