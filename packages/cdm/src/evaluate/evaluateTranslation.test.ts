@@ -43,7 +43,7 @@ describe('evaluateTranslation', () => {
     const data = Float32Array.from({ length: 2 * channels.length * 256 }, (_, i) => Math.sin(i * 0.13));
     // A fresh C-UNet starts blind to its vector (zero-initialised paths): random weights make the draws matter.
     model.cunet.model.weights.forEach((w, k) => {
-      const random = tf.randomNormal(w.shape, 0, 0.3, 'float32', k);
+      const random = tf.randomNormal(w.shape as number[], 0, 0.3, 'float32', k);
       w.write(random);
       random.dispose();
     });
