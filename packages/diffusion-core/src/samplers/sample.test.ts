@@ -51,6 +51,44 @@ describe('sample', () => {
     expect(events).toEqual(['read 1', 'step 1', 'read 1', 'step 2', 'read 1', 'step 3']);
   });
 
+  it('keeps the device at most two steps ahead of the last finished one, so a cancellation takes effect within a step or two', async () => {
+    // A slow device: each read resolves 20 ms after it is asked for, as a GPU's queue would.
+    const read = vi.spyOn(tf.Tensor.prototype, 'data').mockImplementation(async function (this: tf.Tensor) {
+      const values = this.dataSync();
+      await new Promise((r) => setTimeout(r, 20));
+      return values;
+    } as never);
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    let calls = 0;
+    let callsAtFirstReport = 0;
+    try {
+      const run = sample({
+        scheduler: new DdimScheduler(schedule),
+        denoiser: (x, t) => {
+          calls++;
+          return denoiser(x, t);
+        },
+        shape,
+        numInferenceSteps: 50,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.step === 1) {
+            callsAtFirstReport = calls;
+            controller.abort();
+          }
+        },
+      });
+      await expect(run).rejects.toBeInstanceOf(CancelledError);
+    } finally {
+      read.mockRestore();
+    }
+    // Step 1 finished; steps 2 and 3 at most were queued behind it, and nothing ran after the abort.
+    expect(callsAtFirstReport).toBeLessThanOrEqual(3);
+    expect(calls).toBe(callsAtFirstReport);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('stops on abort, throws AbortError and leaves no tensor behind (multistep history included)', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();

@@ -84,9 +84,17 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
   let handedOver = false;
   // Progress reports in step order, each once its step has been computed (see below).
   let reported: Promise<void> = Promise.resolve();
+  // Reads of the last denoising steps not yet known to have run, oldest first.
+  const inFlight: Promise<void>[] = [];
   let failed = false;
   try {
     for (let m = 0; m < moves.length; m++) {
+      throwIfAborted(signal);
+      // WebGPU and WebGL queue a step's work and return at once. The device stays at most
+      // STEPS_AHEAD steps ahead of what is known to have run: enough to keep it busy, few enough
+      // that a cancellation (or an error) takes effect within a step or two, not after every
+      // step the loop could queue.
+      while (inFlight.length >= STEPS_AHEAD) await inFlight.shift();
       throwIfAborted(signal);
       const move = moves[m]!;
       const stream = STREAM_MOVES + m;
@@ -102,22 +110,27 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
         x.dispose();
         x = imposed;
       }
-      if (move.kind === 'denoise' && onProgress) {
-        // WebGPU and WebGL queue the step's work and return at once. A step is reported when a
-        // read of one of its values resolves, so progress (and an ETA made from it) counts
-        // finished steps, not queued ones; the read is not awaited, so the queue never stalls.
-        const step = ++evaluations;
-        const timestep = timesteps[move.from]!;
+      if (move.kind === 'denoise') {
         const done = computed(x);
-        reported = reported.then(async () => {
-          await done;
-          if (failed) return;
-          const elapsedMs = performance.now() - started;
-          onProgress({ step, total, timestep, elapsedMs, etaMs: (elapsedMs / step) * (total - step) });
-        });
+        // Handled here so that a failed read is not reported as unhandled before the loop awaits it.
+        done.catch(() => {});
+        inFlight.push(done);
+        if (onProgress) {
+          // A step is reported when that read resolves, so progress (and an ETA made from it)
+          // counts finished steps, not queued ones.
+          const step = ++evaluations;
+          const timestep = timesteps[move.from]!;
+          reported = reported.then(async () => {
+            await done;
+            if (failed) return;
+            const elapsedMs = performance.now() - started;
+            onProgress({ step, total, timestep, elapsedMs, etaMs: (elapsedMs / step) * (total - step) });
+          });
+        }
       }
       await yieldToEventLoop();
     }
+    await Promise.all(inFlight);
     await reported;
     throwIfAborted(signal);
     handedOver = true;
@@ -125,6 +138,7 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
   } catch (e) {
     failed = true;
     // Let the pending reads finish (their reports are dropped), so no tensor of theirs outlives the call.
+    await Promise.allSettled(inFlight);
     await reported.catch(() => {});
     throw e;
   } finally {
@@ -183,6 +197,9 @@ function validateInpainting(p: InpaintingOptions, shape: number[], scheduler: Sc
     throw new ConfigError(`${scheduler.name} keeps history between steps and cannot jump back for RePaint resampling; use DDPM or DDIM, or set resampleCount to 1.`);
   }
 }
+
+/** Denoising steps the device may run ahead of the last one known to have finished (see sample). */
+const STEPS_AHEAD = 2;
 
 /** Resolves once the work that produces `x` has run on the backend (by reading back one value); `x` may be disposed meanwhile. */
 function computed(x: tf.Tensor): Promise<void> {
