@@ -80,9 +80,23 @@ export async function showSeries(page: Page, seriesInstanceUID: string, viewport
   );
 }
 
+/**
+ * The shipped tiny super-resolution model, which the tests choose over the default (the small one,
+ * about 25 times the work per pixel): on CPU-emulated WebGPU it keeps a run to seconds.
+ */
+export const TINY_SUPER_RESOLUTION = '/models/med-cdiff-super-resolution-tiny/';
+
+/** Chooses a task in the panel and, for super-resolution, the tiny model; waits until the model is ready. */
+export async function chooseTask(page: Page, task: 'sr2' | 'sr4' | 'denoise' | 'inpaint'): Promise<void> {
+  await page.selectOption('[data-testid="meddiff-task"]', task);
+  if (task !== 'sr2' && task !== 'sr4') return;
+  await page.selectOption('[data-testid="meddiff-model"]', TINY_SUPER_RESOLUTION);
+  await waitForPanel(page, (s) => s.modelUrl === TINY_SUPER_RESOLUTION && s.modelStatus === 'ready', 'the tiny super-resolution model');
+}
+
 /** Chooses a task and settings in the panel's controls and clicks Run. */
 export async function runFromPanel(page: Page, task: 'sr2' | 'sr4' | 'denoise' | 'inpaint', steps: number, sampler = 'dpm-solver'): Promise<void> {
-  await page.selectOption('[data-testid="meddiff-task"]', task);
+  await chooseTask(page, task);
   await page.selectOption('[data-testid="meddiff-sampler"]', sampler);
   await page.fill('[data-testid="meddiff-steps"]', String(steps));
   await page.click('[data-testid="meddiff-run"]');

@@ -6,6 +6,7 @@ import { APP_DIR } from '../src/app/paths.js';
 import { TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
 import { ARTIFACTS, startHarness, type Harness } from './harness.js';
 import { READER_SERIES_UID, READER_STUDY_UID, uploadReaderStudy } from './readerStudyFixture.js';
+import { TINY_SUPER_RESOLUTION } from './page.js';
 
 /** The README's pictures of a trial and of the summary. */
 // The mode README's screenshots are rewritten only on request (MEDDIFF_UPDATE_DOCS=1), so a test run leaves the tree clean.
@@ -104,6 +105,7 @@ describe('the reader study mode (two-alternative forced choice)', () => {
       if (PICKED.includes(uid!) !== (await box.isChecked())) await box.click();
     }
     await h.page.selectOption('[data-testid="reader-task"]', TASK);
+    await h.page.selectOption('[data-testid="reader-model"]', TINY_SUPER_RESOLUTION);
     await h.page.fill('[data-testid="reader-trials"]', String(TRIALS));
     await h.page.fill('[data-testid="reader-seed"]', '7');
     await h.page.fill('[data-testid="reader-steps"]', STEPS);

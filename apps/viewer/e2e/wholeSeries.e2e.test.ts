@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_MR_SIZE, SMALL_MR_STACK_SLICES, TEST_SERIES, TEST_STUDY_UID } from '../src/data/testStudies.js';
 import { dciodvfy, parseMultipart } from '@meddiff/imaging/node';
 import { startHarness, type Harness } from './harness.js';
-import { canvasColour, expectNonTrivial, openStudy, panelState, screenshot, showSeries, slicePixels, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
+import { canvasColour, chooseTask, expectNonTrivial, openStudy, panelState, screenshot, showSeries, slicePixels, stats, viewportPixels, viewportShowing, waitForPanel, type PanelState } from './page.js';
 
 let h: Harness;
 
@@ -71,7 +71,7 @@ const ended = (before: number) => (s: PanelState) => s.status === 'idle' && (s.r
  */
 async function runWholeSeries(task: 'sr2' | 'denoise', steps: number, samples: number) {
   await showSeries(h.page, TEST_SERIES.smallMrStack);
-  await h.page.selectOption('[data-testid="meddiff-task"]', task);
+  await chooseTask(h.page, task);
   await h.page.selectOption('[data-testid="meddiff-sampler"]', 'dpm-solver');
   await h.page.fill('[data-testid="meddiff-steps"]', String(steps));
   await h.page.fill('[data-testid="meddiff-samples"]', String(samples));

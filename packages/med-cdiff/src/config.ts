@@ -57,6 +57,11 @@ export interface MedCDiffConfig {
   objective: MedCDiffObjective;
   /** Training-time augmentation of the clean slices; absent (the paper, and configs saved before it existed) for none. */
   augmentation?: AugmentationConfig;
+  /**
+   * How these weights sample best when the caller does not say: the sampler temperature chosen on
+   * the validation split (1 samples the model's distribution; lower is closer to its mean). Absent for 1.
+   */
+  sampling?: { temperature: number };
 }
 
 export type MedCDiffPresetName = 'paper' | 'small' | 'tiny';
@@ -130,4 +135,7 @@ export function validateMedCDiffConfig(c: MedCDiffConfig): void {
   if (o.target === 'image' && o.residualScale !== 1) throw new ConfigError(`objective.residualScale only applies to target 'residual'; leave it at 1, got ${o.residualScale}.`);
   if (!(o.minSnrGamma >= 0)) throw new ConfigError(`objective.minSnrGamma must be >= 0 (0 for the plain loss), got ${o.minSnrGamma}.`);
   if (c.augmentation) validateAugmentation(c.augmentation);
+  if (c.sampling !== undefined && !(c.sampling.temperature >= 0 && Number.isFinite(c.sampling.temperature))) {
+    throw new ConfigError(`sampling.temperature must be a number >= 0, got ${String(c.sampling.temperature)}.`);
+  }
 }

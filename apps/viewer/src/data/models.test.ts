@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CDM_PARTS, cdmConfig, type CdmConfig, type ModelCard } from '@meddiff/cdm';
-import { newModelCard } from '@meddiff/diffusion-core';
+import { newModelCard, resolveUNetConfig, unetPreset, type UNetPresetName } from '@meddiff/diffusion-core';
 import { ensureModels, folderDigest, modelFamilyOf, SHIPPED_MODELS_DIR, ShippedModelError } from './models.js';
 
 const dirs: string[] = [];
@@ -22,9 +22,9 @@ const INPUT = { modalities: ['MR'], planes: ['axial'], pixelSpacingMm: null, int
 const testCard = (trainingSteps: ModelCard['trainingSteps'] | number) => newModelCard({ name: 'test', trainedOn: 'test', trainingSteps, intendedUse: 'tests', input: INPUT }, 'Test.');
 
 /** A Med-cDiff folder as @meddiff/med-cdiff saves it: model.json (with its card) and one shard. */
-function writeMedCDiff(dir: string, task: string, steps: number): void {
+function writeMedCDiff(dir: string, task: string, steps: number, unet = resolveUNetConfig({ ...unetPreset('tiny'), inChannels: 2, outChannels: 1 })): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { meddiff: { config: { task }, card: testCard(steps) } } }));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { meddiff: { config: { task, unet }, card: testCard(steps) } } }));
   writeFileSync(join(dir, 'weights.1-of-1.bin'), new Uint8Array([1, 2, 3, 4]));
 }
 
@@ -76,6 +76,16 @@ describe('ensureModels', () => {
     writeCdm(join(shipped, 'tiny-64'), cdmConfig({ modalities: 't1-to-t2-flair', size: 'tiny', overrides: { imageSize: 64 } }));
     const labels = (await ensureModels(tempDir(), () => undefined, shipped)).map((e) => e.label);
     expect(labels).toEqual(['CDM T1 -> T2, FLAIR (custom, 32 px, 600/2000/1500 training steps)', 'CDM T1 -> T2, FLAIR (small, 64 px, 600/2000/1500 training steps)', 'CDM T1 -> T2, FLAIR (tiny, 64 px, 600/2000/1500 training steps)']);
+  });
+
+  it('names the U-Net size preset of a Med-cDiff network, and "custom" when it matches none', async () => {
+    const shipped = tempDir();
+    const unet = (name: UNetPresetName, extra = {}) => resolveUNetConfig({ ...unetPreset(name), inChannels: 2, outChannels: 1, ...extra });
+    writeMedCDiff(join(shipped, 'a-small'), 'super-resolution', 4250, unet('small'));
+    writeMedCDiff(join(shipped, 'b-tiny'), 'super-resolution', 400, unet('tiny'));
+    writeMedCDiff(join(shipped, 'c-custom'), 'super-resolution', 10, unet('tiny', { baseChannels: 12 }));
+    const labels = (await ensureModels(tempDir(), () => undefined, shipped)).map((e) => e.label);
+    expect(labels).toEqual(['Med-cDiff super-resolution (small, 4250 training steps)', 'Med-cDiff super-resolution (tiny, 400 training steps)', 'Med-cDiff super-resolution (custom, 10 training steps)']);
   });
 
   it('replaces a served copy when any shipped file changes, and leaves it when none does', async () => {
@@ -139,7 +149,9 @@ describe('ensureModels', () => {
   it('indexes the models this app ships', async () => {
     const entries = await ensureModels(tempDir(), () => undefined, SHIPPED_MODELS_DIR);
     expect(entries.length).toBeGreaterThan(0);
-    for (const task of ['denoise', 'super-resolve', 'inpaint']) expect(entries.filter((e) => e.family === 'med-cdiff' && e.tasks.includes(task))).toHaveLength(1);
+    for (const task of ['denoise', 'super-resolve', 'inpaint']) expect(entries.filter((e) => e.family === 'med-cdiff' && e.tasks.includes(task)).length).toBeGreaterThan(0);
+    // Super-resolution: the small model first (the panel's default), the tiny one beside it.
+    expect(entries.filter((e) => e.tasks.includes('super-resolve')).map((e) => e.id)).toEqual(['med-cdiff-super-resolution-small', 'med-cdiff-super-resolution-tiny']);
     for (const e of entries.filter((x) => x.family === 'cdm')) expect(e.tasks).toEqual(['translate']);
   });
 });

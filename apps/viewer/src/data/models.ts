@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CDM_INDEX_FILE, CDM_MODEL_CLASS, CDM_PARTS, CDM_SIZE_PRESETS, cdmConfig, validateCdmConfig, type CdmConfig, type ModelCard } from '@meddiff/cdm';
-import { validateModelCard } from '@meddiff/diffusion-core';
+import { UNET_PRESETS, validateModelCard, type UNetPresetName } from '@meddiff/diffusion-core';
 import { APP_DIR } from '../app/paths.js';
 
 /** The kinds of model the extension can load; each folder holds one. */
@@ -66,14 +66,21 @@ function shippedCard(dir: string, card: unknown): ModelCard {
   return card as ModelCard;
 }
 
-/** Med-cDiff: the task and training length from model.json's card. */
+/** The U-Net size preset whose settings a network's config has (channel counts aside), or 'custom'. */
+function unetSize(unet: Record<string, unknown> | undefined): string {
+  const names = Object.keys(UNET_PRESETS) as UNetPresetName[];
+  const matches = (name: UNetPresetName) => Object.entries(UNET_PRESETS[name]).every(([key, value]) => isDeepStrictEqual(unet?.[key], value));
+  return names.find(matches) ?? 'custom';
+}
+
+/** Med-cDiff: the task, network size and training length from model.json's config and card. */
 function describeMedCDiff(dir: string): Described {
-  const json = readJson(dir, 'model.json') as { userDefinedMetadata?: { meddiff?: { card?: unknown; config?: { task?: string } } } };
+  const json = readJson(dir, 'model.json') as { userDefinedMetadata?: { meddiff?: { card?: unknown; config?: { task?: string; unet?: Record<string, unknown> } } } };
   const meta = json.userDefinedMetadata?.meddiff;
   const task = meta?.config?.task;
   if (typeof task !== 'string') throw new ShippedModelError(dir, 'model.json has no userDefinedMetadata.meddiff.config.task; is it a Med-cDiff model saved by @meddiff/med-cdiff?');
   const card = shippedCard(dir, meta?.card);
-  return { label: `Med-cDiff ${task} (tiny, ${String(card.trainingSteps)} training steps)`, tasks: [VIEWER_TASK[task] ?? task] };
+  return { label: `Med-cDiff ${task} (${unetSize(meta?.config?.unet)}, ${String(card.trainingSteps)} training steps)`, tasks: [VIEWER_TASK[task] ?? task] };
 }
 
 /** The size preset a CDM config was built from (at any image size, which the label states), or 'custom' when it matches none. */

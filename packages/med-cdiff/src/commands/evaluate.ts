@@ -38,7 +38,7 @@ export interface EvaluateOptions {
   count?: number;
   sampler?: SamplerName;
   steps?: number;
-  /** The sampler's noise scale (RunOptions.temperature); default 1. */
+  /** The sampler's noise scale (RunOptions.temperature); default the model's (config.sampling), else 1. */
   temperature?: number;
   /** Seed of the degradations and of the sampler (plus the slice index). Default 0. */
   seed?: number;
@@ -108,7 +108,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     const seed = o.seed ?? 0;
     const sampler = o.sampler ?? 'dpm-solver';
     const steps = o.steps ?? defaultSteps(sampler, new NoiseSchedule(config.noiseSchedule));
-    const temperature = o.temperature ?? 1;
+    const temperature = o.temperature ?? config.sampling?.temperature ?? 1;
     const source = { data: slices.data, count: slices.count, rows: slices.size, cols: slices.size };
     const conditions = evaluationConditions(task, source, config.degradation, seed, o.count);
     let gaussian: EvaluationReport['gaussianSigma'];

@@ -114,6 +114,18 @@ describe('MedCDiffPipeline', () => {
     p.dispose();
   });
 
+  it("samples at the temperature the model's config names when the caller names none; the caller's wins", async () => {
+    const model = MedCDiffModel.create(medCDiffConfig('denoising', 'tiny', { sampling: { temperature: 0.25 } }));
+    randomizeWeights(model, 1);
+    const p = new MedCDiffPipeline(model);
+    const byDefault = await p.denoise(slice(), fast);
+    expect(byDefault.temperature).toBe(0.25);
+    expect(Array.from(byDefault.image.data)).toEqual(Array.from((await p.denoise(slice(), { ...fast, temperature: 0.25 })).image.data));
+    expect((await p.denoise(slice(), { ...fast, temperature: 1 })).temperature).toBe(1);
+    expect(() => medCDiffConfig('denoising', 'tiny', { sampling: { temperature: -0.5 } })).toThrow(/sampling.temperature must be a number >= 0/);
+    p.dispose();
+  });
+
   it('inpaints only inside the mask and returns the other pixels exactly', async () => {
     const p = pipelineFor('inpainting');
     const input = slice();

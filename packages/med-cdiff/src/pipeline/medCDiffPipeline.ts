@@ -15,7 +15,8 @@ export interface RunOptions {
   steps?: number;
   seed?: number;
   /**
-   * Scales the sampler's noise (default 1: samples of the model's distribution). Lower gives
+   * Scales the sampler's noise (default: the model config's `sampling.temperature`, else 1, which
+   * samples the model's distribution). Lower gives
    * images closer to the mean of all the model would draw: higher PSNR, less fine detail and less
    * spread between samples; 0 with DPM-Solver or DDIM gives one deterministic image.
    */
@@ -219,7 +220,7 @@ export class MedCDiffPipeline {
     const steps = options.steps ?? defaultSteps(sampler, this.schedule);
     const samples = options.samples ?? 1;
     if (!Number.isInteger(samples) || samples < 1 || samples > 32) throw new ConfigError(`samples must be an integer in [1, 32], got ${samples}.`);
-    const temperature = options.temperature ?? 1;
+    const temperature = options.temperature ?? this.model.config.sampling?.temperature ?? 1;
     if (!(temperature >= 0 && Number.isFinite(temperature))) throw new ConfigError(`temperature must be a number >= 0 (1 samples the model's distribution), got ${String(temperature)}.`);
     const maxBatch = options.maxBatch ?? 4;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new ConfigError(`maxBatch must be a positive integer, got ${maxBatch}.`);
