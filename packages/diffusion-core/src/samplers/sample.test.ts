@@ -51,11 +51,11 @@ describe('sample', () => {
     expect(events).toEqual(['read 1', 'step 1', 'read 1', 'step 2', 'read 1', 'step 3']);
   });
 
-  it('keeps the device at most two steps ahead of the last finished one, so a cancellation takes effect within a step or two', async () => {
-    // A slow device: each read resolves 20 ms after it is asked for, as a GPU's queue would.
+  it('keeps the device at most eight steps ahead of the last finished one, so a cancellation takes effect within a few steps', async () => {
+    // A slow device: each read resolves 50 ms after it is asked for, as a GPU's queue would.
     const read = vi.spyOn(tf.Tensor.prototype, 'data').mockImplementation(async function (this: tf.Tensor) {
       const values = this.dataSync();
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
       return values;
     } as never);
     const before = tf.memory().numTensors;
@@ -83,8 +83,8 @@ describe('sample', () => {
     } finally {
       read.mockRestore();
     }
-    // Step 1 finished; steps 2 and 3 at most were queued behind it, and nothing ran after the abort.
-    expect(callsAtFirstReport).toBeLessThanOrEqual(3);
+    // Step 1 finished; steps 2 to 9 at most were queued behind it, and nothing ran after the abort.
+    expect(callsAtFirstReport).toBeLessThanOrEqual(9);
     expect(calls).toBe(callsAtFirstReport);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -92,8 +92,8 @@ export async function sample(options: SampleOptions): Promise<tf.Tensor> {
       throwIfAborted(signal);
       // WebGPU and WebGL queue a step's work and return at once. The device stays at most
       // STEPS_AHEAD steps ahead of what is known to have run: enough to keep it busy, few enough
-      // that a cancellation (or an error) takes effect within a step or two, not after every
-      // step the loop could queue.
+      // that a cancellation (or an error) takes effect within a few steps, not after every step
+      // the loop could queue.
       while (inFlight.length >= STEPS_AHEAD) await inFlight.shift();
       throwIfAborted(signal);
       const move = moves[m]!;
@@ -198,8 +198,12 @@ function validateInpainting(p: InpaintingOptions, shape: number[], scheduler: Sc
   }
 }
 
-/** Denoising steps the device may run ahead of the last one known to have finished (see sample). */
-const STEPS_AHEAD = 2;
+/**
+ * Denoising steps the device may run ahead of the last one known to have finished (see sample):
+ * a whole short run (the viewer's whole-series calls take 2 to 6) is queued at once, as the ETA
+ * measured from its reports assumes, and a long one is cancelled within 8 steps.
+ */
+const STEPS_AHEAD = 8;
 
 /** Resolves once the work that produces `x` has run on the backend (by reading back one value); `x` may be disposed meanwhile. */
 function computed(x: tf.Tensor): Promise<void> {
