@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { integerOption, nonNegativeOption, positiveOption, runCommandLine } from '@meddiff/imaging/node';
 import { consoleTrainingLogger, interruptible } from '@meddiff/diffusion-core/node';
@@ -22,6 +22,13 @@ function progressLine(): (slices: readonly number[], p: { step: number; total: n
     process.stderr.write(`\r  ${which}: step ${p.step}/${p.total}, eta ${Math.round(p.etaMs / 1000)} s   ${p.step === p.total ? '\n' : ''}`);
   };
 }
+
+/** `--noise 0.1,0.05`: a Gaussian sigma and a salt-and-pepper share; the range checks are evaluate's. */
+const noiseOption = (value: string): { sigma: number; impulses: number } => {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError('must be a Gaussian sigma and a salt-and-pepper share, e.g. 0.1,0.05');
+  return { sigma: parts[0]!, impulses: parts[1]! };
+};
 
 const backendOption = () => new Option('--backend <backend>', 'TensorFlow.js backend').choices(COMMAND_BACKENDS).default('wasm');
 const samplerOption = () => new Option('--sampler <sampler>', 'sampler').choices(SAMPLER_NAMES).default('dpm-solver');
@@ -70,13 +77,14 @@ program
   .option('--steps <n>', 'sampling steps (default 25 for dpm-solver, 50 for ddim, T for ddpm)', integerOption(1))
   .option('--temperature <t>', "scale of the sampler's noise: 1 samples the model's distribution, lower is closer to the mean (higher PSNR, less detail), 0 deterministic (default: the model's sampling.temperature, else 1)", nonNegativeOption)
   .option('--seed <n>', 'seed of the degradations and the sampler (default 0)', integerOption(0))
+  .option('--noise <sigma,share>', 'denoising: score one noise setting, Gaussian sigma and salt-and-pepper share on [-1, 1] (e.g. 0.1,0.05), instead of draws over the training ranges', noiseOption)
   .option('--montage-slices <n>', 'slices per montage (default 4; 0 for none)', integerOption(0))
   .option('--force', 'replace a report in --out')
   .option('--record <version>', "write this evaluation into the model folder's card as this new version (metrics and a changelog entry)")
   .option('--cache-dir <dir>', 'cache folder (default $MEDDIFF_CACHE, else <repo>/.cache)')
   .addOption(backendOption())
   .option('--workers <n>', 'worker threads sampling tiles and samples on wasm (default: the cores available; the results do not depend on it)', integerOption(1))
-  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; temperature?: number; seed?: number; montageSlices?: number; force?: boolean; record?: string; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
+  .action(async (o: { model: string; baselineModel?: string; samples?: number; split: 'val' | 'test'; data?: string; out: string; count?: number; sampler: SamplerName; steps?: number; temperature?: number; seed?: number; noise?: { sigma: number; impulses: number }; montageSlices?: number; force?: boolean; record?: string; cacheDir?: string; backend: CommandBackend; workers?: number }) => {
     const { report, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     for (const c of report.conditions) process.stdout.write(`\n${c.title}, ${c.slices.length} slices:\n\n${conditionTable(c)}\n`);
     log(`\nwrote ${files.join(', ')}`);

@@ -116,6 +116,19 @@ describe('evaluate', () => {
     p.dispose();
   });
 
+  it('denoising at one noise setting (--noise): every case has that sigma and share, the report says so; other tasks and bad settings are refused', async () => {
+    const p = pipelineFor('denoising');
+    const { report } = await evaluate({ model: p, out: join(tmp, 'dn-fixed'), count: 2, montageSlices: 0, ...fast, noise: { sigma: 0.1, impulses: 0.05 } });
+    expect(report.conditions[0]!.draws.map((d) => [d.sigma, d.saltPepper])).toEqual([[0.1, 0.05], [0.1, 0.05]]);
+    expect(report.scoredDegradation).toMatchObject({ gaussianSigma: [0.1, 0.1], saltPepper: [0.05, 0.05] });
+    expect(readFileSync(join(tmp, 'dn-fixed', 'report.md'), 'utf8')).toContain('Gaussian sigma 0.1 and 5 % salt and pepper');
+    await expect(evaluate({ model: p, out: join(tmp, 'dn-bad'), count: 1, ...fast, noise: { sigma: 0.1, impulses: 1.5 } })).rejects.toThrow(/impulse share in \[0, 1\)/);
+    p.dispose();
+    const sr = pipelineFor('super-resolution');
+    await expect(evaluate({ model: sr, out: join(tmp, 'sr-noise'), count: 1, ...fast, noise: { sigma: 0.1, impulses: 0 } })).rejects.toThrow(/denoising evaluation/);
+    sr.dispose();
+  });
+
   it('scores the test split of a corpus for the final tables, and says so; a dataset without one is refused by name', async () => {
     const p = pipelineFor('super-resolution');
     const { report } = await evaluate({ model: p, out: join(tmp, 'test-split'), count: 1, montageSlices: 0, ...fast, data: 'corpus-64', split: 'test' });

@@ -9,7 +9,7 @@ import { medianFilter } from '../baselines/medianFilter';
 import { RegressionUNet } from '../baselines/regressionUNet';
 import { inpaintingCondition } from '../degradations/taskPairs';
 import { chooseNonLocalMeansH, NLM_H_CANDIDATES } from '../baselines/nonLocalMeans';
-import type { MedCDiffTask } from '../config';
+import type { DegradationConfig, MedCDiffTask } from '../config';
 import type { ModelCard } from '../model';
 import { baselinesFor } from '../evaluate/baselines';
 import { evaluationConditions, type EvaluationCase, type EvaluationCondition } from '../evaluate/cases';
@@ -42,6 +42,11 @@ export interface EvaluateOptions {
   temperature?: number;
   /** Seed of the degradations and of the sampler (plus the slice index). Default 0. */
   seed?: number;
+  /**
+   * Denoising only: score one noise setting (Gaussian sigma and impulse share, on the [-1, 1] scale)
+   * instead of draws over the config's training ranges. The baselines' parameters are chosen for it.
+   */
+  noise?: { sigma: number; impulses: number };
   /** Slices shown in each montage; 0 for none. Default 4. */
   montageSlices?: number;
   /** Replace a report already in `out`. */
@@ -72,6 +77,17 @@ const UNIT_SCALE: NormalizationStats = { low: -1, high: 1, method: 'fixed' };
 
 /** Error maps are shown from 0 (black) to a quarter of the data range (white). */
 const ERROR_WINDOW = [0, 0.5] as const;
+
+/** The degradation the scored cases are drawn from: the config's, or one fixed noise setting (denoising). */
+function scoredDegradation(task: string, degradation: DegradationConfig, noise: EvaluateOptions['noise']): DegradationConfig {
+  if (noise === undefined) return degradation;
+  if (task !== 'denoising') throw new UsageError(`--noise sets the noise of a denoising evaluation; this model is for ${task}.`);
+  const { sigma, impulses } = noise;
+  if (!(Number.isFinite(sigma) && sigma >= 0 && Number.isFinite(impulses) && impulses >= 0 && impulses < 1)) {
+    throw new UsageError(`--noise needs a Gaussian sigma >= 0 and an impulse share in [0, 1), e.g. 0.1,0.05; got sigma ${sigma}, share ${impulses}.`);
+  }
+  return { ...degradation, gaussianSigma: [sigma, sigma], saltPepper: [impulses, impulses] };
+}
 
 /**
  * Scores a model on the validation (or test) split beside the task's baselines and writes report.md,
@@ -110,13 +126,14 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     const steps = o.steps ?? defaultSteps(sampler, new NoiseSchedule(config.noiseSchedule));
     const temperature = o.temperature ?? config.sampling?.temperature ?? 1;
     const source = { data: slices.data, count: slices.count, rows: slices.size, cols: slices.size };
-    const conditions = evaluationConditions(task, source, config.degradation, seed, o.count);
+    const degradation = scoredDegradation(task, config.degradation, o.noise);
+    const conditions = evaluationConditions(task, source, degradation, seed, o.count);
     let gaussian: EvaluationReport['gaussianSigma'];
     let nlm: EvaluationReport['nonLocalMeansH'];
     if (task === 'denoising') {
       // Tune the Gaussian baseline's sigma on training slices (never on the scored ones), same noise ranges.
       const train = readSlices(dataDir, 'train').slices;
-      const heldOut = evaluationConditions('denoising', { data: train.data, count: train.count, rows: train.size, cols: train.size }, config.degradation, seed + 1, 8)[0]!.cases;
+      const heldOut = evaluationConditions('denoising', { data: train.data, count: train.count, rows: train.size, cols: train.size }, degradation, seed + 1, 8)[0]!.cases;
       const pairs = heldOut.map((c) => ({ noisy: c.input, clean: c.truth, rows: c.rows, cols: c.cols }));
       const { sigma } = chooseGaussianSigma(pairs);
       gaussian = { sigma, heldOutSlices: heldOut.length, candidates: GAUSSIAN_SIGMA_CANDIDATES };
@@ -186,6 +203,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       createdAt: new Date().toISOString(),
       task,
       model: { source: typeof o.model === 'string' ? o.model : 'in-memory pipeline', card: pipeline.model.card, imageSize: config.imageSize, parameters: pipeline.model.unet.model.countParams(), degradation: config.degradation },
+      ...(o.noise ? { scoredDegradation: degradation } : {}),
       data: { dir: dataDir, name: manifest.name, split, slices: conditions[0]!.cases.length, splitSlices: slices.count, size: [slices.size, slices.size] },
       sampling: { sampler, steps, seed, samples, temperature },
       ...(gaussian ? { gaussianSigma: gaussian } : {}),

@@ -34,6 +34,8 @@ export interface EvaluationReport {
   createdAt: string;
   task: string;
   model: { source: string; card: ModelCard | null; imageSize: number; parameters: number; degradation: unknown };
+  /** Denoising at one noise setting (`--noise`): the degradation the cases were drawn from, instead of the config's. */
+  scoredDegradation?: { gaussianSigma: readonly [number, number]; saltPepper: readonly [number, number] };
   data: { dir: string; name: string; split: 'val' | 'test'; slices: number; splitSlices: number; size: readonly [number, number] };
   sampling: { sampler: string; steps: number; seed: number; samples?: number; temperature?: number };
   /** Denoising: the Gaussian baseline's sigma, chosen on held-out training slices. */
@@ -82,6 +84,7 @@ export function reportMarkdown(r: EvaluationReport): string {
     '- Metrics (@meddiff/metrics) against the clean slice in the [-1, 1] scale: PSNR and SSIM with data range 2, MAE, accutance (mean Sobel gradient magnitude / 2) and its ratio to the truth\'s (1 = as sharp; below 1 blurred, above 1 noisier). Mean ± sample standard deviation over slices.' + (r.task === 'inpainting' ? '' : ' Downstream Dice: the truth split into intensity classes by k-means, each output labelled with the same thresholds, Dice per tissue class.') + (r.task === 'inpainting' ? ' Scored inside the mask only.' : ''),
     '- Every method\'s output is clipped to [-1, 1].',
   ];
+  if (r.scoredDegradation) out.push(`- Noise: one setting, Gaussian sigma ${r.scoredDegradation.gaussianSigma[0]} and ${100 * r.scoredDegradation.saltPepper[0]} % salt and pepper on the [-1, 1] scale (not the model's training ranges).`);
   if (r.gaussianSigma) out.push(`- Gaussian baseline: sigma ${r.gaussianSigma.sigma} px, the lowest-MSE choice among ${r.gaussianSigma.candidates.join(', ')} px on ${r.gaussianSigma.heldOutSlices} held-out training slices with the same noise ranges.`);
   if (r.nonLocalMeansH) out.push(`- Median + non-local means baseline: h ${r.nonLocalMeansH.h}, the lowest-MSE choice among ${r.nonLocalMeansH.candidates.join(', ')} on the same ${r.nonLocalMeansH.heldOutSlices} held-out training slices.`);
   if (card?.intendedUse) out.push(`- Intended use: ${card.intendedUse}`);
