@@ -3,7 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { loadPlainUNet } from '../baselines/plainUNet';
 import { evaluateTranslation, scoresTable, type MethodScores } from '../evaluate/evaluateTranslation';
-import { spreadSlices } from '../train/pairedSlices';
+import { protocolBreakdown } from '../evaluate/protocolBreakdown';
+import { readSliceProtocols } from '../node/protocolDataset';
+import { spreadIndices, spreadSlices } from '../train/pairedSlices';
 import { loadPipeline, occupied, readPairedSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
 import { OutputExistsError } from './errors';
 
@@ -43,6 +45,17 @@ export interface EvaluationReport {
   methods: MethodScores[];
 }
 
+/** The protocol-distance tables of a protocol dataset, for the scored slices `items` of the split. */
+function breakdowns(methods: MethodScores[], targets: readonly string[], protocols: NonNullable<ReturnType<typeof readSliceProtocols>>, items: number[]): string[] {
+  return [
+    '## Against the distance of the target protocol from the training protocols',
+    '',
+    'Mean PSNR by where each slice\'s target protocol lies: inside the training ranges (in a cell of the parameter grid never trained on) or beyond them on one parameter, and its distance to the nearest training cell in units of each range\'s width (the dataset\'s protocols.json).',
+    '',
+    ...targets.flatMap((t) => [protocolBreakdown(methods, t, items.map((i) => protocols[t]![i]!)), '']),
+  ];
+}
+
 /** Scores a CDM model on a paired dataset beside histogram matching and the plain U-Net baseline. */
 export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: EvaluationReport; markdown: string; files: string[] }> {
   const log = o.log ?? (() => undefined);
@@ -57,7 +70,9 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
     const dataDir = resolveDatasetDir(o.data, o.cacheDir);
     const split = o.split ?? 'val';
     let slices = readPairedSlices(dataDir, split, model.config);
+    const all = slices.count;
     if (o.count) slices = spreadSlices(slices, o.count);
+    const protocols = readSliceProtocols(dataDir, split, model.config.modalities.targets);
     const ddimSteps = o.ddimSteps ?? model.config.mdn.samplingSteps;
     const seed = o.seed ?? 0;
     log(`scoring ${slices.count} ${split} slices of ${dataDir}${baseline ? ` (baseline: ${baselineDir})` : ' (no plain U-Net baseline: train it with `cdm train --stage baseline`)'}`);
@@ -72,6 +87,7 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
       ...methods.map((m) => `- **${m.name}**: ${m.description}`),
       '',
       ...model.config.modalities.targets.flatMap((t) => [`## ${t}`, '', scoresTable(methods, t), '']),
+      ...(protocols ? breakdowns(methods, model.config.modalities.targets, protocols, spreadIndices(all, o.count ?? all)) : []),
     ].join('\n');
     const files: string[] = [];
     if (out) {

@@ -12,6 +12,8 @@ export interface TargetScores {
   psnr: number;
   ssim: number;
   mae: number;
+  /** PSNR of each slice, in the order scored (for breakdowns such as protocolBreakdown). */
+  psnrPerSlice: number[];
 }
 
 export interface MethodScores {
@@ -121,8 +123,10 @@ export async function evaluateTranslation(model: CdmModel, slices: PairedSlices,
     for (const [j, target] of targets.entries()) {
       const ref = { data: truth[j]!, shape };
       const test = { data: m.images[j]!, shape };
+      const p = await psnr(ref, test, { dataRange: 2, rangeTolerance: Infinity });
       perTarget[target] = {
-        psnr: (await psnr(ref, test, { dataRange: 2, rangeTolerance: Infinity })).mean,
+        psnr: p.mean,
+        psnrPerSlice: [...p.perImage],
         ssim: (await ssim(ref, test, { dataRange: 2, rangeTolerance: Infinity })).mean,
         mae: (await mae(ref, test)).mean,
       };

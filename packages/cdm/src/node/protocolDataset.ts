@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@meddiff/diffusion-core';
 import { resolveCacheDir } from '@meddiff/imaging/node';
-import type { SimulatedModality } from '../modalities';
-import { DEFAULT_PROTOCOL_PLAN, type ProtocolPlan } from '../simulate/protocolSubject';
+import type { SliceProtocol } from '../evaluate/protocolBreakdown';
+import type { Modality, SimulatedModality } from '../modalities';
+import { DEFAULT_PROTOCOL_PLAN, type DrawnProtocol, type ProtocolPlan } from '../simulate/protocolSubject';
 import { defaultSimulationPlan, type AnatomyDeformation, type SimulationPlan } from '../simulate/simulateAnatomy';
 import { ANATOMY_SOURCES, loadAnatomy, type AnatomySourceId } from './anatomySources';
 import { writeSimulatedDataset, type SimulatedDatasetManifest } from './simulatedDataset';
@@ -83,4 +85,23 @@ export function buildProtocolDataset(options: ProtocolDatasetOptions = {}): { di
       log,
     },
   );
+}
+
+/**
+ * Each slice's protocol for `targets`, in the order of `<split>.f32`, read from a protocol dataset's
+ * protocols.json and manifest; undefined for a dataset without them (one protocol, or your own scans).
+ */
+export function readSliceProtocols(dir: string, split: string, targets: readonly Modality[]): Record<Modality, SliceProtocol[]> | undefined {
+  const file = join(dir, 'protocols.json');
+  if (!existsSync(file)) return undefined;
+  const entries = (JSON.parse(readFileSync(file, 'utf8')) as { splits?: Record<string, Array<{ draw: number }>> }).splits?.[split];
+  const subjects = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { simulation?: { virtualSubjects?: Array<{ draw?: { protocols?: Record<string, Pick<DrawnProtocol, 'distanceToTraining' | 'outsideRange'>> } }> } }).simulation?.virtualSubjects;
+  if (!entries || !subjects) return undefined;
+  const out: Record<Modality, SliceProtocol[]> = {};
+  for (const t of targets) {
+    const drawn = entries.map((e) => subjects[e.draw]?.draw?.protocols?.[t]);
+    if (drawn.some((d) => d === undefined)) return undefined;
+    out[t] = drawn.map((d) => ({ distance: d!.distanceToTraining, outsideRange: d!.outsideRange }));
+  }
+  return out;
 }

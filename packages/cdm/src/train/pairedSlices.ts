@@ -79,12 +79,15 @@ export function gatherNHWC(s: PairedSlices, indices: ArrayLike<number>, channels
 
 /** At most `count` slices spread evenly over the set (so every virtual subject is represented), as a new set. */
 export function spreadSlices(s: PairedSlices, count: number): PairedSlices {
-  const k = Math.min(count, s.count);
+  const items = spreadIndices(s.count, count);
   const per = s.channels.length * s.size * s.size;
-  const data = new Float32Array(k * per);
-  for (let t = 0; t < k; t++) {
-    const item = Math.floor((t * s.count) / k);
-    data.set(s.data.subarray(item * per, (item + 1) * per), t * per);
-  }
-  return { ...s, count: k, data };
+  const data = new Float32Array(items.length * per);
+  items.forEach((item, t) => data.set(s.data.subarray(item * per, (item + 1) * per), t * per));
+  return { ...s, count: items.length, data };
+}
+
+/** The indices spreadSlices keeps: `count` of `total`, evenly spaced (all when count >= total). */
+export function spreadIndices(total: number, count: number): number[] {
+  const k = Math.min(count, total);
+  return Array.from({ length: k }, (_, t) => Math.floor((t * total) / k));
 }
