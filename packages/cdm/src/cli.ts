@@ -40,7 +40,7 @@ program
   .option('--size <px>', 'side of the square slices (default 64)', integerOption(16))
   .option('--slices <n>', 'axial slices per virtual subject (default 24; with --protocols 4)', integerOption(1))
   .option('--slice-pool <n>', 'evenly spaced slices per anatomy that the virtual subjects take turns at (default: --slices; with --protocols 48)', integerOption(1))
-  .option('--virtual-subjects <n>', 'tissue-property and acquisition draws per anatomy (default 6; with --protocols 128)', integerOption(1))
+  .option('--virtual-subjects <n>', 'tissue-property and acquisition draws per anatomy (default 6; with --protocols 512)', integerOption(1))
   .option('--sources <ids>', `anatomies, from ${ANATOMY_SOURCES.join(',')} (default ${BRAINWEB_DATASET_SOURCES.join(',')}; with --protocols all)`, listOption)
   .option('--val-subjects <ids>', 'anatomies that form the validation split (default inia19; with --protocols inia19,dipy-t1-coronal; with --from, the last scan)', listOption)
   .option('--protocols', 'render cdm-protocols-<size> instead: field strength, tissue properties, resolution and protocols (spin echo, gradient echo, inversion recovery) drawn per virtual subject; train/val/test split by subject and by protocol')
