@@ -1,6 +1,7 @@
 import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelAttributesError } from './errors.js';
 import { registerFusedGradient } from './fusedGradient.js';
+import { simdAttention, simdAttentionFits } from './attentionSimd.js';
 import { KernelScratch, type KernelBackendLike } from './kernelScratch.js';
 
 /**
@@ -115,11 +116,32 @@ function perHead(backend: KernelBackendLike, s: AttentionShape, shape: number[],
 function attention(args: { inputs: NamedTensorInfoMap; backend: object; attrs?: NamedAttrMap }): TensorInfo {
   const qkv = args.inputs['qkv'];
   const s = attentionShape(ATTENTION_KERNEL, qkv, args.attrs);
+  if (simdAttentionFits(s.tokens, s.depth)) return attentionOnSimd(args.backend as KernelBackendLike, qkv!, s);
   return perHead(args.backend as KernelBackendLike, s, [s.batch, s.tokens, s.heads * s.depth], (scratch, result, b, h) => {
     const p = probabilities(scratch, gather(scratch, qkv!, s, b, h, 3, 0, s.scale), gather(scratch, qkv!, s, b, h, 3, 1));
     const o = scratch.run('BatchMatMul', { a: p, b: gather(scratch, qkv!, s, b, h, 3, 2) }, { transposeA: false, transposeB: false });
     scatter(scratch, o, result, s, b, h, 1, 0);
   });
+}
+
+/** The forward on the WebAssembly SIMD kernel (attentionSimd.ts), head by head, straight between the heaps. */
+function attentionOnSimd(backend: KernelBackendLike, qkv: TensorInfo, s: AttentionShape): TensorInfo {
+  const outputs = new KernelScratch(backend, 'wasm');
+  try {
+    const result = outputs.allocate([s.batch, s.tokens, s.heads * s.depth]);
+    const input = outputs.view(qkv);
+    const out = outputs.view(result);
+    const width = s.heads * s.depth;
+    for (let b = 0; b < s.batch; b++) {
+      for (let h = 0; h < s.heads; h++) {
+        const part = (p: number) => ({ data: input, start: b * s.tokens * 3 * width + p * width + h * s.depth, stride: 3 * width });
+        simdAttention(part(0), part(1), part(2), { data: out, start: b * s.tokens * width + h * s.depth, stride: width }, s.tokens, s.depth, s.scale);
+      }
+    }
+    return outputs.keep(result);
+  } finally {
+    outputs.dispose();
+  }
 }
 
 /**
