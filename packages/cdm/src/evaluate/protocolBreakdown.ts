@@ -16,10 +16,11 @@ const DISTANCE_BINS: ReadonlyArray<{ label: string; below: number }> = [
   { label: '0.15 or more', below: Infinity },
 ];
 
-function groupOf(p: SliceProtocol): string {
-  if (p.distance === null) return 'a sequence variant never trained on';
-  const bin = DISTANCE_BINS.find((b) => p.distance! < b.below)!;
-  return `${p.outsideRange ? 'beyond the ranges' : 'inside the ranges'}, distance ${bin.label}`;
+/** A slice's group: its row label, and where that row goes (inside the ranges, then beyond, nearest first). */
+function groupOf(p: SliceProtocol): { label: string; rank: number } {
+  if (p.distance === null) return { label: 'a sequence variant never trained on', rank: 2 * DISTANCE_BINS.length };
+  const bin = DISTANCE_BINS.findIndex((b) => p.distance! < b.below);
+  return { label: `${p.outsideRange ? 'beyond the ranges' : 'inside the ranges'}, distance ${DISTANCE_BINS[bin]!.label}`, rank: (p.outsideRange ? DISTANCE_BINS.length : 0) + bin };
 }
 
 /**
@@ -28,17 +29,18 @@ function groupOf(p: SliceProtocol): string {
  * quality falls as protocol settings leave the training ranges.
  */
 export function protocolBreakdown(methods: readonly MethodScores[], target: Modality, protocols: readonly SliceProtocol[]): string {
-  const groups = new Map<string, number[]>();
+  const groups = new Map<number, { label: string; items: number[] }>();
   protocols.forEach((p, i) => {
-    const g = groupOf(p);
-    groups.set(g, [...(groups.get(g) ?? []), i]);
+    const { label, rank } = groupOf(p);
+    const group = groups.get(rank) ?? { label, items: [] };
+    group.items.push(i);
+    groups.set(rank, group);
   });
-  const order = (g: string) => (g.startsWith('inside') ? 0 : g.startsWith('beyond') ? 1 : 2) * 10 + DISTANCE_BINS.findIndex((b) => g.endsWith(b.label));
   const shown = methods.filter((m) => m.perTarget[target]?.psnrPerSlice.length === protocols.length);
   const lines = [`| ${target} protocol | slices | ${shown.map((m) => `${m.name} (dB)`).join(' | ')} |`, `| --- | --- | ${shown.map(() => '---').join(' | ')} |`];
-  for (const [g, items] of [...groups].sort((a, b) => order(a[0]) - order(b[0]))) {
+  for (const { label, items } of [...groups].sort((a, b) => a[0] - b[0]).map(([, g]) => g)) {
     const mean = (m: MethodScores) => items.reduce((s, i) => s + m.perTarget[target]!.psnrPerSlice[i]!, 0) / items.length;
-    lines.push(`| ${g} | ${items.length} | ${shown.map((m) => mean(m).toFixed(2)).join(' | ')} |`);
+    lines.push(`| ${label} | ${items.length} | ${shown.map((m) => mean(m).toFixed(2)).join(' | ')} |`);
   }
   return lines.join('\n');
 }
