@@ -7,6 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .cli_common import RESEARCH_USE, add_training_arguments, card_basics, fail, log_to, read_config, start_world, train_to_the_end, trainer_config, training_subjects
@@ -15,11 +16,21 @@ from .model_card import input_specification, new_model_card
 from .models.med_cdiff import MODEL_CLASS, REGRESSION_MODEL_CLASS, MedCDiff, MedCDiffRegression
 from .train.distributed import close_world
 from .train.med_cdiff_objective import MedCDiffObjective, RegressionObjective, validation_loss
+from .train.trainer import Trainer
+from .weights import load_tf_state, read_weights
 
 # What --network trains: the network, its objective and the model class it is saved as.
 NETWORKS = {"diffusion": (MedCDiff, MedCDiffObjective, MODEL_CLASS), "regression": (MedCDiffRegression, RegressionObjective, REGRESSION_MODEL_CLASS)}
-from .train.trainer import Trainer
-from .weights import load_tf_state, read_weights
+
+
+def with_new_input_channels(weights: dict[str, np.ndarray], in_channels: int) -> dict[str, np.ndarray]:
+    """Lets --init start one task from another's model: inpainting's input adds the mask after the
+    image channels, so its kernel slice starts at zero and the network begins as the one it came from."""
+    kernel = weights.get("input_conv/kernel")  # tfjs layout: height, width, in, out
+    if kernel is None or kernel.shape[2] >= in_channels:
+        return weights
+    zeros = np.zeros((*kernel.shape[:2], in_channels - kernel.shape[2], kernel.shape[3]), kernel.dtype)
+    return {**weights, "input_conv/kernel": np.concatenate([kernel, zeros], axis=2)}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     trainer = Trainer(objective, config, tc, out, world, args.batch, log)
     if not trainer.resume() and args.init:
         meta, weights = read_weights(args.init, model_class)
-        load_tf_state(model.unet, weights, args.init)
+        load_tf_state(model.unet, with_new_input_channels(weights, config["unet"]["inChannels"]), args.init)
         trainer.ema = [p.detach().clone() for p in trainer.params] if trainer.ema is not None else None
     started = time.time()
     train_to_the_end(trainer, (lambda: {"validationLoss": validation_loss(objective, val)}) if args.validate_every else None)

@@ -164,3 +164,18 @@ def test_a_compact_checkpoint_continues_a_run(config_file, dataset, tmp_path):
     assert later.returncode == 0, later.stderr[-3000:]
     assert "AdamW moments start from zero" in (tmp_path / "later" / "log.jsonl").read_text()
     assert json.loads((tmp_path / "later" / "model" / "model.json").read_text())["userDefinedMetadata"]["meddiff"]["card"]["trainingSteps"] == 4
+
+
+def test_inpainting_starts_from_a_model_of_another_task(config_file, dataset, ts_configs, tmp_path):
+    # Inpainting adds the mask as an input channel: --init from a super-resolution model widens the
+    # input convolution with zeros, so the new run starts as exactly the network it came from.
+    assert train(common(config_file, dataset, tmp_path / "sr", 2)).returncode == 0
+    inpainting = tmp_path / "inpainting-tiny.json"
+    inpainting.write_text(json.dumps(ts_configs["medCDiff"]["inpainting/tiny"]))
+    run = train([*common(inpainting, dataset, tmp_path / "inp", 1), "--init", str(tmp_path / "sr" / "model"), "--lr", "1e-12"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    sr, _ = MedCDiff.load(tmp_path / "sr" / "model")
+    inp, _ = MedCDiff.load(tmp_path / "inp" / "model")
+    before, after = sr.unet.input_conv.weight, inp.unet.input_conv.weight  # (out, in, 3, 3)
+    assert after.shape[1] == before.shape[1] + 1
+    assert torch.allclose(after[:, :-1], before, atol=1e-6) and float(after[:, -1].abs().max()) < 1e-6
