@@ -106,11 +106,12 @@ program
   .option('--ddim-steps <n>', 'MDN sampling steps (default the model\'s)', integerOption(1))
   .option('--seed <n>', 'seed of the MDN draws (default 0)', integerOption(0))
   .option('--samples <n>', 'MDN draws per slice; CDM is scored on their mean, as `run --samples` gives it (default 1)', integerOption(1))
-  .option('--out <dir>', 'write report.json and report.md here')
+  .option('--out <dir>', 'write report.json, report.md and a montage per target (PNG) here')
+  .option('--montage-slices <n>', 'slices per montage (default 4; 0 for none)', integerOption(0))
   .option('--force', 'replace a report in --out')
   .addOption(cacheOption())
   .addOption(backendOption())
-  .action(async (o: { model: string; data?: string; split: 'val' | 'train' | 'test'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; samples?: number; out?: string; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+  .action(async (o: { model: string; data?: string; split: 'val' | 'train' | 'test'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; samples?: number; out?: string; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
     const { markdown, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     process.stdout.write(`${markdown}\n`);
     if (files.length) log(`wrote ${files.join(', ')}`);

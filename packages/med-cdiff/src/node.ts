@@ -15,8 +15,8 @@ export { evaluationConditions, superResolutionSide } from './evaluate/cases';
 export type { EvaluationCase, EvaluationCondition } from './evaluate/cases';
 export { baselinesFor } from './evaluate/baselines';
 export type { Baseline } from './evaluate/baselines';
-export { METRICS, scoreImages, summarize } from './evaluate/score';
-export type { MetricName, Scores, Summary } from './evaluate/score';
+export { METRICS, scoreImages } from './evaluate/score';
+export type { MetricName, Scores } from './evaluate/score';
 // The baselines are plain array code (browser-safe too).
 export { medianFilter } from './baselines/medianFilter';
 export { gaussianFilter, chooseGaussianSigma, GAUSSIAN_SIGMA_CANDIDATES } from './baselines/gaussianFilter';

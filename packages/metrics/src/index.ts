@@ -4,6 +4,7 @@ export type { MaskInput } from './input/maskInput';
 export type { RangeOptions, RegionOptions } from './input/metricOptions';
 export type { SpatialDims } from './input/optionChecks';
 export type { MetricResult } from './result';
+export { summarize, type Summary } from './summary';
 export { mse } from './pixel/mse';
 export { mae } from './pixel/mae';
 export { nmse } from './pixel/nmse';

@@ -65,7 +65,13 @@ describe('cdm commands', () => {
       }
     }
     expect(markdown).toMatch(/## FLAIR/);
-    expect(files).toHaveLength(2);
+    expect(markdown).toMatch(/\| CDM \| -?\d+\.\d\d ± \d+\.\d\d \|/);
+    // A montage per target: sources, histogram matching, plain U-Net, CDM, truth and error, 4 rows of 16 px slices at 8x.
+    expect(files.map((f) => f.split('/').at(-1))).toEqual(['report.json', 'report.md', 'montage-T2.png', 'montage-FLAIR.png']);
+    const png = readFileSync(join(work, 'eval', 'montage-FLAIR.png'));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([6 * 128 + 7 * 2, 4 * 128 + 5 * 2]);
+    expect(markdown).toMatch(/Columns: T1 \(source\), histogram matching, plain U-Net, CDM, truth, \|CDM - truth\|/);
+    expect(JSON.stringify(report)).not.toMatch(/examples/);
     await expect(evaluate({ model: join(work, 'run', 'model'), count: 2, out: join(work, 'eval') })).rejects.toBeInstanceOf(OutputExistsError);
     // The simulated set has no test split (cdm-protocols-* has): refused by name.
     await expect(evaluate({ model: join(work, 'run', 'model'), split: 'test', count: 2, out: join(work, 'eval-test') })).rejects.toThrow(/the test split of .*has the splits train, val/);

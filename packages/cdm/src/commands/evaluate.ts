@@ -4,6 +4,7 @@ import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { loadPlainUNet } from '../baselines/plainUNet';
 import { evaluateTranslation, scoresTable, type MethodScores } from '../evaluate/evaluateTranslation';
 import { protocolBreakdown } from '../evaluate/protocolBreakdown';
+import { montageColumns, translationMontage } from '../evaluate/translationMontage';
 import { readSliceProtocols } from '../node/protocolDataset';
 import { spreadIndices, spreadSlices } from '../train/pairedSlices';
 import { loadPipeline, occupied, readPairedSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
@@ -23,8 +24,10 @@ export interface EvaluateCommandOptions {
   seed?: number;
   /** CDM's output: the mean over this many MDN draws; default 1. */
   samples?: number;
-  /** Folder for report.json and report.md; none prints only. */
+  /** Folder for report.json, report.md and montage-<target>.png; none prints only. */
   out?: string;
+  /** Slices shown in each montage, spread over those scored; 0 for none. Default 4. */
+  montageSlices?: number;
   force?: boolean;
   cacheDir?: string;
   backend?: CommandBackend;
@@ -77,17 +80,24 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
     const seed = o.seed ?? 0;
     log(`scoring ${slices.count} ${split} slices of ${dataDir}${baseline ? ` (baseline: ${baselineDir})` : ' (no plain U-Net baseline: train it with `cdm train --stage baseline`)'}`);
     const samples = o.samples ?? 1;
-    const methods = await evaluateTranslation(model, slices, { ddimSteps, seed, samples, baseline, ...(o.signal ? { signal: o.signal } : {}) });
-    const report: EvaluationReport = { model: o.model, data: dataDir, split, slices: slices.count, sources: [...model.config.modalities.sources], targets: [...model.config.modalities.targets], ddimSteps, seed, samples, methods };
+    const { sources, targets } = model.config.modalities;
+    const examples = out ? spreadIndices(slices.count, o.montageSlices ?? 4) : [];
+    const methods = await evaluateTranslation(model, slices, { ddimSteps, seed, samples, baseline, examples, ...(o.signal ? { signal: o.signal } : {}) });
+    const montages = examples.length ? targets.map((t) => ({ file: `montage-${t}.png`, target: t, png: translationMontage(slices, examples, sources, t, methods) })) : [];
+    const forReport = methods.map(({ examples: _, ...scores }) => scores);
+    const report: EvaluationReport = { model: o.model, data: dataDir, split, slices: slices.count, sources: [...sources], targets: [...targets], ddimSteps, seed, samples, methods: forReport };
     const markdown = [
       `# CDM evaluation`,
       '',
-      `${model.config.modalities.sources.join(' + ')} -> ${model.config.modalities.targets.join(', ')}; ${slices.count} ${split} slices of ${dataDir}; DDIM ${ddimSteps} steps, seed ${seed}${samples > 1 ? `, mean of ${samples} draws` : ''}. Scores on the [-1, 1] scale (PSNR with data range 2).`,
+      `${sources.join(' + ')} -> ${targets.join(', ')}; ${slices.count} ${split} slices of ${dataDir}; DDIM ${ddimSteps} steps, seed ${seed}${samples > 1 ? `, mean of ${samples} draws` : ''}. Scores on the [-1, 1] scale (PSNR with data range 2), mean ± sample standard deviation over the slices.`,
       '',
       ...methods.map((m) => `- **${m.name}**: ${m.description}`),
       '',
-      ...model.config.modalities.targets.flatMap((t) => [`## ${t}`, '', scoresTable(methods, t), '']),
-      ...(protocols ? breakdowns(methods, model.config.modalities.targets, protocols, spreadIndices(all, o.count ?? all)) : []),
+      ...targets.flatMap((t) => {
+        const montage = montages.find((m) => m.target === t);
+        return [`## ${t}`, '', scoresTable(methods, t), '', ...(montage ? [`![${t}, examples](${montage.file})`, '', `Columns: ${montageColumns(sources, methods).join(', ')}; rows: ${examples.length} of the scored slices, evenly spaced.`, ''] : [])];
+      }),
+      ...(protocols ? breakdowns(methods, targets, protocols, spreadIndices(all, o.count ?? all)) : []),
     ].join('\n');
     const files: string[] = [];
     if (out) {
@@ -95,6 +105,10 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
       writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
       writeFileSync(join(out, 'report.md'), `${markdown}\n`);
       files.push(join(out, 'report.json'), join(out, 'report.md'));
+      for (const m of montages) {
+        writeFileSync(join(out, m.file), m.png);
+        files.push(join(out, m.file));
+      }
     }
     return { report, markdown, files };
   } finally {

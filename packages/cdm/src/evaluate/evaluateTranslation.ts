@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted, yieldToEventLoop, type UNet } from '@meddiff/diffusion-core';
-import { mae, psnr, ssim } from '@meddiff/metrics';
+import { mae, psnr, ssim, summarize } from '@meddiff/metrics';
 import { matchHistogram } from '../baselines/histogramMatching';
 import type { CdmModel } from '../model';
 import type { Modality } from '../modalities';
@@ -8,10 +8,14 @@ import { translateTensors } from '../translateTensors';
 import { translationBatch } from '../train/batchSources';
 import { channelIndices, type PairedSlices } from '../train/pairedSlices';
 
+/** Means over the slices, with their sample standard deviations. */
 export interface TargetScores {
   psnr: number;
+  psnrSd: number;
   ssim: number;
+  ssimSd: number;
   mae: number;
+  maeSd: number;
   /** PSNR of each slice, in the order scored (for breakdowns such as protocolBreakdown). */
   psnrPerSlice: number[];
 }
@@ -20,6 +24,8 @@ export interface MethodScores {
   name: string;
   description: string;
   perTarget: Record<Modality, TargetScores>;
+  /** Per target, this method's output for the slices of `EvaluationOptions.examples`, one after another. */
+  examples?: Record<Modality, Float32Array>;
 }
 
 export interface EvaluationOptions {
@@ -31,6 +37,8 @@ export interface EvaluationOptions {
   /** The plain U-Net baseline, when trained. */
   baseline?: UNet | null;
   batchSize?: number;
+  /** Indices of slices whose outputs to keep (for montages); default none. */
+  examples?: readonly number[];
   signal?: AbortSignal;
 }
 
@@ -123,15 +131,15 @@ export async function evaluateTranslation(model: CdmModel, slices: PairedSlices,
     for (const [j, target] of targets.entries()) {
       const ref = { data: truth[j]!, shape };
       const test = { data: m.images[j]!, shape };
+      // Means as the metrics give them (a perfect slice makes PSNR Infinity), spreads over the finite values.
       const p = await psnr(ref, test, { dataRange: 2, rangeTolerance: Infinity });
-      perTarget[target] = {
-        psnr: p.mean,
-        psnrPerSlice: [...p.perImage],
-        ssim: (await ssim(ref, test, { dataRange: 2, rangeTolerance: Infinity })).mean,
-        mae: (await mae(ref, test)).mean,
-      };
+      const q = await ssim(ref, test, { dataRange: 2, rangeTolerance: Infinity });
+      const a = await mae(ref, test);
+      const sd = (r: { perImage: readonly number[] }) => summarize(r.perImage).std;
+      perTarget[target] = { psnr: p.mean, psnrSd: sd(p), ssim: q.mean, ssimSd: sd(q), mae: a.mean, maeSd: sd(a), psnrPerSlice: [...p.perImage] };
     }
-    results.push({ name: m.name, description: m.description, perTarget });
+    const examples = o.examples?.length ? Object.fromEntries(targets.map((t, j) => [t, pick(m.images[j]!, o.examples!, n)])) : undefined;
+    results.push({ name: m.name, description: m.description, perTarget, ...(examples ? { examples } : {}) });
   }
   return results;
 }
@@ -142,12 +150,19 @@ function scatter(values: Float32Array, into: Float32Array[], start: number, coun
   for (let b = 0; b < count; b++) for (let p = 0; p < n; p++) for (let j = 0; j < t; j++) into[j]![(start + b) * n + p] = values[(b * n + p) * t + j]!;
 }
 
-/** A Markdown table per target: methods as rows, PSNR / SSIM / MAE as columns. */
+/** The slices `indices` of images stored one after another, `n` values each. */
+function pick(images: Float32Array, indices: readonly number[], n: number): Float32Array {
+  const out = new Float32Array(indices.length * n);
+  indices.forEach((i, k) => out.set(images.subarray(i * n, (i + 1) * n), k * n));
+  return out;
+}
+
+/** A Markdown table per target: methods as rows, PSNR / SSIM / MAE (mean ± sample sd over slices) as columns. */
 export function scoresTable(methods: MethodScores[], target: Modality): string {
   const lines = ['| method | PSNR (dB) | SSIM | MAE |', '| --- | --- | --- | --- |'];
   for (const m of methods) {
     const s = m.perTarget[target];
-    if (s) lines.push(`| ${m.name} | ${s.psnr.toFixed(2)} | ${s.ssim.toFixed(4)} | ${s.mae.toFixed(4)} |`);
+    if (s) lines.push(`| ${m.name} | ${s.psnr.toFixed(2)} ± ${s.psnrSd.toFixed(2)} | ${s.ssim.toFixed(4)} ± ${s.ssimSd.toFixed(4)} | ${s.mae.toFixed(4)} ± ${s.maeSd.toFixed(4)} |`);
   }
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { readSliceProtocols } from '../node/protocolDataset';
 import type { MethodScores } from './evaluateTranslation';
 import { protocolBreakdown } from './protocolBreakdown';
 
-const method = (name: string, psnrPerSlice: number[]): MethodScores => ({ name, description: '', perTarget: { PD: { psnr: 0, ssim: 0, mae: 0, psnrPerSlice } } });
+const method = (name: string, psnrPerSlice: number[]): MethodScores => ({ name, description: '', perTarget: { PD: { psnr: 0, psnrSd: 0, ssim: 0, ssimSd: 0, mae: 0, maeSd: 0, psnrPerSlice } } });
 
 describe('protocolBreakdown', () => {
   it('groups slices by where the target protocol lies and gives each method its mean PSNR per group, nearest first', () => {

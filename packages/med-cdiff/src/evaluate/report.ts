@@ -1,5 +1,6 @@
 import type { ModelCard } from '../model';
-import { METRIC_LABELS, METRICS, type MetricName, type Scores, type Summary } from './score';
+import type { Summary } from '@meddiff/metrics';
+import { METRIC_LABELS, METRICS, type MetricName, type Scores } from './score';
 
 export interface MethodResult {
   name: string;
