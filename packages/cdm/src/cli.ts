@@ -109,9 +109,10 @@ program
   .option('--out <dir>', 'write report.json, report.md and a montage per target (PNG) here')
   .option('--montage-slices <n>', 'slices per montage (default 4; 0 for none)', integerOption(0))
   .option('--force', 'replace a report in --out')
+  .option('--record <version>', 'write this evaluation into the model folder\'s card as this new version (metrics and a changelog entry)')
   .addOption(cacheOption())
   .addOption(backendOption())
-  .action(async (o: { model: string; data?: string; split: 'val' | 'train' | 'test'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; samples?: number; out?: string; montageSlices?: number; force?: boolean; cacheDir?: string; backend: CommandBackend }) => {
+  .action(async (o: { model: string; data?: string; split: 'val' | 'train' | 'test'; baseline?: string; count?: number; ddimSteps?: number; seed?: number; samples?: number; out?: string; montageSlices?: number; force?: boolean; record?: string; cacheDir?: string; backend: CommandBackend }) => {
     const { markdown, files } = await interruptible((signal) => evaluate({ ...o, log, signal }), { what: 'the evaluation', log });
     process.stdout.write(`${markdown}\n`);
     if (files.length) log(`wrote ${files.join(', ')}`);

@@ -54,7 +54,7 @@ export { cachedWeightsStore, WEIGHTS_CACHE_NAME } from './io/cachedWeightsStore'
 export type { CachedWeightsStoreOptions, CacheStorageLike, CacheLike } from './io/cachedWeightsStore';
 export { openWeightsStore } from './io/openWeightsStore';
 export { saveModel, readSavedModel, writeModelCard, assignWeights, SAVED_MODEL_FORMAT_VERSION } from './io/savedModel';
-export { validateModelCard, newModelCard, ModelCardError, MODEL_CARD_VERSION } from './io/modelCard';
+export { validateModelCard, newModelCard, nextVersionProblem, ModelCardError, MODEL_CARD_VERSION } from './io/modelCard';
 export type { ModelCard, NewModelCardFields, InputSpecification, ModelMetric, ChangelogEntry } from './io/modelCard';
 export type { SavedModelMetadata, SaveModelOptions, LoadedWeights, StorageDtype } from './io/savedModel';
 export { saveUNet, loadUNet, UNET_MODEL_CLASS } from './io/unetWeights';

@@ -72,6 +72,17 @@ describe('cdm commands', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([6 * 128 + 7 * 2, 4 * 128 + 5 * 2]);
     expect(markdown).toMatch(/Columns: T1 \(source\), histogram matching, plain U-Net, CDM, truth, \|CDM - truth\|/);
     expect(JSON.stringify(report)).not.toMatch(/examples/);
+    // --record writes the scores into the model's card as a new version, beside histogram matching and the plain U-Net.
+    const before = JSON.parse(readFileSync(join(work, 'run', 'model', 'cdm.json'), 'utf8')) as { card: { version: string; metrics: Array<{ name: string; value: number; data: string; baseline?: { value: number } }> } };
+    await evaluate({ model: join(work, 'run', 'model'), count: 12, ddimSteps: 3, montageSlices: 0, out: join(work, 'eval-record'), record: '0.2.0', log });
+    const { card } = JSON.parse(readFileSync(join(work, 'run', 'model', 'cdm.json'), 'utf8')) as typeof before;
+    expect(card.version).toBe('0.2.0');
+    const recorded = card.metrics.filter((m) => /val split \(12 of \d+ slices\)/.test(m.data));
+    expect(recorded.map((m) => m.name)).toEqual(['psnr', 'psnr (plain U-Net)', 'ssim', 'ssim (plain U-Net)', 'psnr', 'psnr (plain U-Net)', 'ssim', 'ssim (plain U-Net)']);
+    expect(recorded[0]!.value).toBeCloseTo(report.methods[0]!.perTarget['T2']!.psnr, 3);
+    expect(recorded[0]!.baseline!.value).toBeCloseTo(report.methods[3]!.perTarget['T2']!.psnr, 3);
+    expect(card.metrics.length).toBe(before.card.metrics.length + recorded.length);
+    await expect(evaluate({ model: join(work, 'run', 'model'), count: 2, record: '0.2.0' })).rejects.toThrow(/already has version 0.2.0/);
     await expect(evaluate({ model: join(work, 'run', 'model'), count: 2, out: join(work, 'eval') })).rejects.toBeInstanceOf(OutputExistsError);
     // The simulated set has no test split (cdm-protocols-* has): refused by name.
     await expect(evaluate({ model: join(work, 'run', 'model'), split: 'test', count: 2, out: join(work, 'eval-test') })).rejects.toThrow(/the test split of .*has the splits train, val/);

@@ -1,14 +1,17 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { nextVersionProblem } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { loadPlainUNet } from '../baselines/plainUNet';
 import { evaluateTranslation, scoresTable, type MethodScores } from '../evaluate/evaluateTranslation';
 import { protocolBreakdown } from '../evaluate/protocolBreakdown';
+import { cardWithEvaluation } from '../evaluate/recordEvaluation';
 import { montageColumns, translationMontage } from '../evaluate/translationMontage';
 import { readSliceProtocols } from '../node/protocolDataset';
 import { spreadIndices, spreadSlices } from '../train/pairedSlices';
 import { loadPipeline, occupied, readPairedSlices, resolveDatasetDir, useBackend, type CommandBackend, type Log } from './common';
-import { OutputExistsError } from './errors';
+import { CdmModel } from '../model';
+import { OutputExistsError, UsageError } from './errors';
 
 export interface EvaluateCommandOptions {
   /** A model folder (<run>/model) or URL. */
@@ -29,6 +32,8 @@ export interface EvaluateCommandOptions {
   /** Slices shown in each montage, spread over those scored; 0 for none. Default 4. */
   montageSlices?: number;
   force?: boolean;
+  /** Write this evaluation into the model folder's card as this new version (a local folder only). */
+  record?: string;
   cacheDir?: string;
   backend?: CommandBackend;
   log?: Log;
@@ -64,9 +69,17 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
   const log = o.log ?? (() => undefined);
   const out = o.out ? resolve(o.out) : undefined;
   if (out && occupied(join(out, 'report.json')) && !o.force) throw new OutputExistsError(`${out} already holds a report; choose another --out or pass --force.`);
+  if (o.record !== undefined && /^https?:/i.test(o.model)) throw new UsageError(`--record ${o.record} writes the evaluation into the model's card, so --model must be a local model folder, not a URL.`);
   if (o.backend) log(`backend: ${(await useBackend(o.backend)).summary}`);
   const pipeline = await loadPipeline(o.model);
   const model = pipeline.model;
+  if (o.record !== undefined) {
+    const problem = model.card ? nextVersionProblem(model.card, o.record) : 'the model has no card to record into';
+    if (problem) {
+      pipeline.dispose();
+      throw new UsageError(`--record ${o.record}: ${problem}.`);
+    }
+  }
   const baselineDir = o.baseline ?? (/^https?:/i.test(o.model) ? undefined : join(dirname(resolve(o.model)), 'baseline'));
   const baseline = baselineDir && existsSync(join(baselineDir, 'model.json')) ? await loadPlainUNet(fileWeightsStore(baselineDir), model.config as never) : null;
   try {
@@ -109,6 +122,13 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
         writeFileSync(join(out, m.file), m.png);
         files.push(join(out, m.file));
       }
+    }
+    if (o.record !== undefined) {
+      const label = `${dataDir.split(/[\\/]/).at(-1)} ${split} split (${slices.count === all ? `all ${all}` : `${slices.count} of ${all}`} slices)`;
+      const sampling = `DDIM ${ddimSteps} steps, seed ${seed}, ${samples > 1 ? `mean of ${samples} draws` : 'one draw'}`;
+      const card = cardWithEvaluation(model.card!, { data: label, sampling, sources, targets, methods }, o.record);
+      await CdmModel.writeIndex(fileWeightsStore(resolve(o.model)), model.config, card, true);
+      log(`recorded in ${join(resolve(o.model), 'cdm.json')}'s card as version ${o.record}`);
     }
     return { report, markdown, files };
   } finally {

@@ -156,3 +156,13 @@ export function newModelCard(fields: NewModelCardFields, changes: string, date =
   validateModelCard(card, `the new model '${fields.name}'`);
   return card;
 }
+
+/**
+ * Why `version` cannot be the next version of `card` (an evaluation recorded into it), or undefined
+ * when it can: it must be semantic (0.2.0) and new to the changelog.
+ */
+export function nextVersionProblem(card: ModelCard, version: string): string | undefined {
+  if (!/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(version)) return `${version} is not a semantic version such as 0.2.0`;
+  if (card.changelog.some((e) => e.version === version)) return `the card already has version ${version} (it is at ${card.version}); give the next version`;
+  return undefined;
+}

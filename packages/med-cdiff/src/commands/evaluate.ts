@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { NoiseSchedule, throwIfAborted, writeModelCard } from '@meddiff/diffusion-core';
+import { nextVersionProblem, NoiseSchedule, throwIfAborted, writeModelCard } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { montagePng, resize2d, type NormalizationStats, type Panel } from '@meddiff/imaging';
 import { summarize } from '@meddiff/metrics';
@@ -231,8 +231,8 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
 /** Refuses, before any work, a version that is not semantic or that the card's changelog already has. */
 function checkNextVersion(card: ModelCard | null, version: string): void {
   if (!card) throw new UsageError('--record needs a model with a card; this one has none.');
-  if (!/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(version)) throw new UsageError(`--record ${version} is not a semantic version such as 0.2.0.`);
-  if (card.changelog.some((e) => e.version === version)) throw new UsageError(`--record ${version}: the card already has version ${version} (it is at ${card.version}); give the next version.`);
+  const problem = nextVersionProblem(card, version);
+  if (problem) throw new UsageError(`--record ${version}: ${problem}.`);
 }
 
 /** The condition the pipeline would build for a case (the dataset is already in the [-1, 1] scale). */
