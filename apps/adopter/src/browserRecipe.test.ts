@@ -71,7 +71,7 @@ describe("the README's browser recipe, bundled from the packed tarballs with no 
     cpSync(join(web, 'index.html'), join(web, 'dist-dicom/index.html'));
     const run = await runPage(join(web, 'dist-dicom'));
     expect(run.errors).toEqual([]);
-    expect(run.text).toBe('wasm: read 64 x 64 from JPEG 2000; FLAIR 64 x 64, finite; card cdm-t1-t2-to-flair-pd-small-64px 0.1.0');
+    expect(run.text).toBe('wasm: read 64 x 64 from JPEG 2000; FLAIR 64 x 64, finite; card cdm-t1-t2-to-flair-pd-small-64px 0.2.0');
   });
 
   it('Vite builds it (minified, the worker too) and it runs in Chromium; no DICOM code is fetched', async () => {

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     trainer = Trainer(objective, config, tc, out, world, args.batch, log)
     if not trainer.resume() and args.init:
         meta, weights = read_weights(args.init, model_class)
-        load_tf_state(model.unet, with_new_input_channels(weights, config["unet"]["inChannels"]), args.init)
+        load_tf_state(model.unet, with_new_input_channels(weights, model.unet.input_conv.in_channels), args.init)
         trainer.ema = [p.detach().clone() for p in trainer.params] if trainer.ema is not None else None
     started = time.time()
     train_to_the_end(trainer, (lambda: {"validationLoss": validation_loss(objective, val)}) if args.validate_every else None)

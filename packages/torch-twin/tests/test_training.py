@@ -179,3 +179,9 @@ def test_inpainting_starts_from_a_model_of_another_task(config_file, dataset, ts
     before, after = sr.unet.input_conv.weight, inp.unet.input_conv.weight  # (out, in, 3, 3)
     assert after.shape[1] == before.shape[1] + 1
     assert torch.allclose(after[:, :-1], before, atol=1e-6) and float(after[:, -1].abs().max()) < 1e-6
+    # A regression baseline takes the condition alone: one of another task starts a new one as it is.
+    assert train([*common(config_file, dataset, tmp_path / "sr-reg", 1), "--network", "regression"]).returncode == 0
+    denoising = tmp_path / "denoising-tiny.json"
+    denoising.write_text(json.dumps(ts_configs["medCDiff"]["denoising/tiny"]))
+    regression = train([*common(denoising, dataset, tmp_path / "dn-reg", 1), "--network", "regression", "--init", str(tmp_path / "sr-reg" / "model")])
+    assert regression.returncode == 0, regression.stderr[-3000:]
