@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { nextVersionProblem } from '@meddiff/diffusion-core';
 import { fileWeightsStore } from '@meddiff/diffusion-core/node';
 import { loadPlainUNet } from '../baselines/plainUNet';
@@ -124,7 +124,7 @@ export async function evaluate(o: EvaluateCommandOptions): Promise<{ report: Eva
       }
     }
     if (o.record !== undefined) {
-      const label = `${dataDir.split(/[\\/]/).at(-1)} ${split} split (${slices.count === all ? `all ${all}` : `${slices.count} of ${all}`} slices)`;
+      const label = `${basename(dataDir)} ${split} split (${slices.count === all ? `all ${all}` : `${slices.count} of ${all}`} slices)`;
       const sampling = `DDIM ${ddimSteps} steps, seed ${seed}, ${samples > 1 ? `mean of ${samples} draws` : 'one draw'}`;
       const card = cardWithEvaluation(model.card!, { data: label, sampling, sources, targets, methods }, o.record);
       await CdmModel.writeIndex(fileWeightsStore(resolve(o.model)), model.config, card, true);

@@ -6,7 +6,7 @@ import type { CdmModel } from '../model';
 import type { Modality } from '../modalities';
 import { translateTensors } from '../translateTensors';
 import { translationBatch } from '../train/batchSources';
-import { channelIndices, type PairedSlices } from '../train/pairedSlices';
+import { channelIndices, sliceChannel, type PairedSlices } from '../train/pairedSlices';
 
 /** Means over the slices, with their sample standard deviations. */
 export interface TargetScores {
@@ -104,7 +104,6 @@ export async function evaluateTranslation(model: CdmModel, slices: PairedSlices,
   // Histogram matching runs on the CPU, slice by slice, from each source; per target the source
   // that scores best is kept (an oracle choice, as the oracle histogram: the strongest classical baseline).
   const shape = [slices.count, slices.size, slices.size];
-  const c = slices.channels.length;
   const matched: Float32Array[] = [];
   const matchedFrom: Modality[] = [];
   for (const [j] of targets.entries()) {
@@ -112,7 +111,7 @@ export async function evaluateTranslation(model: CdmModel, slices: PairedSlices,
     for (const [k, channel] of sourceChannels.entries()) {
       const out = new Float32Array(slices.count * n);
       for (let i = 0; i < slices.count; i++) {
-        const src = slices.data.subarray((i * c + channel) * n, (i * c + channel + 1) * n);
+        const src = sliceChannel(slices, i, channel);
         out.set(matchHistogram(src, truth[j]!.subarray(i * n, (i + 1) * n)), i * n);
       }
       const score = (await psnr({ data: truth[j]!, shape }, { data: out, shape }, { dataRange: 2, rangeTolerance: Infinity })).mean;

@@ -1,6 +1,6 @@
 import { montagePng, type Panel } from '@meddiff/imaging';
 import type { Modality } from '../modalities';
-import { channelIndices, type PairedSlices } from '../train/pairedSlices';
+import { channelIndices, sliceChannel, type PairedSlices } from '../train/pairedSlices';
 import type { MethodScores } from './evaluateTranslation';
 
 /** Methods shown, left to right after the sources, when scored; the diagnostic true-vector run is left out. */
@@ -18,8 +18,6 @@ export function montageColumns(sources: readonly Modality[], methods: readonly M
  */
 export function translationMontage(slices: PairedSlices, indices: readonly number[], sources: readonly Modality[], target: Modality, methods: readonly MethodScores[]): Uint8Array {
   const n = slices.size * slices.size;
-  const c = slices.channels.length;
-  const channel = (i: number, k: number) => slices.data.subarray((i * c + k) * n, (i * c + k + 1) * n);
   const sourceChannels = channelIndices(slices, sources);
   const [targetChannel] = channelIndices(slices, [target]);
   const shown = SHOWN.map((name) => methods.find((m) => m.name === name)).filter((m): m is MethodScores => m !== undefined);
@@ -31,10 +29,10 @@ export function translationMontage(slices: PairedSlices, indices: readonly numbe
       if (!all) throw new RangeError(`translationMontage: method '${m?.name ?? 'CDM'}' kept no examples for ${target}; pass the same indices to evaluateTranslation's examples.`);
       return all.subarray(row * n, (row + 1) * n);
     };
-    const truth = channel(i, targetChannel!);
+    const truth = sliceChannel(slices, i, targetChannel!);
     const ours = example(cdm);
     return [
-      ...sourceChannels.map((k) => image(channel(i, k))),
+      ...sourceChannels.map((k) => image(sliceChannel(slices, i, k))),
       ...shown.map((m) => image(example(m))),
       image(truth),
       { data: ours.map((v, p) => Math.abs(v - truth[p]!)), window: [0, 0.5] as const },

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IndexedBatchSource, ShapeError } from '@meddiff/diffusion-core';
-import { gatherNHWC, validatePairedSlices, type PairedSlices } from './pairedSlices';
+import { gatherNHWC, sliceChannel, validatePairedSlices, type PairedSlices } from './pairedSlices';
 
 /** Per-slice vectors stored contiguously: [count, dim]. */
 export interface VectorSet {
@@ -23,12 +23,11 @@ export class SingleContrastBatchSource extends IndexedBatchSource<tf.Tensor4D> {
   protected makeBatch(batch: Uint32Array): tf.Tensor4D {
     const { size } = this.slices;
     const n = size * size;
-    const c = this.slices.channels.length;
     const out = new Float32Array(batch.length * n);
     batch.forEach((item, b) => {
       const slice = Math.floor(item / this.channels.length);
       const channel = this.channels[item % this.channels.length]!;
-      out.set(this.slices.data.subarray((slice * c + channel) * n, (slice * c + channel + 1) * n), b * n);
+      out.set(sliceChannel(this.slices, slice, channel), b * n);
     });
     return tf.tensor4d(out, [batch.length, size, size, 1]);
   }

@@ -21,6 +21,13 @@ export function validatePairedSlices(s: PairedSlices): void {
 }
 
 /** The channel indices of `modalities` in the set (case-insensitive); a missing one is an error naming what the data has. */
+/** One channel of one slice, as a view into the data (no copy). */
+export function sliceChannel(s: PairedSlices, slice: number, channel: number): Float32Array {
+  const n = s.size * s.size;
+  const at = (slice * s.channels.length + channel) * n;
+  return s.data.subarray(at, at + n);
+}
+
 export function channelIndices(s: PairedSlices, modalities: readonly Modality[]): number[] {
   return modalities.map((m) => {
     const i = modalityIndex(s.channels, m);

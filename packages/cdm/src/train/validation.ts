@@ -4,7 +4,7 @@ import { matchHistogram } from '../baselines/histogramMatching';
 import type { CdmModel } from '../model';
 import { patchKeepMask } from '../nn/patchMask';
 import { SingleContrastBatchSource, translationBatch, type TranslationBatch, type VectorSet } from './batchSources';
-import type { PairedSlices } from './pairedSlices';
+import { sliceChannel, type PairedSlices } from './pairedSlices';
 
 /** Fixed seeds: successive validations of one run see the same masks, noise and draws. */
 export const VALIDATION_SEED = 12345;
@@ -80,12 +80,11 @@ export async function translationErrors(slices: PairedSlices, sourceChannels: re
  */
 export function histogramMatchingErrors(slices: PairedSlices, sourceChannel: number, targetChannels: readonly number[]): number[] {
   const n = slices.size * slices.size;
-  const c = slices.channels.length;
   const sums = new Float64Array(targetChannels.length);
   for (let i = 0; i < slices.count; i++) {
-    const src = slices.data.subarray((i * c + sourceChannel) * n, (i * c + sourceChannel + 1) * n);
+    const src = sliceChannel(slices, i, sourceChannel);
     targetChannels.forEach((t, j) => {
-      const ref = slices.data.subarray((i * c + t) * n, (i * c + t + 1) * n);
+      const ref = sliceChannel(slices, i, t);
       const matched = matchHistogram(src, ref);
       let e = 0;
       for (let p = 0; p < n; p++) e += Math.abs(matched[p]! - ref[p]!);
